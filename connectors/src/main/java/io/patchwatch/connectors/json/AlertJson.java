@@ -1,0 +1,94 @@
+package io.patchwatch.connectors.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JSON form of alerts and dead letters (one object per line), as documented in the README:
+ *
+ * <pre>{@code
+ * {"rule":"offline-after-patch","status":"firing","ts":"2026-11-10T02:27:41Z","severity":"critical",
+ *  "tenant":"acme","site":"hq","device":"SRV-SQL-01","kbs":["KB5044284"],"service":null,
+ *  "message":"...","context":{"installed_at":"...","last_seen":"...","booted_at":null,"silent_for_s":600},
+ *  "dedup_key":"acme/SRV-SQL-01/offline-after-patch/1731204180000/1"}
+ * }</pre>
+ *
+ * Jackson escapes every string, so device names or messages cannot break the framing.
+ */
+public final class AlertJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private AlertJson() {}
+
+    public static String toJson(Alert a) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("rule", a.getRule());
+        o.put("status", a.getStatus().name());
+        o.put("ts", EventTimes.format(a.getTs()));
+        o.put("severity", a.getSeverity());
+        o.put("tenant", a.getTenant());
+        o.put("site", a.getSite());
+        o.put("device", a.getDevice());
+        ArrayNode kbs = o.putArray("kbs");
+        a.getKbs().forEach(kbs::add);
+        o.put("service", a.getService());
+        o.put("message", a.getMessage());
+        AlertContext c = a.getContext();
+        ObjectNode ctx = o.putObject("context");
+        putTime(ctx, "installed_at", c.getInstalledAt());
+        putTime(ctx, "last_seen", c.getLastSeen());
+        putTime(ctx, "booted_at", c.getBootedAt());
+        if (c.getSilentForS() == null) {
+            ctx.putNull("silent_for_s");
+        } else {
+            ctx.put("silent_for_s", c.getSilentForS());
+        }
+        if (c.getUpdate() != null) {
+            ctx.put("update", c.getUpdate());
+        }
+        if (c.getError() != null) {
+            ctx.put("error", c.getError());
+        }
+        o.put("dedup_key", a.getDedupKey());
+        return write(o);
+    }
+
+    public static String toJson(DeadLetter d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("reason", d.getReason());
+        o.put("field", d.getField());
+        o.put("detail", d.getDetail());
+        o.put("origin", d.getOrigin());
+        o.put("received_at", EventTimes.format(d.getReceivedAt()));
+        o.put("payload_size", d.getPayloadSize());
+        ByteBuffer buf = d.getPayload().duplicate();
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        o.put("payload", new String(bytes, StandardCharsets.UTF_8));
+        return write(o);
+    }
+
+    private static void putTime(ObjectNode o, String field, Long epochMs) {
+        if (epochMs == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, EventTimes.format(epochMs));
+        }
+    }
+
+    private static String write(ObjectNode o) {
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+}

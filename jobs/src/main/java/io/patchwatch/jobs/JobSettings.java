@@ -1,0 +1,49 @@
+package io.patchwatch.jobs;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the job treats time and input, read once and passed to {@link PatchwatchJob#defineWorkflow}.
+ *
+ * @param outOfOrderness how late an event may arrive and still be decided in order
+ * @param idleness after this long without events an input follows the wall clock (live only)
+ * @param wallClockFloorLag live: the watermark never falls further behind the wall clock than this;
+ *     null for replay (event time only)
+ * @param clockStop replay: nothing fires or resolves after this time (the last input event)
+ * @param maxFuture events further ahead of the newest event are dead letters
+ * @param maxPast events further behind the newest event are dead letters
+ * @param ingestParallelism parallelism of parsing and watermarking (1 in replay: deterministic)
+ */
+public record JobSettings(
+        Duration outOfOrderness,
+        Duration idleness,
+        Duration wallClockFloorLag,
+        long clockStop,
+        Duration maxFuture,
+        Duration maxPast,
+        int maxRecordBytes,
+        int ingestParallelism)
+        implements Serializable {
+
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_FLOOR_LAG = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(7);
+    public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+    /** Recorded events in event time: the clock stops at {@code clockStop}. */
+    public static JobSettings replay(long clockStop) {
+        return new JobSettings(DEFAULT_OUT_OF_ORDERNESS, null, null, clockStop,
+                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, DEFAULT_MAX_RECORD_BYTES, 1);
+    }
+
+    public JobSettings withOutOfOrderness(Duration d) {
+        return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast, maxRecordBytes, ingestParallelism);
+    }
+
+    public boolean live() {
+        return wallClockFloorLag != null;
+    }
+}

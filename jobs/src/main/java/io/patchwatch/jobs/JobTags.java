@@ -1,0 +1,20 @@
+package io.patchwatch.jobs;
+
+import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.schemas.DeadLetter;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+/** Every side output of the job, shared by the job and its tests. */
+public final class JobTags {
+    /** Records that could not become a DeviceEvent, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    /** Facts that may resolve an open incident (device back, boot, service running, install). */
+    public static final OutputTag<DeviceFact> RESOLUTIONS =
+            new OutputTag<>("resolutions", TypeInformation.of(DeviceFact.class));
+
+    private JobTags() {}
+}

@@ -1,0 +1,20 @@
+package io.patchwatch.jobs;
+
+/** uid and name of every operator: stable uids keep savepoints valid across refactoring. */
+public final class Operators {
+    public static final String NORMALIZE_UID = "normalize-events";
+    public static final String NORMALIZE_NAME = "Normalize events";
+    public static final String WATERMARKS_UID = "event-time";
+    public static final String WATERMARKS_NAME = "Event time";
+    public static final String TRACKER_UID = "device-tracker";
+    public static final String TRACKER_NAME = "Device tracker";
+    public static final String INCIDENTS_UID = "incidents";
+    public static final String INCIDENTS_NAME = "Incidents";
+
+    /** One CEP operator per rule and window variant. */
+    public static String ruleUid(String ruleId, String variant, long windowMs) {
+        return "rule-" + ruleId + (variant.isEmpty() ? "" : "-" + variant) + (windowMs > 0 ? "-" + windowMs : "");
+    }
+
+    private Operators() {}
+}

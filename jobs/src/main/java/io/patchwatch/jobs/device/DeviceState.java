@@ -1,0 +1,25 @@
+package io.patchwatch.jobs.device;
+
+/**
+ * What the tracker keeps for every device, quiet or not. Kept small on purpose: a million quiet
+ * devices cost a million of these (see the state-size figure in benchmarks/).
+ */
+public class DeviceState {
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** The spelling of the device name first seen (or the inventory's). */
+    public String name;
+    public String site;
+    /** Newest liveness signal applied so far. */
+    public long lastSignal = NONE;
+    /** Has sent a heartbeat or been pinged: only such devices can go silent. */
+    public boolean monitored;
+    /** When the current silence started (lastSignal + N), or NONE while alive. */
+    public long silentSince = NONE;
+    /** The current silence started inside a patch session (its end resolves offline-after-patch). */
+    public boolean silentInSession;
+    /** The one event-time timer this device has registered, or NONE. */
+    public long timer = NONE;
+
+    public DeviceState() {}
+}

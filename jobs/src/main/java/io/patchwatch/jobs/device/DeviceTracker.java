@@ -1,0 +1,422 @@
+package io.patchwatch.jobs.device;
+
+import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.config.DeviceInfo;
+import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.config.RuleIds;
+import io.patchwatch.jobs.config.RuleProfile;
+import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.EventKind;
+import io.patchwatch.schemas.ServiceState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per device (keyed by tenant/device): liveness, silence, patch sessions, reboots and critical
+ * services; emits the rare {@link DeviceFact}s the CEP rules match on, and on {@link
+ * JobTags#RESOLUTIONS} the facts that can end an incident. Heartbeats never leave this operator.
+ *
+ * <p>Decisions are taken in event-time order, not arrival order:
+ *
+ * <ol>
+ *   <li>A heartbeat (or successful ping) before the current silence deadline only moves {@code
+ *       lastSignal} forward, whatever order such heartbeats arrive in: that is the hot path, one
+ *       state read and write, no timer.
+ *   <li>Every other event (and a heartbeat at or past the deadline, which may end or start a
+ *       silence) waits in a small buffer until the watermark passes it, then is applied in
+ *       timestamp order.
+ *   <li>One event-time timer per device at most, at the earliest of: the next buffered event, the
+ *       silence deadline (lastSignal + N), the session end (lastInstall + W). A heartbeat never
+ *       re-registers it: when it fires early, it is moved to the new deadline.
+ *   <li>An event behind the watermark (late beyond the out-of-orderness bound) is counted in {@code
+ *       late_events} and applied at once as if it happened at the watermark: a decision already
+ *       taken is not revisited (a late heartbeat ends a silence now, it does not undo it).
+ * </ol>
+ */
+public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, DeviceFact> {
+    private static final long serialVersionUID = 1L;
+    private static final long NONE = DeviceState.NONE;
+
+    public static final String METRIC_LATE_EVENTS = "late_events";
+    public static final String METRIC_SILENCES = "device_silent";
+
+    private final RuleSet rules;
+    private final Inventory inventory;
+
+    private transient ValueState<DeviceState> device;
+    private transient ValueState<PatchSession> session;
+    private transient ListState<DeviceEvent> pending;
+    private transient MapState<String, Long> lastRunning;
+    private transient Counter lateEvents;
+    private transient Counter silences;
+
+    public DeviceTracker(RuleSet rules, Inventory inventory) {
+        this.rules = rules;
+        this.inventory = inventory;
+    }
+
+    /** State descriptors, shared with the tests that check cleanup. */
+    public static final class States {
+        public static final ValueStateDescriptor<DeviceState> DEVICE =
+                new ValueStateDescriptor<>("device", DeviceState.class);
+        public static final ValueStateDescriptor<PatchSession> SESSION =
+                new ValueStateDescriptor<>("patch-session", PatchSession.class);
+        public static final ListStateDescriptor<DeviceEvent> PENDING =
+                new ListStateDescriptor<>("pending-events", new AvroTypeInfo<>(DeviceEvent.class));
+        public static final MapStateDescriptor<String, Long> LAST_RUNNING =
+                new MapStateDescriptor<>("service-last-running", Types.STRING, Types.LONG);
+
+        private States() {}
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        device = getRuntimeContext().getState(States.DEVICE);
+        session = getRuntimeContext().getState(States.SESSION);
+        pending = getRuntimeContext().getListState(States.PENDING);
+        lastRunning = getRuntimeContext().getMapState(States.LAST_RUNNING);
+        lateEvents = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_EVENTS);
+        silences = getRuntimeContext().getMetricGroup().counter(METRIC_SILENCES);
+    }
+
+    @Override
+    public void processElement(DeviceEvent e, Context ctx, Collector<DeviceFact> out) throws Exception {
+        DeviceState d = device.value();
+        if (d == null) {
+            d = new DeviceState();
+            DeviceInfo info = inventory.lookup(e.getTenant(), e.getDevice(), e.getSite());
+            d.name = info.device();
+            d.site = info.site();
+        } else if (d.site == null && e.getSite() != null) {
+            d.site = e.getSite();
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        EventKind kind = e.getKind();
+        boolean pingOk = kind == EventKind.ping && Boolean.TRUE.equals(e.getOk());
+        boolean monitoringSignal = kind == EventKind.heartbeat || kind == EventKind.ping;
+
+        if (e.getTs() <= watermark) {
+            // 4. Late: apply now, at the watermark.
+            lateEvents.inc();
+            if (monitoringSignal) {
+                d.monitored = true;
+            }
+            if ((kind == EventKind.heartbeat || pingOk) && d.silentSince == NONE) {
+                // Alive back then: it only moves the last signal, never past its own time.
+                d.lastSignal = Math.max(d.lastSignal, e.getTs());
+            } else if (kind != EventKind.ping || pingOk) {
+                DeviceEvent atWatermark = DeviceEvent.newBuilder(e).setTs(watermark + 1).build();
+                apply(atWatermark, d, ctx, out);
+            }
+        } else if (kind == EventKind.heartbeat || pingOk) {
+            d.monitored = true;
+            long deadline = d.lastSignal == NONE ? NONE : d.lastSignal + profile(e.getTenant(), d).silenceAfterMs();
+            if (d.silentSince == NONE && (deadline == NONE || e.getTs() < deadline)) {
+                // 1. Hot path: alive before the deadline; order among such heartbeats is irrelevant.
+                d.lastSignal = Math.max(d.lastSignal, e.getTs());
+            } else {
+                pending.add(e);
+            }
+        } else if (kind == EventKind.ping) {
+            // A failed ping is no liveness signal, but it shows the device is monitored.
+            d.monitored = true;
+        } else {
+            pending.add(e);
+        }
+        schedule(d, ctx, nextPendingTs());
+        device.update(d);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceFact> out) throws Exception {
+        DeviceState d = device.value();
+        if (d == null) {
+            return;
+        }
+        d.timer = NONE;
+        // 1. Buffered events up to now, in timestamp order (stable: arrival order among equals).
+        long nextPending = NONE;
+        Iterable<DeviceEvent> buffered = pending.get();
+        if (buffered != null) {
+            List<DeviceEvent> due = new ArrayList<>();
+            List<DeviceEvent> later = new ArrayList<>();
+            for (DeviceEvent e : buffered) {
+                (e.getTs() <= timestamp ? due : later).add(e);
+            }
+            if (!due.isEmpty()) {
+                due.sort(Comparator.comparingLong(DeviceEvent::getTs));
+                for (DeviceEvent e : due) {
+                    apply(e, d, ctx, out);
+                }
+                if (later.isEmpty()) {
+                    pending.clear();
+                } else {
+                    pending.update(later);
+                }
+            }
+            for (DeviceEvent e : later) {
+                nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
+            }
+        }
+        RuleProfile profile = profile(tenantOf(ctx.getCurrentKey()), d);
+        // 2. Session end: open while t < lastInstall + W.
+        PatchSession s = session.value();
+        if (s != null && timestamp >= s.lastInstall + profile.sessionWindowMs()) {
+            closeSession(profile);
+            s = null;
+        }
+        // 3. Silence: no liveness signal for N.
+        if (d.monitored && d.silentSince == NONE && d.lastSignal != NONE
+                && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
+            long silentAt = d.lastSignal + profile.silenceAfterMs();
+            d.silentSince = silentAt;
+            d.silentInSession = s != null && silentAt < s.lastInstall + profile.sessionWindowMs();
+            silences.inc();
+            if (d.silentInSession) {
+                DeviceFact f = fact(ctx.getCurrentKey(), d, s, FactKind.DEVICE_SILENT, silentAt);
+                out.collect(f);
+            }
+        }
+        schedule(d, ctx, nextPending);
+        device.update(d);
+    }
+
+    /** Applies one event in event-time order. */
+    private void apply(DeviceEvent e, DeviceState d, Context ctx, Collector<DeviceFact> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        RuleProfile profile = profile(e.getTenant(), d);
+        long ts = e.getTs();
+        EventKind kind = e.getKind();
+        boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
+        PatchSession s = session.value();
+        if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
+            closeSession(profile);
+            s = null;
+        }
+        if (liveness) {
+            if (d.silentSince != NONE && ts >= d.silentSince) {
+                if (d.silentInSession) {
+                    DeviceFact back = fact(key, d, s, FactKind.DEVICE_BACK, ts);
+                    ctx.output(JobTags.RESOLUTIONS, back);
+                }
+                d.silentSince = NONE;
+                d.silentInSession = false;
+            }
+            d.lastSignal = Math.max(d.lastSignal, ts);
+            if (kind == EventKind.heartbeat || kind == EventKind.ping) {
+                d.monitored = true;
+            }
+        }
+        switch (kind) {
+            case patch_installed, patch_failed -> {
+                s = joinSession(s, e, profile);
+                DeviceFact f = fact(key, d, s, kind == EventKind.patch_installed ? FactKind.PATCH_INSTALLED : FactKind.PATCH_FAILED, ts);
+                f.update = updateOf(e);
+                f.error = e.getError();
+                f.rebootRequired = Boolean.TRUE.equals(e.getRebootRequired());
+                if (kind == EventKind.patch_failed) {
+                    out.collect(f);
+                } else {
+                    ctx.output(JobTags.RESOLUTIONS, f);
+                    if (f.rebootRequired) {
+                        DeviceFact pendingReboot = f.copy();
+                        pendingReboot.windowMs = profile.rule(RuleIds.REBOOT_PENDING_TOO_LONG).windowMs();
+                        out.collect(pendingReboot);
+                    }
+                }
+            }
+            case reboot_initiated -> {
+                if (s != null) {
+                    DeviceFact f = fact(key, d, s, FactKind.REBOOT_INITIATED, ts);
+                    f.windowMs = profile.rule(RuleIds.REBOOT_HANG).windowMs();
+                    out.collect(f);
+                }
+            }
+            case booted -> {
+                if (s != null) {
+                    s.bootedAt = ts;
+                    s.watchUntil = ts + profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
+                    session.update(s);
+                }
+                DeviceFact boot = fact(key, d, s, FactKind.BOOTED, ts);
+                // Boots end reboot-pending windows (P may outlast the session) and reboot hangs.
+                out.collect(boot);
+                ctx.output(JobTags.RESOLUTIONS, boot);
+                if (s != null) {
+                    for (String service : s.critical) {
+                        DeviceFact watch = fact(key, d, s, FactKind.SERVICE_WATCH, ts);
+                        watch.service = service;
+                        watch.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
+                        out.collect(watch);
+                    }
+                }
+            }
+            case unexpected_shutdown -> {
+                if (s != null) {
+                    out.collect(fact(key, d, s, FactKind.UNEXPECTED_SHUTDOWN, ts));
+                }
+            }
+            case service_state -> {
+                if (e.getState() == ServiceState.running) {
+                    Long prev = lastRunning.get(e.getService());
+                    if (prev == null || prev < ts) {
+                        lastRunning.put(e.getService(), ts);
+                    }
+                    DeviceFact running = fact(key, d, s, FactKind.SERVICE_RUNNING, ts);
+                    running.service = e.getService();
+                    running.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
+                    ctx.output(JobTags.RESOLUTIONS, running);
+                    if (watched(s, e.getService(), ts)) {
+                        out.collect(running);
+                    }
+                }
+            }
+            case service_failed -> {
+                if (watched(s, e.getService(), ts)) {
+                    DeviceFact failed = fact(key, d, s, FactKind.SERVICE_FAILED, ts);
+                    failed.service = e.getService();
+                    failed.error = e.getError();
+                    failed.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
+                    out.collect(failed);
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /** Opens a session at this install, or adds the install to the open one. */
+    private PatchSession joinSession(PatchSession s, DeviceEvent e, RuleProfile profile) throws Exception {
+        String update = updateOf(e);
+        if (s == null) {
+            s = new PatchSession();
+            s.start = e.getTs();
+            s.lastInstall = e.getTs();
+            s.kbs = new String[] {update};
+            s.critical = criticalServices(profile, e.getTs());
+        } else {
+            s.lastInstall = Math.max(s.lastInstall, e.getTs());
+            if (Arrays.stream(s.kbs).noneMatch(update::equals)) {
+                s.kbs = Arrays.copyOf(s.kbs, s.kbs.length + 1);
+                s.kbs[s.kbs.length - 1] = update;
+            }
+        }
+        session.update(s);
+        return s;
+    }
+
+    /** The configured services plus those seen running within the lookback before the session. */
+    private String[] criticalServices(RuleProfile profile, long sessionStart) throws Exception {
+        List<String> critical = new ArrayList<>(profile.criticalServices());
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, Long> run : lastRunning.entries()) {
+            if (run.getValue() < sessionStart - profile.baselineLookbackMs()) {
+                stale.add(run.getKey());
+            } else if (run.getValue() <= sessionStart
+                    && critical.stream().noneMatch(run.getKey()::equalsIgnoreCase)) {
+                critical.add(run.getKey());
+            }
+        }
+        for (String service : stale) {
+            lastRunning.remove(service);
+        }
+        return critical.toArray(new String[0]);
+    }
+
+    private void closeSession(RuleProfile profile) throws Exception {
+        session.clear();
+    }
+
+    private static boolean watched(PatchSession s, String service, long ts) {
+        return s != null && s.watchUntil != NONE && ts <= s.watchUntil
+                && Arrays.stream(s.critical).anyMatch(service::equalsIgnoreCase);
+    }
+
+    /** Keeps exactly one timer, at the earliest moment something is due. */
+    private void schedule(DeviceState d, Context ctx, long nextPending) throws Exception {
+        RuleProfile profile = profile(tenantOf(ctx.getCurrentKey()), d);
+        long next = nextPending;
+        if (d.monitored && d.silentSince == NONE && d.lastSignal != NONE) {
+            next = min(next, d.lastSignal + profile.silenceAfterMs());
+        }
+        PatchSession s = session.value();
+        if (s != null) {
+            next = min(next, s.lastInstall + profile.sessionWindowMs());
+        }
+        if (next == d.timer) {
+            return;
+        }
+        // A timer later than needed is moved earlier; an earlier one is left and moves itself on
+        // firing, so heartbeats that push the deadline out never touch the timer service.
+        if (d.timer != NONE && (next == NONE || d.timer <= next)) {
+            return;
+        }
+        if (d.timer != NONE) {
+            ctx.timerService().deleteEventTimeTimer(d.timer);
+        }
+        d.timer = next;
+        if (next != NONE) {
+            ctx.timerService().registerEventTimeTimer(next);
+        }
+    }
+
+    private long nextPendingTs() throws Exception {
+        long next = NONE;
+        Iterable<DeviceEvent> buffered = pending.get();
+        if (buffered != null) {
+            for (DeviceEvent e : buffered) {
+                next = next == NONE ? e.getTs() : Math.min(next, e.getTs());
+            }
+        }
+        return next;
+    }
+
+    private static long min(long a, long b) {
+        return a == NONE ? b : b == NONE ? a : Math.min(a, b);
+    }
+
+    private RuleProfile profile(String tenant, DeviceState d) {
+        return rules.profileFor(inventory.lookup(tenant, d.name, d.site));
+    }
+
+    private static String tenantOf(String key) {
+        return key.substring(0, key.indexOf('/'));
+    }
+
+    static String updateOf(DeviceEvent e) {
+        return e.getKb() != null ? e.getKb() : e.getUpdateId();
+    }
+
+    private static DeviceFact fact(String key, DeviceState d, PatchSession s, FactKind kind, long ts) {
+        DeviceFact f = new DeviceFact();
+        f.key = key;
+        f.tenant = tenantOf(key);
+        f.site = d.site;
+        f.device = d.name;
+        f.kind = kind;
+        f.ts = ts;
+        f.lastSeen = d.lastSignal;
+        if (s != null) {
+            f.inSession = true;
+            f.sessionStart = s.start;
+            f.kbs = s.kbs;
+            f.bootedAt = s.bootedAt;
+        }
+        return f;
+    }
+}

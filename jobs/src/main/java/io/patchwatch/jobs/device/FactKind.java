@@ -1,0 +1,18 @@
+package io.patchwatch.jobs.device;
+
+/** What the {@link DeviceTracker} tells the rules and the incidents about a device. */
+public enum FactKind {
+    /** A monitored device had no liveness signal for N (ts = lastSignal + N). */
+    DEVICE_SILENT,
+    /** The first liveness signal after a silence. */
+    DEVICE_BACK,
+    PATCH_INSTALLED,
+    PATCH_FAILED,
+    REBOOT_INITIATED,
+    BOOTED,
+    UNEXPECTED_SHUTDOWN,
+    /** At a boot inside a patch session: this critical service must run within M. */
+    SERVICE_WATCH,
+    SERVICE_RUNNING,
+    SERVICE_FAILED
+}

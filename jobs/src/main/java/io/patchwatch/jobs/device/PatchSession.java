@@ -1,0 +1,18 @@
+package io.patchwatch.jobs.device;
+
+/** An open patch session of one device; absent (null state) when none is open. */
+public class PatchSession {
+    /** The first install or failure: the session's id in dedup keys. */
+    public long start;
+    /** The newest install or failure: the session closes at lastInstall + W. */
+    public long lastInstall;
+    /** Updates installed or attempted in the session, in order, without repeats. */
+    public String[] kbs = new String[0];
+    /** Critical services of this session: configured for the group plus the learned baseline. */
+    public String[] critical = new String[0];
+    public long bootedAt = DeviceState.NONE;
+    /** Service states up to this time are watched for the latest boot (boot + M). */
+    public long watchUntil = DeviceState.NONE;
+
+    public PatchSession() {}
+}

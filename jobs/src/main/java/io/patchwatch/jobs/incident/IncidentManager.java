@@ -1,0 +1,281 @@
+package io.patchwatch.jobs.incident;
+
+import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.config.RuleIds;
+import io.patchwatch.jobs.config.RuleParams;
+import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.rules.Trigger;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.AlertStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns rule triggers and resolving facts into alerts, per device: one alert per (rule, device,
+ * session, episode[, service or update]), {@code firing} then {@code resolved} with the same stable
+ * dedup key ({@code tenant/device/rule/sessionStart/episode[/subject]}).
+ *
+ * <ol>
+ *   <li>Both inputs are buffered until the watermark passes them and then handled in timestamp order
+ *       (triggers before facts at equal times): a rule's timeout is only noticed when the watermark
+ *       passes its deadline, possibly after the fact that resolves it arrived.
+ *   <li>A trigger for an incident already firing is a duplicate (an RMM retry, a second boot) and
+ *       is dropped. A trigger for a resolved one opens the next episode.
+ *   <li>A resolving fact ends every firing incident it answers: device back ends
+ *       offline-after-patch, a boot ends reboot-hang and reboot-pending-too-long, a running service
+ *       ends service-down-after-reboot for that service, an install ends patch-failed for that update.
+ *   <li>Nothing after the clock stop is emitted (replay: the last input event).
+ *   <li>Incidents no longer firing are forgotten after the retention (the longest a session and its
+ *       rules can last), which brings a device's state back to empty.
+ * </ol>
+ */
+public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, DeviceFact, Alert> {
+    private static final long serialVersionUID = 1L;
+    private static final long NONE = DeviceFact.NONE;
+
+    public static final String METRIC_FIRED = "alerts_fired";
+    public static final String METRIC_RESOLVED = "alerts_resolved";
+    public static final String METRIC_DUPLICATES = "triggers_deduplicated";
+
+    private final RuleSet rules;
+    private final Inventory inventory;
+    private final long clockStop;
+    private final long retentionMs;
+
+    private transient ListState<Trigger> pendingTriggers;
+    private transient ListState<DeviceFact> pendingFacts;
+    private transient MapState<String, Incident> incidents;
+    private transient Counter fired;
+    private transient Counter resolved;
+    private transient Counter duplicates;
+
+    /**
+     * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live)
+     */
+    public IncidentManager(RuleSet rules, Inventory inventory, long clockStop) {
+        this.rules = rules;
+        this.inventory = inventory;
+        this.clockStop = clockStop;
+        this.retentionMs = rules.longestHorizonMs();
+    }
+
+    /** State descriptors, shared with the tests that check cleanup. */
+    public static final class States {
+        public static final ListStateDescriptor<Trigger> PENDING_TRIGGERS =
+                new ListStateDescriptor<>("pending-triggers", TypeInformation.of(Trigger.class));
+        public static final ListStateDescriptor<DeviceFact> PENDING_FACTS =
+                new ListStateDescriptor<>("pending-facts", TypeInformation.of(DeviceFact.class));
+        public static final MapStateDescriptor<String, Incident> INCIDENTS =
+                new MapStateDescriptor<>("incidents", Types.STRING, TypeInformation.of(Incident.class));
+
+        private States() {}
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pendingTriggers = getRuntimeContext().getListState(States.PENDING_TRIGGERS);
+        pendingFacts = getRuntimeContext().getListState(States.PENDING_FACTS);
+        incidents = getRuntimeContext().getMapState(States.INCIDENTS);
+        fired = getRuntimeContext().getMetricGroup().counter(METRIC_FIRED);
+        resolved = getRuntimeContext().getMetricGroup().counter(METRIC_RESOLVED);
+        duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
+    }
+
+    @Override
+    public void processElement1(Trigger t, Context ctx, Collector<Alert> out) throws Exception {
+        if (t.ts > clockStop) {
+            return;
+        }
+        if (t.ts <= ctx.timerService().currentWatermark()) {
+            onTrigger(t, out);
+            return;
+        }
+        pendingTriggers.add(t);
+        ctx.timerService().registerEventTimeTimer(t.ts);
+    }
+
+    @Override
+    public void processElement2(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {
+        if (f.ts > clockStop) {
+            return;
+        }
+        if (f.ts <= ctx.timerService().currentWatermark()) {
+            onResolvingFact(f, ctx, out);
+            return;
+        }
+        // Buffered even with no incident open: the trigger it resolves may still be on its way (a
+        // rule notices a deadline only when its watermark passes it).
+        pendingFacts.add(f);
+        ctx.timerService().registerEventTimeTimer(f.ts);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        // 1. Everything due, in time order, triggers first at equal times.
+        List<Trigger> dueTriggers = new ArrayList<>();
+        List<Trigger> laterTriggers = new ArrayList<>();
+        for (Trigger t : iterate(pendingTriggers.get())) {
+            (t.ts <= timestamp ? dueTriggers : laterTriggers).add(t);
+        }
+        List<DeviceFact> dueFacts = new ArrayList<>();
+        List<DeviceFact> laterFacts = new ArrayList<>();
+        for (DeviceFact f : iterate(pendingFacts.get())) {
+            (f.ts <= timestamp ? dueFacts : laterFacts).add(f);
+        }
+        dueTriggers.sort(Comparator.comparingLong(t -> t.ts));
+        dueFacts.sort(Comparator.comparingLong(f -> f.ts));
+        int i = 0;
+        int j = 0;
+        while (i < dueTriggers.size() || j < dueFacts.size()) {
+            if (j >= dueFacts.size() || (i < dueTriggers.size() && dueTriggers.get(i).ts <= dueFacts.get(j).ts)) {
+                onTrigger(dueTriggers.get(i++), out);
+            } else {
+                onResolvingFact(dueFacts.get(j++), ctx, out);
+            }
+        }
+        replace(pendingTriggers, laterTriggers);
+        replace(pendingFacts, laterFacts);
+        // 5. Forget incidents that ended more than the retention ago.
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Incident> e : incidents.entries()) {
+            Incident inc = e.getValue();
+            if (!inc.firing && inc.lastChange + retentionMs <= timestamp) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            incidents.remove(id);
+        }
+    }
+
+    private void onTrigger(Trigger t, Collector<Alert> out) throws Exception {
+        RuleParams params = rules.profileFor(inventory.lookup(t.tenant, t.device, t.site)).rule(t.rule);
+        if (!params.enabled()) {
+            return;
+        }
+        boolean oneShot = RuleIds.UNEXPECTED_SHUTDOWN_AFTER_PATCH.equals(t.rule);
+        String id = t.rule + "|" + t.sessionStart + "|" + (t.subject == null ? "" : t.subject.toLowerCase(Locale.ROOT));
+        Incident inc = incidents.get(id);
+        if (inc != null && (inc.firing || (oneShot && inc.lastTriggerTs == t.ts))) {
+            duplicates.inc();
+            return;
+        }
+        if (inc == null) {
+            inc = new Incident();
+        }
+        inc.episode++;
+        inc.firing = !oneShot;
+        inc.lastTriggerTs = t.ts;
+        inc.lastChange = t.ts;
+        inc.alert = alert(t, params, inc.episode);
+        incidents.put(id, inc);
+        fired.inc();
+        out.collect(inc.alert);
+    }
+
+    private void onResolvingFact(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {
+        List<Map.Entry<String, Incident>> ended = new ArrayList<>();
+        for (Map.Entry<String, Incident> e : incidents.entries()) {
+            Incident inc = e.getValue();
+            if (inc.firing && inc.alert.getTs() <= f.ts && resolves(f, inc.alert)) {
+                ended.add(e);
+            }
+        }
+        for (Map.Entry<String, Incident> e : ended) {
+            Incident inc = e.getValue();
+            inc.firing = false;
+            inc.lastChange = f.ts;
+            Alert resolve = Alert.newBuilder(inc.alert).setStatus(AlertStatus.resolved).setTs(f.ts).build();
+            incidents.put(e.getKey(), inc);
+            resolved.inc();
+            out.collect(resolve);
+            ctx.timerService().registerEventTimeTimer(f.ts + retentionMs);
+        }
+    }
+
+    private static boolean resolves(DeviceFact f, Alert a) {
+        return switch (f.kind) {
+            case DEVICE_BACK -> RuleIds.OFFLINE_AFTER_PATCH.equals(a.getRule());
+            case BOOTED -> RuleIds.REBOOT_HANG.equals(a.getRule()) || RuleIds.REBOOT_PENDING_TOO_LONG.equals(a.getRule());
+            case SERVICE_RUNNING -> RuleIds.SERVICE_DOWN_AFTER_REBOOT.equals(a.getRule())
+                    && f.service != null && f.service.equalsIgnoreCase(a.getService());
+            case PATCH_INSTALLED -> RuleIds.PATCH_FAILED.equals(a.getRule())
+                    && f.update != null && f.update.equalsIgnoreCase(a.getContext().getUpdate());
+            default -> false;
+        };
+    }
+
+    private Alert alert(Trigger t, RuleParams params, int episode) {
+        boolean isService = RuleIds.SERVICE_DOWN_AFTER_REBOOT.equals(t.rule);
+        Long installedAt = t.sessionStart == NONE ? null : t.sessionStart;
+        Long lastSeen = t.lastSeen == NONE ? null : t.lastSeen;
+        Long bootedAt = t.bootedAt == NONE ? null : t.bootedAt;
+        Long silentFor = RuleIds.OFFLINE_AFTER_PATCH.equals(t.rule) && lastSeen != null ? (t.ts - lastSeen) / 1000 : null;
+        List<String> kbs = Arrays.asList(t.kbs);
+        Map<String, String> vars = new HashMap<>();
+        vars.put("device", t.device);
+        vars.put("tenant", t.tenant);
+        vars.put("site", t.site == null ? "-" : t.site);
+        vars.put("kbs", kbs.isEmpty() ? "no KB" : String.join(", ", kbs));
+        vars.put("service", t.service == null ? "-" : t.service);
+        vars.put("update", t.update == null ? "-" : t.update);
+        vars.put("error", t.error == null ? "unknown" : t.error);
+        vars.put("window", AlertMessages.duration(params.windowMs()));
+        vars.put("silent_for", silentFor == null ? "-" : AlertMessages.duration(silentFor * 1000));
+        vars.put("installed_at", AlertMessages.time(installedAt));
+        vars.put("last_seen", AlertMessages.time(lastSeen));
+        vars.put("booted_at", AlertMessages.time(bootedAt));
+        String dedupKey = t.tenant + "/" + t.device + "/" + t.rule + "/" + (installedAt == null ? 0 : installedAt)
+                + "/" + episode + (t.subject == null ? "" : "/" + t.subject);
+        return Alert.newBuilder()
+                .setRule(t.rule)
+                .setStatus(AlertStatus.firing)
+                .setTs(t.ts)
+                .setSeverity(params.severity())
+                .setTenant(t.tenant)
+                .setSite(t.site)
+                .setDevice(t.device)
+                .setKbs(kbs)
+                .setService(isService ? t.service : null)
+                .setMessage(AlertMessages.render(params.message(), vars))
+                .setContext(AlertContext.newBuilder()
+                        .setInstalledAt(installedAt)
+                        .setLastSeen(lastSeen)
+                        .setBootedAt(bootedAt)
+                        .setSilentForS(silentFor)
+                        .setUpdate(t.update)
+                        .setError(t.error)
+                        .build())
+                .setDedupKey(dedupKey)
+                .build();
+    }
+
+    private static <T> Iterable<T> iterate(Iterable<T> it) {
+        return it == null ? List.of() : it;
+    }
+
+    private static <T> void replace(ListState<T> state, List<T> items) throws Exception {
+        if (items.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(items);
+        }
+    }
+}

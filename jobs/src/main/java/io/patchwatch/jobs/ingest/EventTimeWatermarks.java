@@ -1,0 +1,95 @@
+package io.patchwatch.jobs.ingest;
+
+import io.patchwatch.schemas.DeviceEvent;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * Event-time watermarks for patchwatch.
+ *
+ * <ul>
+ *   <li>Bounded out-of-orderness: the watermark trails the newest event by the bound.
+ *   <li>Live: a wall-clock floor. When every feed goes quiet nothing advances an event-time
+ *       watermark, so a device that went silent together with everything else would never be
+ *       alerted on ({@code withIdleness} does not help: an idle input holds nothing back, but
+ *       nothing moves forward either). The floor keeps the watermark at least at {@code now - lag}.
+ *   <li>Replay: a watermark after every event, so that a replay is deterministic (periodic emission
+ *       depends on how fast the machine reads).
+ * </ul>
+ */
+public final class EventTimeWatermarks {
+    private EventTimeWatermarks() {}
+
+    public static WatermarkStrategy<DeviceEvent> replay(Duration outOfOrderness) {
+        long bound = outOfOrderness.toMillis();
+        return WatermarkStrategy.<DeviceEvent>forGenerator(ctx -> new Generator(bound, -1, -1, null, true))
+                .withTimestampAssigner((e, previous) -> e.getTs());
+    }
+
+    public static WatermarkStrategy<DeviceEvent> live(Duration outOfOrderness, Duration idleness, Duration floorLag) {
+        long bound = outOfOrderness.toMillis();
+        long lag = floorLag.toMillis();
+        long idle = idleness.toMillis();
+        // Not withIdleness(): an input marked idle emits nothing, which would switch the floor off
+        // exactly when every input is quiet. An idle input instead advances with the wall clock.
+        return WatermarkStrategy.<DeviceEvent>forGenerator(ctx -> new Generator(bound, lag, idle, Clock.systemUTC(), false))
+                .withTimestampAssigner((e, previous) -> e.getTs());
+    }
+
+    /**
+     * Max event time minus the bound; live, never below the wall clock minus the floor lag, and an
+     * input idle for longer than the idleness timeout follows the wall clock minus the bound.
+     */
+    static final class Generator implements WatermarkGenerator<DeviceEvent> {
+        private final long bound;
+        private final long floorLag;
+        private final long idleness;
+        private final Clock clock;
+        private final boolean perEvent;
+        private long maxTs = Long.MIN_VALUE;
+        private long emitted = Long.MIN_VALUE;
+        private long lastEventWallTime;
+
+        Generator(long bound, long floorLag, long idleness, Clock clock, boolean perEvent) {
+            this.bound = bound;
+            this.floorLag = floorLag;
+            this.idleness = idleness;
+            this.clock = clock;
+            this.perEvent = perEvent;
+            this.lastEventWallTime = clock == null ? 0 : clock.millis();
+        }
+
+        @Override
+        public void onEvent(DeviceEvent event, long eventTimestamp, WatermarkOutput output) {
+            maxTs = Math.max(maxTs, eventTimestamp);
+            if (clock != null) {
+                lastEventWallTime = clock.millis();
+            }
+            if (perEvent) {
+                emit(output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            emit(output);
+        }
+
+        private void emit(WatermarkOutput output) {
+            long wm = maxTs == Long.MIN_VALUE ? Long.MIN_VALUE : maxTs - bound - 1;
+            if (clock != null && floorLag >= 0) {
+                long now = clock.millis();
+                boolean idle = idleness >= 0 && now - lastEventWallTime >= idleness;
+                wm = Math.max(wm, idle ? now - bound - 1 : now - floorLag);
+            }
+            if (wm > emitted) {
+                emitted = wm;
+                output.emitWatermark(new Watermark(wm));
+            }
+        }
+    }
+}

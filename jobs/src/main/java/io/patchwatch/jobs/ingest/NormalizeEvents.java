@@ -1,0 +1,96 @@
+package io.patchwatch.jobs.ingest;
+
+import io.patchwatch.connectors.adapters.AdapterOutput;
+import io.patchwatch.connectors.adapters.DeadLetterReason;
+import io.patchwatch.connectors.adapters.DeadLetters;
+import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.jobs.JobTags;
+import io.patchwatch.schemas.DeviceEvent;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Raw records to canonical events through an {@link EventAdapter}. Whatever cannot be used goes to
+ * {@link JobTags#DEAD_LETTERS} with its reason and is counted per reason ({@code
+ * dead_letters_<reason>}); nothing here throws.
+ *
+ * <p>Beyond what the adapter checks, an event must lie within {@code maxFuture} ahead of and {@code
+ * maxPast} behind the newest event this subtask has accepted (and, live, the wall clock): a clock
+ * set to 2099 on one host must not drag the watermark forward and make every other event late.
+ */
+public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
+    private static final long serialVersionUID = 1L;
+    public static final String METRIC_EVENTS_IN = "events_in";
+
+    private final EventAdapter adapter;
+    private final long maxFutureMs;
+    private final long maxPastMs;
+    private final boolean wallClockReference;
+
+    private transient long newest;
+    private transient Counter eventsIn;
+    private transient Map<DeadLetterReason, Counter> deadLetters;
+    private transient Clock clock;
+
+    /**
+     * @param wallClockReference live mode: the wall clock also counts as "newest" (replay: only events)
+     */
+    public NormalizeEvents(EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference) {
+        this.adapter = adapter;
+        this.maxFutureMs = maxFutureMs;
+        this.maxPastMs = maxPastMs;
+        this.wallClockReference = wallClockReference;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        newest = Long.MIN_VALUE;
+        clock = Clock.systemUTC();
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        eventsIn = metrics.counter(METRIC_EVENTS_IN);
+        deadLetters = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason r : DeadLetterReason.values()) {
+            deadLetters.put(r, metrics.counter("dead_letters_" + r.code()));
+        }
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<DeviceEvent> out) {
+        byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
+        adapter.parse(payload, raw.origin, new AdapterOutput() {
+            @Override
+            public void event(DeviceEvent e) {
+                long reference = wallClockReference ? Math.max(newest, clock.millis()) : newest;
+                if (reference != Long.MIN_VALUE && e.getTs() > reference + maxFutureMs) {
+                    deadLetter(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs())
+                            + " is more than " + maxFutureMs / 1000 + " s ahead of the newest event ("
+                            + EventTimes.format(reference) + ")");
+                    return;
+                }
+                if (reference != Long.MIN_VALUE && e.getTs() < reference - maxPastMs) {
+                    deadLetter(DeadLetterReason.TS_TOO_OLD, "ts", "ts " + EventTimes.format(e.getTs())
+                            + " is more than " + maxPastMs / 1000 + " s behind the newest event ("
+                            + EventTimes.format(reference) + ")");
+                    return;
+                }
+                newest = Math.max(newest, e.getTs());
+                eventsIn.inc();
+                out.collect(e);
+            }
+
+            @Override
+            public void deadLetter(DeadLetterReason reason, String field, String detail) {
+                deadLetters.get(reason).inc();
+                ctx.output(JobTags.DEAD_LETTERS,
+                        DeadLetters.of(reason, field, detail, raw.origin, payload, clock.millis()));
+            }
+        });
+    }
+}
