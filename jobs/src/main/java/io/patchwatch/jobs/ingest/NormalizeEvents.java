@@ -49,6 +49,14 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
         this.wallClockReference = wallClockReference;
     }
 
+    /**
+     * Whether an event time is acceptable given the newest accepted one ({@code Long.MIN_VALUE}: none
+     * yet, anything goes); shared with replay, which needs to know where its clock stops.
+     */
+    public static boolean withinBounds(long ts, long reference, long maxFutureMs, long maxPastMs) {
+        return reference == Long.MIN_VALUE || (ts <= reference + maxFutureMs && ts >= reference - maxPastMs);
+    }
+
     @Override
     public void open(OpenContext openContext) {
         newest = Long.MIN_VALUE;

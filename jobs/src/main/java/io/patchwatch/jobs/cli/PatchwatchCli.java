@@ -1,0 +1,55 @@
+package io.patchwatch.jobs.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code patchwatch}: the command line.
+ *
+ * <pre>
+ * patchwatch demo [--devices N] [--tenants N] [--seed N]
+ * patchwatch replay --events FILE... [--rules FILE] [--inventory FILE] [--out FILE] [--keep-order]
+ * patchwatch rules validate FILE
+ * </pre>
+ *
+ * Exit codes: 0 done, 1 the run failed, 2 wrong command line or unreadable input.
+ */
+public final class PatchwatchCli {
+    static final String USAGE = """
+            usage: patchwatch <command> [options]
+
+            commands:
+              demo      a simulated patch night on an embedded Flink cluster, alerts as they fire
+                          --devices N (2000)  --tenants N (12)  --seed N (42)  --parallelism N (2)
+              replay    the job over recorded canonical events (JSON Lines), in event time
+                          --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
+                          [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
+              rules validate FILE
+                        check a rules file; errors name the line, column or path
+            """;
+
+    private PatchwatchCli() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
+            out.print(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        try {
+            return switch (argv[0]) {
+                case "demo" -> DemoCommand.run(argv, out, err);
+                case "replay" -> ReplayCommand.run(argv, out, err);
+                case "rules" -> RulesCommand.run(Arrays.copyOfRange(argv, 1, argv.length), out, err);
+                default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
+            };
+        } catch (Args.UsageException e) {
+            err.println("patchwatch: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+    }
+}
