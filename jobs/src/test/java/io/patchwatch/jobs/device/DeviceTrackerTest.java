@@ -1,0 +1,199 @@
+package io.patchwatch.jobs.device;
+
+import static io.patchwatch.jobs.support.Events.at;
+import static io.patchwatch.jobs.support.Events.booted;
+import static io.patchwatch.jobs.support.Events.heartbeat;
+import static io.patchwatch.jobs.support.Events.installed;
+import static io.patchwatch.jobs.support.Events.ping;
+import static io.patchwatch.jobs.support.Events.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.PatchwatchJob;
+import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.ServiceState;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeviceTrackerTest {
+    private static final long N = Duration.ofMinutes(10).toMillis();
+    private static final long W = Duration.ofHours(4).toMillis();
+
+    private KeyedOneInputStreamOperatorTestHarness<String, DeviceEvent, DeviceFact> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new DeviceTracker(RuleSet.defaults(), Inventory.empty()), new PatchwatchJob.EventKey(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void heartbeatsKeepOneTimerAndEmitNothing() throws Exception {
+        for (int minute = 0; minute < 60; minute++) {
+            send(heartbeat("SRV-01", String.format("01:%02d", minute)));
+        }
+
+        assertThat(facts()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).as("one coalesced timer").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).as("only the device record").isEqualTo(1);
+    }
+
+    @Test
+    void aMonitoredDeviceGoesSilentAtLastSignalPlusNInsideASession() throws Exception {
+        send(heartbeat("SRV-01", "02:00"));
+        send(installed("SRV-01", "02:03", "KB5044284", false));
+        send(heartbeat("SRV-01", "02:05"));
+
+        harness.processWatermark(at("02:14:59"));
+        assertThat(facts()).as("not yet silent at 02:14:59").isEmpty();
+
+        harness.processWatermark(at("02:15:00"));
+        List<DeviceFact> facts = facts();
+        assertThat(facts).hasSize(1);
+        DeviceFact silent = facts.get(0);
+        assertThat(silent.kind).isEqualTo(FactKind.DEVICE_SILENT);
+        assertThat(silent.ts).isEqualTo(at("02:05") + N);
+        assertThat(silent.lastSeen).isEqualTo(at("02:05"));
+        assertThat(silent.sessionStart).isEqualTo(at("02:03"));
+        assertThat(silent.kbs).containsExactly("KB5044284");
+
+        send(heartbeat("SRV-01", "02:30"));
+        harness.processWatermark(at("02:31"));
+        assertThat(backs()).extracting(f -> f.ts).containsExactly(at("02:30"));
+    }
+
+    @Test
+    void aHeartbeatPastTheDeadlineArrivingEarlyStillLeavesTheSilenceVisible() throws Exception {
+        send(heartbeat("SRV-01", "02:00"));
+        send(installed("SRV-01", "02:01", "KB1", false));
+        // 02:11:01 is past the 02:11 deadline; it arrives before the watermark reaches 02:11.
+        harness.processWatermark(at("02:10:50"));
+        send(heartbeat("SRV-01", "02:11:01"));
+        harness.processWatermark(at("02:12"));
+
+        assertThat(facts()).extracting(f -> f.kind).containsExactly(FactKind.DEVICE_SILENT);
+        assertThat(facts().get(0).ts).isEqualTo(at("02:11"));
+        assertThat(backs()).extracting(f -> f.ts).containsExactly(at("02:11:01"));
+    }
+
+    @Test
+    void aFailedPingIsNoSignOfLife() throws Exception {
+        send(ping("SRV-01", "02:00", true));
+        send(installed("SRV-01", "02:01", "KB1", false));
+        for (int m = 2; m < 20; m++) {
+            send(ping("SRV-01", String.format("02:%02d", m), false));
+        }
+        harness.processWatermark(at("02:20"));
+
+        assertThat(facts()).extracting(f -> f.kind).containsExactly(FactKind.DEVICE_SILENT);
+        assertThat(facts().get(0).ts).isEqualTo(at("02:11"));
+    }
+
+    @Test
+    void aDeviceKnownOnlyFromItsEventLogIsNeverSilent() throws Exception {
+        send(installed("SRV-01", "02:01", "KB1", false));
+        harness.processWatermark(at("05:00"));
+
+        assertThat(facts()).isEmpty();
+    }
+
+    @Test
+    void aSilenceAfterTheSessionEndedIsNotReported() throws Exception {
+        send(installed("SRV-01", "01:00", "KB1", false));
+        send(heartbeat("SRV-01", "04:55"));
+        // Session closes at 05:00; the silence starts at 05:05.
+        harness.processWatermark(at("06:00"));
+
+        assertThat(facts()).isEmpty();
+    }
+
+    @Test
+    void bootInSessionWatchesBaselineAndConfiguredServices() throws Exception {
+        send(service("SRV-01", "01:00", "Spooler", ServiceState.running));
+        send(service("SRV-01", "01:00", "Old", ServiceState.stopped));
+        send(installed("SRV-01", "02:00", "KB1", true));
+        send(booted("SRV-01", "02:10"));
+        harness.processWatermark(at("02:11"));
+
+        List<DeviceFact> watches = facts().stream().filter(f -> f.kind == FactKind.SERVICE_WATCH).toList();
+        assertThat(watches).extracting(f -> f.service).containsExactly("Spooler");
+        assertThat(watches.get(0).windowMs).isEqualTo(Duration.ofMinutes(10).toMillis());
+        assertThat(facts()).extracting(f -> f.kind)
+                .contains(FactKind.PATCH_INSTALLED, FactKind.BOOTED);
+    }
+
+    @Test
+    void outOfOrderEventsWithinTheBoundAreDecidedInEventTimeOrder() throws Exception {
+        // The boot arrives before the install it follows.
+        send(heartbeat("SRV-01", "02:00"));
+        send(booted("SRV-01", "02:05:02"));
+        send(installed("SRV-01", "02:05", "KB1", false));
+        harness.processWatermark(at("02:06"));
+
+        DeviceFact boot = facts().stream().filter(f -> f.kind == FactKind.BOOTED).findFirst().orElseThrow();
+        assertThat(boot.inSession).as("the boot came after the install in event time").isTrue();
+    }
+
+    @Test
+    void afterTheSessionClosesAQuietDeviceIsBackToItsMinimum() throws Exception {
+        send(heartbeat("SRV-01", "01:59"));
+        send(installed("SRV-01", "02:00", "KB1", false));
+        send(booted("SRV-01", "02:05"));
+        long t = at("02:06");
+        // Heartbeats every minute through the session and beyond its end (02:00 + W).
+        while (t <= at("02:00") + W + Duration.ofMinutes(30).toMillis()) {
+            harness.processElement(heartbeatAt("SRV-01", t), t);
+            harness.processWatermark(t - 5_000);
+            t += 60_000;
+        }
+
+        assertThat(harness.numKeyedStateEntries()).as("device record only: session and buffer gone").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("the liveness timer only").isEqualTo(1);
+    }
+
+    @Test
+    void mixedCaseNamesAreOneDevice() throws Exception {
+        send(heartbeat("SRV-01", "02:00"));
+        send(installed("srv-01", "02:01", "KB1", false));
+        harness.processWatermark(at("02:20"));
+
+        assertThat(facts()).extracting(f -> f.kind).containsExactly(FactKind.DEVICE_SILENT);
+        assertThat(facts().get(0).device).as("first spelling seen").isEqualTo("SRV-01");
+    }
+
+    private static DeviceEvent heartbeatAt(String device, long ts) {
+        DeviceEvent e = heartbeat(device, "00:00");
+        e.setTs(ts);
+        return e;
+    }
+
+    private void send(DeviceEvent e) throws Exception {
+        harness.processElement(e, e.getTs());
+    }
+
+    private List<DeviceFact> facts() {
+        return harness.extractOutputValues();
+    }
+
+    private List<DeviceFact> backs() {
+        var side = harness.getSideOutput(JobTags.RESOLUTIONS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue)
+                .filter(f -> f.kind == FactKind.DEVICE_BACK).collect(Collectors.toList());
+    }
+}
