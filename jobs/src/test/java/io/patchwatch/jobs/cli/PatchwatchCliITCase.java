@@ -1,0 +1,97 @@
+package io.patchwatch.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.jobs.support.Scenario;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: files in, files out, exit codes. Uses its own local cluster. */
+class PatchwatchCliITCase {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void replayWritesAlertsSortedByTimeAndDeadLettersBesideThem() throws Exception {
+        // Two files, the second one earlier in time, plus one bad line.
+        List<String> night = new ArrayList<>(Scenario.of("""
+                02:00 SRV-02 heartbeat
+                02:05 SRV-02 patch_failed kb=KB9 error=0x80070005
+                02:40 SRV-02 heartbeat
+                """).jsonLines());
+        night.add("{\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"SRV-02\",\"kind\":\"heartbeat\",\"ok\":\"maybe\",\"rtt_ms\":\"x\"}");
+        Path late = write("late.jsonl", night);
+        Path early = write("early.jsonl", Scenario.of("""
+                01:00 SRV-01 heartbeat
+                01:01 SRV-01 patch_installed kb=KB1
+                01:02 SRV-01 heartbeat
+                """).jsonLines());
+        Path alerts = dir.resolve("out/alerts.jsonl");
+
+        int code = run("replay", "--events", late.toString(), early.toString(), "--out", alerts.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = Files.readAllLines(alerts);
+        // SRV-01 silent after its install; SRV-02's failed patch, then its silence (02:05 + 10m) until 02:40.
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).contains("\"rule\":\"offline-after-patch\"", "\"ts\":\"2026-11-10T01:12:00Z\"", "\"device\":\"SRV-01\"");
+        assertThat(lines.get(1)).contains("\"rule\":\"patch-failed\"", "\"ts\":\"2026-11-10T02:05:00Z\"", "\"kbs\":[\"KB9\"]");
+        List<String> sorted = new ArrayList<>(lines);
+        Collections.sort(sorted, (a, b) -> a.substring(a.indexOf("\"ts\"")).compareTo(b.substring(b.indexOf("\"ts\""))));
+        assertThat(lines).isEqualTo(sorted);
+        List<String> dead = Files.readAllLines(dir.resolve("out/alerts.dead-letters.jsonl"));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0)).contains("\"reason\":\"wrong_type\"", "\"origin\":\"" + late + ":4\"");
+        assertThat(lines.get(3)).contains("\"status\":\"resolved\"", "\"ts\":\"2026-11-10T02:40:00Z\"");
+        assertThat(err.toString()).contains("4 alerts (3 firing, 1 resolved), 1 dead letters");
+    }
+
+    @Test
+    void anUnreadableFileIsOneLineAndANonZeroExit() throws Exception {
+        int code = run("replay", "--events", dir.resolve("missing.jsonl").toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("patchwatch: cannot read " + dir.resolve("missing.jsonl") + ": no such file");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void rulesValidateNamesTheLineOfAnError() throws Exception {
+        Path rules = write("rules.yaml", List.of("defaults:", "  silence_after: 10m", "  sesion_window: 4h"));
+
+        int code = run("rules", "validate", rules.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(rules + ":3:").contains("unknown key 'sesion_window'");
+        assertThat(run("rules", "validate", "../flink-conf/rules.yaml")).isZero();
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertThat(run("replay", "--event", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option --event").contains("usage: patchwatch");
+    }
+
+    private int run(String... args) {
+        return PatchwatchCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, List<String> lines) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+}
