@@ -121,9 +121,23 @@ public final class Replay {
         JobSettings settings = new JobSettings(base.outOfOrderness(), null, null, clockStop,
                 base.maxFuture(), base.maxPast(), base.maxRecordBytes(), 1);
 
-        PatchwatchJob.Outputs outputs = PatchwatchJob.defineWorkflow(
-                env.fromData(ordered, TypeInformation.of(RawRecord.class)).name("Recorded events"),
-                adapter, settings, rules, inventory);
+        DataStream<RawRecord> input = env.fromData(ordered, TypeInformation.of(RawRecord.class)).name("Recorded events");
+        return execute(input, adapter, settings, rules, inventory, onAlert);
+    }
+
+    /**
+     * Runs the topology over a bounded input until it ends; alerts are handed to {@code onAlert} as
+     * they fire, and returned sorted.
+     */
+    public static Result execute(
+            DataStream<RawRecord> input,
+            EventAdapter adapter,
+            JobSettings settings,
+            RuleSet rules,
+            Inventory inventory,
+            Consumer<Alert> onAlert)
+            throws Exception {
+        PatchwatchJob.Outputs outputs = PatchwatchJob.defineWorkflow(input, adapter, settings, rules, inventory);
         // One output stream (alerts and dead letters) and one iterator: a second iterator could
         // still be reading when the per-job mini cluster shuts down and lose its tail.
         TypeInformation<Either<Alert, DeadLetter>> type =
@@ -149,7 +163,7 @@ public final class Replay {
             }
         }
         alerts.sort(ALERT_ORDER);
-        return new Result(alerts, deadLetters, clockStop);
+        return new Result(alerts, deadLetters, settings.clockStop());
     }
 
     /** Event time of each record as the adapter reads it; unreadable ones sort first (they are dead letters). */

@@ -1,0 +1,125 @@
+package io.patchwatch.jobs.demo;
+
+import io.patchwatch.jobs.config.DeviceInfo;
+import io.patchwatch.jobs.config.Inventory;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A simulated fleet and its patch night, derived from a seed alone: the same seed gives the same
+ * devices, times and faults on the client (for the summary) and in the Flink source (for events).
+ *
+ * <p>Every device heartbeats once a minute and reports its services' states; between 02:00 and
+ * 02:40 it installs the month's updates, restarts, boots 2-6 minutes later and starts its services
+ * within 90 seconds. A few percent of devices get one {@link InjectedFault} each.
+ */
+public final class FleetPlan implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Instant NIGHT = Instant.parse("2026-11-10T00:00:00Z");
+    public static final Duration LENGTH = Duration.ofHours(5);
+    static final String CUMULATIVE = "KB5044284";
+    static final String DOTNET = "KB5044099";
+    static final String MSRT = "KB890830";
+    private static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli", "stark",
+        "wayne", "wonka", "cyberdyne", "soylent", "tyrell", "oscorp", "vandelay", "aperture", "dunder"};
+    private static final String[] SITES = {"hq", "branch-1", "branch-2"};
+
+    /** One simulated device and its night. Times are epoch milliseconds. */
+    public record Device(
+            int index, String tenant, String site, String name, String group, List<String> services,
+            int heartbeatOffsetS, long firstInstall, List<String> kbs, long rebootAt, long bootAt,
+            InjectedFault fault, String faultService) implements Serializable {}
+
+    private final List<Device> devices;
+
+    private FleetPlan(List<Device> devices) {
+        this.devices = devices;
+    }
+
+    public static FleetPlan create(int deviceCount, int tenantCount, long seed) {
+        if (tenantCount < 1 || tenantCount > TENANTS.length) {
+            throw new IllegalArgumentException("tenants must be 1-" + TENANTS.length);
+        }
+        Random rnd = new Random(seed);
+        List<InjectedFault> faults = faultDeck(deviceCount, rnd);
+        List<Device> devices = new ArrayList<>(deviceCount);
+        long night = NIGHT.toEpochMilli();
+        for (int i = 0; i < deviceCount; i++) {
+            String tenant = TENANTS[i % tenantCount];
+            String site = SITES[(i / tenantCount) % SITES.length];
+            int slot = i % 20;
+            String group = slot < 4 ? "sql" : slot < 9 ? "web" : slot < 12 ? "print" : null;
+            List<String> services = switch (group == null ? "" : group) {
+                case "sql" -> List.of("WinRM", "MSSQLSERVER", "SQLSERVERAGENT");
+                case "web" -> List.of("WinRM", "W3SVC", "WAS");
+                case "print" -> List.of("WinRM", "Spooler");
+                default -> List.of("WinRM");
+            };
+            String prefix = group == null ? "SRV" : switch (group) {
+                case "sql" -> "SQL";
+                case "web" -> "WEB";
+                default -> "PRN";
+            };
+            InjectedFault fault = faults.get(i);
+            if (group == null && (fault == InjectedFault.SERVICE_STOPPED || fault == InjectedFault.SERVICE_CRASH)) {
+                fault = null; // only servers with a role have a role service to lose
+            }
+            List<String> kbs = new ArrayList<>(List.of(CUMULATIVE));
+            if (rnd.nextInt(2) == 0 || fault == InjectedFault.PATCH_FAILED) kbs.add(DOTNET);
+            if (rnd.nextInt(3) == 0) kbs.add(MSRT);
+            long firstInstall = night + Duration.ofHours(2).toMillis() + rnd.nextInt(40 * 60) * 1000L;
+            long lastInstall = firstInstall + (kbs.size() - 1) * 45_000L;
+            long rebootAt = lastInstall + 60_000L + rnd.nextInt(120) * 1000L;
+            long bootAt = fault == InjectedFault.REBOOT_HANG
+                    ? rebootAt + Duration.ofMinutes(35 + rnd.nextInt(15)).toMillis()
+                    : rebootAt + Duration.ofMinutes(2).toMillis() + rnd.nextInt(240) * 1000L;
+            String faultService = fault == InjectedFault.SERVICE_STOPPED || fault == InjectedFault.SERVICE_CRASH
+                    ? services.get(1) : null;
+            devices.add(new Device(i, tenant, site, String.format("%s-%04d", prefix, i), group, services,
+                    rnd.nextInt(60), firstInstall, List.copyOf(kbs), rebootAt, bootAt, fault, faultService));
+        }
+        return new FleetPlan(devices);
+    }
+
+    /** About 8 % of devices get a fault: 1.5 % never back, 1.5 % hang, 2 % stopped, 1 % crash, 2 % failed. */
+    private static List<InjectedFault> faultDeck(int n, Random rnd) {
+        List<InjectedFault> deck = new ArrayList<>(Collections.nCopies(n, (InjectedFault) null));
+        int at = 0;
+        at = fill(deck, at, InjectedFault.NEVER_BACK, Math.max(1, n * 15 / 1000));
+        at = fill(deck, at, InjectedFault.REBOOT_HANG, Math.max(1, n * 15 / 1000));
+        at = fill(deck, at, InjectedFault.SERVICE_STOPPED, Math.max(1, n * 20 / 1000));
+        at = fill(deck, at, InjectedFault.SERVICE_CRASH, Math.max(1, n * 10 / 1000));
+        fill(deck, at, InjectedFault.PATCH_FAILED, Math.max(1, n * 20 / 1000));
+        Collections.shuffle(deck, rnd);
+        return deck;
+    }
+
+    private static int fill(List<InjectedFault> deck, int at, InjectedFault f, int count) {
+        for (int i = 0; i < count && at < deck.size(); i++) {
+            deck.set(at++, f);
+        }
+        return at;
+    }
+
+    public List<Device> devices() {
+        return devices;
+    }
+
+    public Inventory inventory() {
+        List<DeviceInfo> infos = new ArrayList<>();
+        for (Device d : devices) {
+            infos.add(new DeviceInfo(d.tenant(), d.name(), d.site(), d.group(), d.group() == null ? "normal" : "high"));
+        }
+        return Inventory.of(infos);
+    }
+
+    public long end() {
+        return NIGHT.plus(LENGTH).toEpochMilli();
+    }
+}
