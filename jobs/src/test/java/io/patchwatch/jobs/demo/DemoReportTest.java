@@ -1,0 +1,66 @@
+package io.patchwatch.jobs.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.jobs.config.RuleIds;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.AlertStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DemoReportTest {
+    private final FleetPlan plan = FleetPlan.create(400, 12, 7);
+
+    @Test
+    void theSameSeedGivesTheSameNight() {
+        FleetPlan again = FleetPlan.create(400, 12, 7);
+
+        assertThat(again.devices()).isEqualTo(plan.devices());
+        assertThat(FleetEvents.count(again)).isEqualTo(FleetEvents.count(plan));
+        assertThat(plan.devices().stream().map(FleetPlan.Device::tenant).distinct()).hasSize(12);
+        assertThat(plan.devices().stream().filter(d -> d.fault() != null).map(FleetPlan.Device::fault).distinct())
+                .containsExactlyInAnyOrder(InjectedFault.values());
+    }
+
+    @Test
+    void everyExpectedAlertCatchesItsFault() {
+        DemoReport report = DemoReport.of(plan, expectedAlerts());
+
+        assertThat(report.allCaught()).isTrue();
+        assertThat(report.faults().values()).allMatch(s -> s.caught() == s.injected());
+    }
+
+    @Test
+    void aMissingAlertIsAMissAndAnExtraOneIsUnexplained() {
+        List<Alert> alerts = expectedAlerts();
+        Alert dropped = alerts.remove(0);
+        FleetPlan.Device healthy = plan.devices().stream().filter(d -> d.fault() == null).findFirst().orElseThrow();
+        alerts.add(alert(healthy, RuleIds.REBOOT_HANG, null));
+
+        DemoReport report = DemoReport.of(plan, alerts);
+
+        assertThat(report.allCaught()).isFalse();
+        assertThat(report.missed()).hasSize(1).first().asString().contains(dropped.getDevice());
+        assertThat(report.unexplained()).containsExactly(healthy.tenant() + "/" + healthy.name() + ": reboot-hang");
+    }
+
+    private List<Alert> expectedAlerts() {
+        List<Alert> alerts = new ArrayList<>();
+        for (FleetPlan.Device d : plan.devices()) {
+            if (d.fault() != null) {
+                for (String rule : d.fault().expectedRules()) {
+                    alerts.add(alert(d, rule, rule.equals(RuleIds.SERVICE_DOWN_AFTER_REBOOT) ? d.faultService() : null));
+                }
+            }
+        }
+        return alerts;
+    }
+
+    private static Alert alert(FleetPlan.Device d, String rule, String service) {
+        return Alert.newBuilder().setRule(rule).setStatus(AlertStatus.firing).setTs(0).setSeverity("critical")
+                .setTenant(d.tenant()).setSite(d.site()).setDevice(d.name()).setKbs(List.of()).setService(service)
+                .setMessage("m").setContext(AlertContext.newBuilder().build()).setDedupKey("k").build();
+    }
+}
