@@ -7,7 +7,11 @@ package io.patchwatch.jobs.device;
 public class DeviceState {
     public static final long NONE = Long.MIN_VALUE;
 
-    /** The spelling of the device name first seen (or the inventory's). */
+    /**
+     * The spelling of the device name first seen (or the inventory's), or null when it is the
+     * upper-case form of the key's name, the usual Windows spelling: a million quiet devices should
+     * not keep a million copies of what the key already says. See {@link DeviceKeys#displayName}.
+     */
     public String name;
     public String site;
     /** Newest liveness signal applied so far. */

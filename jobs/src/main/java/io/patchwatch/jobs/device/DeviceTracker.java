@@ -65,6 +65,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient MapState<String, Long> lastRunning;
     private transient Counter lateEvents;
     private transient Counter silences;
+    private transient Map<String, String> sites;
 
     public DeviceTracker(RuleSet rules, Inventory inventory) {
         this.rules = rules;
@@ -93,6 +94,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         lastRunning = getRuntimeContext().getMapState(States.LAST_RUNNING);
         lateEvents = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_EVENTS);
         silences = getRuntimeContext().getMetricGroup().counter(METRIC_SILENCES);
+        sites = new java.util.HashMap<>();
     }
 
     @Override
@@ -101,10 +103,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (d == null) {
             d = new DeviceState();
             DeviceInfo info = inventory.lookup(e.getTenant(), e.getDevice(), e.getSite());
-            d.name = info.device();
-            d.site = info.site();
+            d.name = DeviceKeys.spellingToKeep(ctx.getCurrentKey(), info.device());
+            d.site = canonical(info.site());
         } else if (d.site == null && e.getSite() != null) {
-            d.site = e.getSite();
+            d.site = canonical(e.getSite());
         }
         long watermark = ctx.timerService().currentWatermark();
         EventKind kind = e.getKind();
@@ -126,7 +128,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             }
         } else if (kind == EventKind.heartbeat || pingOk) {
             d.monitored = true;
-            long deadline = d.lastSignal == NONE ? NONE : d.lastSignal + profile(e.getTenant(), d).silenceAfterMs();
+            long deadline = d.lastSignal == NONE ? NONE : d.lastSignal + profile(ctx.getCurrentKey(), d).silenceAfterMs();
             if (d.silentSince == NONE && (deadline == NONE || e.getTs() < deadline)) {
                 // 1. Hot path: alive before the deadline; order among such heartbeats is irrelevant.
                 d.lastSignal = Math.max(d.lastSignal, e.getTs());
@@ -174,7 +176,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
-        RuleProfile profile = profile(tenantOf(ctx.getCurrentKey()), d);
+        RuleProfile profile = profile(ctx.getCurrentKey(), d);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
         if (s != null && timestamp >= s.lastInstall + profile.sessionWindowMs()) {
@@ -200,7 +202,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     /** Applies one event in event-time order. */
     private void apply(DeviceEvent e, DeviceState d, Context ctx, Collector<DeviceFact> out) throws Exception {
         String key = ctx.getCurrentKey();
-        RuleProfile profile = profile(e.getTenant(), d);
+        RuleProfile profile = profile(ctx.getCurrentKey(), d);
         long ts = e.getTs();
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
@@ -349,7 +351,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     /** Keeps exactly one timer, at the earliest moment something is due. */
     private void schedule(DeviceState d, Context ctx, long nextPending) throws Exception {
-        RuleProfile profile = profile(tenantOf(ctx.getCurrentKey()), d);
+        RuleProfile profile = profile(ctx.getCurrentKey(), d);
         long next = nextPending;
         if (d.monitored && d.silentSince == NONE && d.lastSignal != NONE) {
             next = min(next, d.lastSignal + profile.silenceAfterMs());
@@ -390,12 +392,17 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         return a == NONE ? b : b == NONE ? a : Math.min(a, b);
     }
 
-    private RuleProfile profile(String tenant, DeviceState d) {
-        return rules.profileFor(inventory.lookup(tenant, d.name, d.site));
+    private RuleProfile profile(String key, DeviceState d) {
+        return rules.profileFor(inventory.lookup(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), d.site));
+    }
+
+    /** A fleet has few sites: share one string per site instead of one per device. */
+    private String canonical(String site) {
+        return site == null ? null : sites.computeIfAbsent(site, s -> s);
     }
 
     private static String tenantOf(String key) {
-        return key.substring(0, key.indexOf('/'));
+        return DeviceKeys.tenantOf(key);
     }
 
     static String updateOf(DeviceEvent e) {
@@ -407,7 +414,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         f.key = key;
         f.tenant = tenantOf(key);
         f.site = d.site;
-        f.device = d.name;
+        f.device = DeviceKeys.displayName(key, d.name);
         f.kind = kind;
         f.ts = ts;
         f.lastSeen = d.lastSignal;
