@@ -13,6 +13,10 @@ import java.time.Duration;
  * @param clockStop replay: nothing fires or resolves after this time (the last input event)
  * @param maxFuture events further ahead of the newest event are dead letters
  * @param maxPast events further behind the newest event are dead letters
+ * @param acceptFrom replay: events before this are dead letters (too old), instead of the running
+ *     check against the newest event; Long.MIN_VALUE for the running check
+ * @param acceptUntil replay: events after this are dead letters (in the future); Long.MAX_VALUE
+ *     for the running check
  * @param ingestParallelism parallelism of parsing and watermarking (1 in replay: deterministic)
  */
 public record JobSettings(
@@ -22,6 +26,8 @@ public record JobSettings(
         long clockStop,
         Duration maxFuture,
         Duration maxPast,
+        long acceptFrom,
+        long acceptUntil,
         int maxRecordBytes,
         int ingestParallelism)
         implements Serializable {
@@ -36,11 +42,18 @@ public record JobSettings(
     /** Recorded events in event time: the clock stops at {@code clockStop}. */
     public static JobSettings replay(long clockStop) {
         return new JobSettings(DEFAULT_OUT_OF_ORDERNESS, null, null, clockStop,
-                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, DEFAULT_MAX_RECORD_BYTES, 1);
+                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE, DEFAULT_MAX_RECORD_BYTES, 1);
     }
 
     public JobSettings withOutOfOrderness(Duration d) {
-        return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast, maxRecordBytes, ingestParallelism);
+        return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
+                maxRecordBytes, ingestParallelism);
+    }
+
+    /** Replay of a recording: its clock stop and the range of event times it accepts. */
+    public JobSettings forRecording(long clockStop, long acceptFrom, long acceptUntil) {
+        return new JobSettings(outOfOrderness, null, null, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
+                maxRecordBytes, 1);
     }
 
     public boolean live() {

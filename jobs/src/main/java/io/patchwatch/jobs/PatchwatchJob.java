@@ -41,8 +41,7 @@ public final class PatchwatchJob {
             DataStream<RawRecord> raw, EventAdapter adapter, JobSettings settings, RuleSet rules, Inventory inventory) {
         // 1. Parse; bad records to the dead-letter side output.
         SingleOutputStreamOperator<DeviceEvent> events = raw
-                .process(new NormalizeEvents(adapter, settings.maxFuture().toMillis(), settings.maxPast().toMillis(),
-                        settings.live()), new AvroTypeInfo<>(DeviceEvent.class))
+                .process(NormalizeEvents.of(adapter, settings), new AvroTypeInfo<>(DeviceEvent.class))
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.NORMALIZE_UID)
                 .name(Operators.NORMALIZE_NAME);

@@ -16,5 +16,14 @@ public interface EventAdapter extends Serializable {
     /** The name used in job.yaml and {@code patchwatch replay --format}. */
     String name();
 
-    void parse(byte[] payload, String origin, AdapterOutput out);
+    /** {@link #parse(byte[], String, long, AdapterOutput)} of a record without a timestamp of its own. */
+    long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    /**
+     * @param origin where the record came from (file:line, topic/partition/offset), for dead letters
+     * @param recordTimestamp the time the transport gives the record (Kafka record time, file time),
+     *     used by formats whose payload has no time of its own (raw ping output), or {@link
+     *     #NO_TIMESTAMP}
+     */
+    void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out);
 }

@@ -28,14 +28,19 @@ import org.apache.flink.util.Collector;
 public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     private static final long serialVersionUID = 1L;
     public static final String METRIC_EVENTS_IN = "events_in";
+    /** Valid records carrying nothing patchwatch uses (an event ID outside the mapping). */
+    public static final String METRIC_SKIPPED = "records_skipped";
 
     private final EventAdapter adapter;
     private final long maxFutureMs;
     private final long maxPastMs;
     private final boolean wallClockReference;
+    private final long acceptFrom;
+    private final long acceptUntil;
 
     private transient long newest;
     private transient Counter eventsIn;
+    private transient Counter skipped;
     private transient Map<DeadLetterReason, Counter> deadLetters;
     private transient Clock clock;
 
@@ -43,22 +48,31 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
      * @param wallClockReference live mode: the wall clock also counts as "newest" (replay: only events)
      */
     public NormalizeEvents(EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference) {
+        this(adapter, maxFutureMs, maxPastMs, wallClockReference, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private NormalizeEvents(EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference,
+                            long acceptFrom, long acceptUntil) {
         this.adapter = adapter;
         this.maxFutureMs = maxFutureMs;
         this.maxPastMs = maxPastMs;
         this.wallClockReference = wallClockReference;
+        this.acceptFrom = acceptFrom;
+        this.acceptUntil = acceptUntil;
     }
 
     /**
-     * Whether an event time is acceptable given the newest accepted one ({@code Long.MIN_VALUE}: none
-     * yet, anything goes); shared with replay, which needs to know where its clock stops.
+     * Live: the running check against the newest event and the wall clock. Replay of a recording: the
+     * fixed range the replay found (a recording may have quiet weeks; only outliers are refused).
      */
-    public static boolean withinBounds(long ts, long reference, long maxFutureMs, long maxPastMs) {
-        return reference == Long.MIN_VALUE || (ts <= reference + maxFutureMs && ts >= reference - maxPastMs);
+    public static NormalizeEvents of(EventAdapter adapter, io.patchwatch.jobs.JobSettings s) {
+        return new NormalizeEvents(adapter, s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live(),
+                s.acceptFrom(), s.acceptUntil());
     }
 
     @Override
     public void open(OpenContext openContext) {
+        skipped = getRuntimeContext().getMetricGroup().counter(METRIC_SKIPPED);
         newest = Long.MIN_VALUE;
         clock = Clock.systemUTC();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -72,9 +86,24 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<DeviceEvent> out) {
         byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
-        adapter.parse(payload, raw.origin, new AdapterOutput() {
+        adapter.parse(payload, raw.origin, raw.timestamp, new AdapterOutput() {
             @Override
             public void event(DeviceEvent e) {
+                if (acceptUntil != Long.MAX_VALUE || acceptFrom != Long.MIN_VALUE) {
+                    if (e.getTs() > acceptUntil) {
+                        deadLetter(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs())
+                                + " is more than " + maxFutureMs / 1000 + " s ahead of the rest of the recording (which ends "
+                                + EventTimes.format(acceptUntil) + ")");
+                    } else if (e.getTs() < acceptFrom) {
+                        deadLetter(DeadLetterReason.TS_TOO_OLD, "ts", "ts " + EventTimes.format(e.getTs())
+                                + " is more than " + maxPastMs / 1000 + " s before the rest of the recording (which starts "
+                                + EventTimes.format(acceptFrom) + ")");
+                    } else {
+                        eventsIn.inc();
+                        out.collect(e);
+                    }
+                    return;
+                }
                 long reference = wallClockReference ? Math.max(newest, clock.millis()) : newest;
                 if (reference != Long.MIN_VALUE && e.getTs() > reference + maxFutureMs) {
                     deadLetter(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs())
@@ -91,6 +120,11 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
                 newest = Math.max(newest, e.getTs());
                 eventsIn.inc();
                 out.collect(e);
+            }
+
+            @Override
+            public void skipped(String why) {
+                skipped.inc();
             }
 
             @Override

@@ -4,11 +4,18 @@ package io.patchwatch.jobs.ingest;
 public class RawRecord {
     public String origin;
     public byte[] payload;
+    /** The transport's time of the record (Kafka record time, file time), or Long.MIN_VALUE. */
+    public long timestamp = Long.MIN_VALUE;
 
     public RawRecord() {}
 
     public RawRecord(String origin, byte[] payload) {
         this.origin = origin;
         this.payload = payload;
+    }
+
+    public RawRecord(String origin, byte[] payload, long timestamp) {
+        this(origin, payload);
+        this.timestamp = timestamp;
     }
 }

@@ -117,9 +117,8 @@ public final class Replay {
             ordered = sorted;
             System.arraycopy(sortedTimes, 0, times, 0, times.length);
         }
-        long clockStop = clockStop(times, base);
-        JobSettings settings = new JobSettings(base.outOfOrderness(), null, null, clockStop,
-                base.maxFuture(), base.maxPast(), base.maxRecordBytes(), 1);
+        long[] range = acceptedRange(times, base);
+        JobSettings settings = base.forRecording(range[1], range[0], range[1]);
 
         DataStream<RawRecord> input = env.fromData(ordered, TypeInformation.of(RawRecord.class)).name("Recorded events");
         return execute(input, adapter, settings, rules, inventory, onAlert);
@@ -172,7 +171,7 @@ public final class Replay {
         for (int i = 0; i < records.size(); i++) {
             long[] ts = {Long.MIN_VALUE};
             RawRecord r = records.get(i);
-            adapter.parse(r.payload, r.origin, new AdapterOutput() {
+            adapter.parse(r.payload, r.origin, r.timestamp, new AdapterOutput() {
                 @Override
                 public void event(DeviceEvent e) {
                     ts[0] = ts[0] == Long.MIN_VALUE ? e.getTs() : Math.min(ts[0], e.getTs());
@@ -186,15 +185,31 @@ public final class Replay {
         return times;
     }
 
-    /** The newest event time the job will accept, walking the records in the order they are fed. */
-    private static long clockStop(long[] times, JobSettings settings) {
-        long newest = Long.MIN_VALUE;
-        for (long ts : times) {
-            if (ts != Long.MIN_VALUE && NormalizeEvents.withinBounds(ts, newest,
-                    settings.maxFuture().toMillis(), settings.maxPast().toMillis())) {
-                newest = Math.max(newest, ts);
+    /**
+     * The range of event times of a recording, without its outliers: a small cluster of events (at
+     * most 3, or 0.1 % of the recording, and fewer than the rest) separated from the rest by more
+     * than {@code maxFuture} at the top, or {@code maxPast} at the bottom, is refused (a host with its
+     * clock in 2099 or 1970). Quiet weeks inside a recording are fine. The top is the clock stop.
+     */
+    static long[] acceptedRange(long[] times, JobSettings settings) {
+        long[] t = java.util.Arrays.stream(times).filter(x -> x != Long.MIN_VALUE).sorted().toArray();
+        int n = t.length;
+        if (n == 0) {
+            return new long[] {Long.MIN_VALUE, Long.MIN_VALUE};
+        }
+        int limit = Math.max(3, n / 1000);
+        int top = n - 1;
+        for (int i = n - 1; i > 0 && n - i <= limit; i--) {
+            if (t[i] - t[i - 1] > settings.maxFuture().toMillis() && n - i < i) {
+                top = i - 1;
             }
         }
-        return newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest;
+        int bottom = 0;
+        for (int i = 0; i < top && i + 1 <= limit; i++) {
+            if (t[i + 1] - t[i] > settings.maxPast().toMillis() && i + 1 < n - i - 1) {
+                bottom = i + 1;
+            }
+        }
+        return new long[] {t[bottom], t[top]};
     }
 }

@@ -59,7 +59,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
     }
 
     @Override
-    public void parse(byte[] payload, String origin, AdapterOutput out) {
+    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
         if (payload == null || payload.length == 0 || isBlank(payload)) {
             out.deadLetter(DeadLetterReason.EMPTY, null, "empty record");
             return;

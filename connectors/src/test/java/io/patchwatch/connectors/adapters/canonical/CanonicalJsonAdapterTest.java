@@ -137,7 +137,7 @@ class CanonicalJsonAdapterTest {
 
     private Parsed parse(String json) {
         Parsed p = new Parsed();
-        adapter.parse(json.getBytes(StandardCharsets.UTF_8), "test:1", p);
+        adapter.parse(json.getBytes(StandardCharsets.UTF_8), "test:1", CanonicalJsonAdapter.NO_TIMESTAMP, p);
         return p;
     }
 
