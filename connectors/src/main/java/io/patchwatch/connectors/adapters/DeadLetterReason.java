@@ -17,7 +17,9 @@ public enum DeadLetterReason {
     /** The event's time is too far ahead of the newest event seen. */
     TS_IN_FUTURE,
     /** The event's time is too far behind the newest event seen. */
-    TS_TOO_OLD;
+    TS_TOO_OLD,
+    /** The adapter failed on this record (a bug): the record is kept, the job goes on. */
+    ADAPTER_FAILURE;
 
     public String code() {
         return name().toLowerCase(java.util.Locale.ROOT);

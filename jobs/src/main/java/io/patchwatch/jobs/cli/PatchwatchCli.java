@@ -24,6 +24,8 @@ public final class PatchwatchCli {
               replay    the job over recorded canonical events (JSON Lines), in event time
                           --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
                           [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
+                          [--format canonical-json | windows-xml | winlogbeat | rmm-json | tactical-rmm
+                                    | ping | nagios | icinga2]  [--tenant T] [--site S]
               rules validate FILE
                         check a rules file; errors name the line, column or path
             """;

@@ -1,5 +1,8 @@
 package io.patchwatch.jobs.cli;
 
+import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.Adapters;
+import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.jobs.JobSettings;
@@ -27,7 +30,7 @@ final class ReplayCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1,
-                Set.of("rules", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism"),
+                Set.of("rules", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site"),
                 Set.of("events"), Set.of("keep-order"));
         if (args.list("events").isEmpty()) {
             throw new Args.UsageException("replay needs --events FILE...");
@@ -48,9 +51,16 @@ final class ReplayCommand {
             err.println("patchwatch: " + e.getMessage());
             return 2;
         }
+        String format = args.get("format", CanonicalJsonAdapter.NAME);
+        EventAdapter adapter;
+        try {
+            adapter = Adapters.create(format, AdapterSettings.defaults().withTenant(args.get("tenant", "default"), args.get("site")));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
         List<RawRecord> records;
         try {
-            records = Replay.readLines(args.list("events").stream().map(Path::of).toList());
+            records = Replay.readRecords(args.list("events").stream().map(Path::of).toList(), Adapters.multiLine(format));
         } catch (Replay.InputException e) {
             err.println("patchwatch: " + e.getMessage());
             return 2;
@@ -61,7 +71,7 @@ final class ReplayCommand {
         Replay.Result result;
         try {
             result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), records, args.flag("keep-order"),
-                    new CanonicalJsonAdapter(settings.maxRecordBytes()), settings, rules, inventory, null);
+                    adapter, settings, rules, inventory, null);
         } catch (Exception e) {
             err.println("patchwatch: replay failed: " + rootMessage(e));
             return 1;

@@ -86,7 +86,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<DeviceEvent> out) {
         byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
-        adapter.parse(payload, raw.origin, raw.timestamp, new AdapterOutput() {
+        AdapterOutput output = new AdapterOutput() {
             @Override
             public void event(DeviceEvent e) {
                 if (acceptUntil != Long.MAX_VALUE || acceptFrom != Long.MIN_VALUE) {
@@ -133,6 +133,13 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
                 ctx.output(JobTags.DEAD_LETTERS,
                         DeadLetters.of(reason, field, detail, raw.origin, payload, clock.millis()));
             }
-        });
+        };
+        try {
+            adapter.parse(payload, raw.origin, raw.timestamp, output);
+        } catch (RuntimeException e) {
+            // Adapters must not throw; if one does, the record is a dead letter and the job goes on.
+            output.deadLetter(DeadLetterReason.ADAPTER_FAILURE, null,
+                    adapter.name() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 }

@@ -67,6 +67,42 @@ public final class Replay {
             .thenComparing(Alert::getDedupKey)
             .thenComparing(Alert::getStatus);
 
+    /** A line alone between the records of a multi-line format in one file. */
+    public static final String RECORD_SEPARATOR = "=====";
+
+    /**
+     * The records of the files: a line each (blank lines are no records), or for multi-line formats
+     * (raw ping output, pretty-printed JSON) the whole file, or its parts between lines of {@code
+     * =====}. Records of multi-line formats take the file's modification time as their record time.
+     */
+    public static List<RawRecord> readRecords(List<Path> files, boolean multiLine) throws InputException {
+        if (!multiLine) {
+            return readLines(files);
+        }
+        List<RawRecord> records = new ArrayList<>();
+        for (Path file : files) {
+            String text;
+            long mtime;
+            try {
+                if (!Files.isRegularFile(file)) {
+                    throw new InputException("cannot read " + file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+                }
+                text = Files.readString(file, StandardCharsets.UTF_8);
+                mtime = Files.getLastModifiedTime(file).toMillis();
+            } catch (IOException e) {
+                throw new InputException("cannot read " + file + ": " + e.getMessage());
+            }
+            String[] parts = text.split("(?m)^" + RECORD_SEPARATOR + "\\s*$");
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].strip();
+                if (!part.isEmpty()) {
+                    records.add(new RawRecord(file + "#" + (i + 1), part.getBytes(StandardCharsets.UTF_8), mtime));
+                }
+            }
+        }
+        return records;
+    }
+
     /** Reads every line of every file (empty lines included: they are dead letters, not skipped). */
     public static List<RawRecord> readLines(List<Path> files) throws InputException {
         List<RawRecord> records = new ArrayList<>();

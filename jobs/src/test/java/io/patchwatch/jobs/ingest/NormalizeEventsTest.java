@@ -2,6 +2,8 @@ package io.patchwatch.jobs.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchwatch.connectors.adapters.AdapterOutput;
+import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.schemas.DeadLetter;
@@ -44,6 +46,29 @@ class NormalizeEventsTest {
 
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(JobTags.DEAD_LETTERS)).hasSize(1);
+        }
+    }
+
+    @Test
+    void anAdapterThatThrowsGivesADeadLetterNotAFailedJob() throws Exception {
+        EventAdapter broken = new EventAdapter() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new NormalizeEvents(broken, DAYS_7, DAYS_7, false))) {
+            h.processElement(record("2026-11-10T02:00:00Z"), 0);
+
+            DeadLetter d = h.getSideOutput(JobTags.DEAD_LETTERS).peek().getValue();
+            assertThat(d.getReason()).isEqualTo("adapter_failure");
+            assertThat(d.getDetail()).isEqualTo("broken failed: IllegalStateException: bug");
         }
     }
 

@@ -2,6 +2,7 @@ package io.patchwatch.connectors.adapters.windows;
 
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.EventAdapter;
 
@@ -28,13 +29,7 @@ public final class WindowsXmlAdapter implements EventAdapter {
 
     @Override
     public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (payload == null || payload.length == 0) {
-            out.deadLetter(DeadLetterReason.EMPTY, null, "empty record");
-            return;
-        }
-        if (payload.length > settings.maxRecordBytes()) {
-            out.deadLetter(DeadLetterReason.TOO_LARGE, null, "record of " + payload.length
-                    + " bytes exceeds the limit of " + settings.maxRecordBytes() + " bytes");
+        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
             return;
         }
         WindowsEvent event;
