@@ -54,6 +54,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private static final long NONE = DeviceState.NONE;
 
     public static final String METRIC_LATE_EVENTS = "late_events";
+    /** Unexpected shutdowns this close together are one crash (its 6008 and Kernel-Power 41). */
+    static final long SAME_CRASH_MS = 10 * 60_000L;
     public static final String METRIC_SILENCES = "device_silent";
 
     private final RuleSet rules;
@@ -270,7 +272,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 }
             }
             case unexpected_shutdown -> {
-                if (s != null) {
+                // One crash is logged twice at the next boot (EventLog 6008 and Kernel-Power 41):
+                // report it once.
+                if (s != null && (s.lastUnexpectedShutdown == NONE || ts - s.lastUnexpectedShutdown > SAME_CRASH_MS)) {
+                    s.lastUnexpectedShutdown = ts;
+                    session.update(s);
                     out.collect(fact(key, d, s, FactKind.UNEXPECTED_SHUTDOWN, ts));
                 }
             }

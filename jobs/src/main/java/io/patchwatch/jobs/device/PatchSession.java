@@ -13,6 +13,8 @@ public class PatchSession {
     public long bootedAt = DeviceState.NONE;
     /** Service states up to this time are watched for the latest boot (boot + M). */
     public long watchUntil = DeviceState.NONE;
+    /** The last unexpected shutdown reported in this session. */
+    public long lastUnexpectedShutdown = DeviceState.NONE;
 
     public PatchSession() {}
 }

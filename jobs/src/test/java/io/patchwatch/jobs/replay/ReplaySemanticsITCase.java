@@ -261,6 +261,22 @@ class ReplaySemanticsITCase {
     }
 
     @Test
+    void oneCrashLoggedTwiceIsOneAlertButALaterCrashIsAnother() throws Exception {
+        List<Alert> alerts = Scenario.of("""
+                02:00 SRV-01 patch_installed kb=KB1
+                02:30 SRV-01 booted
+                02:30:01 SRV-01 unexpected_shutdown reason=6008
+                02:30:02 SRV-01 unexpected_shutdown reason=kernel-power-41
+                03:30 SRV-01 unexpected_shutdown reason=6008
+                """).alerts();
+
+        assertThat(summary(alerts)).containsExactly(
+                "02:30:01 firing unexpected-shutdown-after-patch SRV-01 [KB1]",
+                "03:30:00 firing unexpected-shutdown-after-patch SRV-01 [KB1]");
+        assertThat(alerts.get(1).getDedupKey()).endsWith("/2");
+    }
+
+    @Test
     void duplicateEventsRaiseNoDuplicateAlert() throws Exception {
         List<Alert> alerts = Scenario.of("""
                 02:00 SRV-01 heartbeat
