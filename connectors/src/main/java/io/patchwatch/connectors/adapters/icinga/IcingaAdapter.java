@@ -1,18 +1,15 @@
 package io.patchwatch.connectors.adapters.icinga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.connectors.adapters.JsonFields;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
-import java.io.IOException;
 
 /**
  * Icinga 2 results, as its REST API gives them:
@@ -27,38 +24,16 @@ import java.io.IOException;
  * running, CRITICAL is stopped, UNKNOWN is skipped. The time is the check's end ({@code
  * last_check} / {@code execution_end} / {@code timestamp}), else the record's.
  */
-public final class IcingaAdapter implements EventAdapter {
+public final class IcingaAdapter extends JsonObjectAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "icinga2";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private final AdapterSettings settings;
 
     public IcingaAdapter(AdapterSettings settings) {
-        this.settings = settings;
+        super(NAME, settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(payload);
-        } catch (IOException e) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON");
-            return;
-        }
-        if (root == null || !root.isObject()) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object");
-            return;
-        }
+    protected void parseObject(JsonNode root, long recordTimestamp, AdapterOutput out) {
         try {
             if (root.has("results")) {
                 for (JsonNode r : root.path("results")) {

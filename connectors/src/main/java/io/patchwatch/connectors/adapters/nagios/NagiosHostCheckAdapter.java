@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.RecordAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.schemas.DeviceEvent;
@@ -26,27 +25,17 @@ import java.time.format.DateTimeParseException;
  * WARNING are up, CRITICAL is down. UNKNOWN says nothing about the host and is skipped; service
  * perfdata lines too.
  */
-public final class NagiosHostCheckAdapter implements EventAdapter {
+public final class NagiosHostCheckAdapter extends RecordAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "nagios";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final AdapterSettings settings;
-
     public NagiosHostCheckAdapter(AdapterSettings settings) {
-        this.settings = settings;
+        super(NAME, settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
+    protected void parseRecord(byte[] payload, long recordTimestamp, AdapterOutput out) {
         String text = new String(payload, StandardCharsets.UTF_8);
         String host;
         long ts;

@@ -2,9 +2,8 @@ package io.patchwatch.connectors.adapters.ping;
 
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.RecordAdapter;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
@@ -16,26 +15,16 @@ import java.nio.charset.StandardCharsets;
  * time, so the event takes the record's (Kafka record time, file time); a record without one is a
  * dead letter, never stamped with a guess.
  */
-public final class PingOutputAdapter implements EventAdapter {
+public final class PingOutputAdapter extends RecordAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "ping";
 
-    private final AdapterSettings settings;
-
     public PingOutputAdapter(AdapterSettings settings) {
-        this.settings = settings;
+        super(NAME, settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
+    protected void parseRecord(byte[] payload, long recordTimestamp, AdapterOutput out) {
         PingOutput ping;
         try {
             ping = PingOutput.parse(new String(payload, StandardCharsets.UTF_8));

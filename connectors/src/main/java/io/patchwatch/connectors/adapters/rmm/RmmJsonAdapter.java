@@ -1,18 +1,15 @@
 package io.patchwatch.connectors.adapters.rmm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.connectors.adapters.JsonFields;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
-import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,39 +30,17 @@ import java.util.regex.Pattern;
  * stop_pending}, {@code paused}. A service inventory becomes one {@code service_state} per service.
  * {@code tenant} defaults to the feed's tenant (job.yaml / {@code --tenant}).
  */
-public final class RmmJsonAdapter implements EventAdapter {
+public final class RmmJsonAdapter extends JsonObjectAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "rmm-json";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern KB = Pattern.compile("\\b(KB\\d{6,8})\\b", Pattern.CASE_INSENSITIVE);
 
-    private final AdapterSettings settings;
-
     public RmmJsonAdapter(AdapterSettings settings) {
-        this.settings = settings;
+        super(NAME, settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
-        JsonNode o;
-        try {
-            o = MAPPER.readTree(payload);
-        } catch (IOException e) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON");
-            return;
-        }
-        if (o == null || !o.isObject()) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object");
-            return;
-        }
+    protected void parseObject(JsonNode o, long recordTimestamp, AdapterOutput out) {
         String type = JsonFields.text(o, "type");
         String device = JsonFields.text(o, "device");
         if (type == null || device == null) {

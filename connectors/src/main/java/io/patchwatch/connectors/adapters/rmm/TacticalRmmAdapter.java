@@ -1,18 +1,15 @@
 package io.patchwatch.connectors.adapters.rmm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.connectors.adapters.JsonFields;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -35,39 +32,18 @@ import java.util.Set;
  *
  * Neither payload carries a time: events take the record's (the Kafka record time).
  */
-public final class TacticalRmmAdapter implements EventAdapter {
+public final class TacticalRmmAdapter extends JsonObjectAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "tactical-rmm";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final AdapterSettings settings;
     private transient Map<String, Set<String>> installedByDevice;
 
     public TacticalRmmAdapter(AdapterSettings settings) {
-        this.settings = settings;
+        super(NAME, settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(payload);
-        } catch (IOException e) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON");
-            return;
-        }
-        if (root == null || !root.isObject()) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object");
-            return;
-        }
+    protected void parseObject(JsonNode root, long recordTimestamp, AdapterOutput out) {
         if (recordTimestamp == NO_TIMESTAMP) {
             out.deadLetter(DeadLetterReason.MISSING_FIELD, "ts", "Tactical RMM payloads have no time and the record carries none");
             return;

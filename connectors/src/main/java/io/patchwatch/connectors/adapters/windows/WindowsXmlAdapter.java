@@ -1,44 +1,21 @@
 package io.patchwatch.connectors.adapters.windows;
 
-import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.AdapterSupport;
-import io.patchwatch.connectors.adapters.DeadLetterReason;
-import io.patchwatch.connectors.adapters.EventAdapter;
 
 /**
  * Windows System log events as XML, one {@code <Event>} per record (wevtutil, Get-WinEvent, Windows
  * Event Forwarding, NXLog). See {@link WindowsEventMapping} for what becomes what.
  */
-public final class WindowsXmlAdapter implements EventAdapter {
+public final class WindowsXmlAdapter extends WindowsEventAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "windows-xml";
 
-    private final AdapterSettings settings;
-    private final WindowsEventMapping mapping;
-
     public WindowsXmlAdapter(AdapterSettings settings) {
-        this.settings = settings;
-        this.mapping = new WindowsEventMapping(settings);
+        super(NAME, "windows-event", settings);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
-        if (!AdapterSupport.acceptable(payload, settings.maxRecordBytes(), out)) {
-            return;
-        }
-        WindowsEvent event;
-        try {
-            event = WindowsEventXml.parse(payload);
-        } catch (IllegalArgumentException e) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, e.getMessage());
-            return;
-        }
-        mapping.map(event, "windows-event", out);
+    WindowsEvent read(byte[] payload) {
+        return WindowsEventXml.parse(payload);
     }
 }

@@ -1,0 +1,33 @@
+package io.patchwatch.connectors.adapters;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/** Base of the adapters whose records are one JSON object each. */
+public abstract class JsonObjectAdapter extends RecordAdapter {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    protected JsonObjectAdapter(String name, AdapterSettings settings) {
+        super(name, settings);
+    }
+
+    @Override
+    protected final void parseRecord(byte[] payload, long recordTimestamp, AdapterOutput out) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON");
+            return;
+        }
+        if (root == null || !root.isObject()) {
+            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object");
+            return;
+        }
+        parseObject(root, recordTimestamp, out);
+    }
+
+    protected abstract void parseObject(JsonNode root, long recordTimestamp, AdapterOutput out);
+}
