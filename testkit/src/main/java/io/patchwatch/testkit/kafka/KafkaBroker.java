@@ -1,0 +1,234 @@
+package io.patchwatch.testkit.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A real Kafka 4.x broker (KRaft, broker and controller in one JVM) as a child process on 127.0.0.1,
+ * from the jars of Maven Central listed in {@code testkit/kafka-broker/target/kafka-broker.classpath}
+ * (the build writes it; tests get its path in the system property {@value #CLASSPATH_PROPERTY}).
+ *
+ * <pre>{@code
+ * try (KafkaBroker kafka = KafkaBroker.start(dir, 0)) {
+ *     kafka.createTopic("events", 2);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class KafkaBroker implements AutoCloseable {
+    public static final String CLASSPATH_PROPERTY = "patchwatch.kafka.classpath";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+    private final boolean deleteOnClose;
+
+    private KafkaBroker(Path dir, int port, Process process, boolean deleteOnClose) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    /**
+     * Formats a fresh log directory under {@code dir}, starts the broker and waits until it answers.
+     *
+     * @param port the client port, 0 for a free one
+     */
+    public static KafkaBroker start(Path dir, int port) throws IOException, InterruptedException {
+        return start(dir, port, false);
+    }
+
+    /** A broker in a temporary directory, deleted on {@link #close()}. */
+    public static KafkaBroker startTemporary() throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("patchwatch-kafka-"), 0, true);
+    }
+
+    private static KafkaBroker start(Path dir, int port, boolean deleteOnClose) throws IOException, InterruptedException {
+        String classpath = brokerClasspath();
+        int clientPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        Files.createDirectories(dir);
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, serverProperties(dir.resolve("data"), clientPort, controllerPort), StandardCharsets.UTF_8);
+        Path log = dir.resolve("broker.log");
+
+        // 1. Format the storage (a KRaft node needs a cluster id on disk before it starts).
+        Process format = java(classpath, log, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            format.destroyForcibly();
+            throw new IOException("formatting the Kafka storage failed:\n" + tail(log));
+        }
+        // 2. Start the broker and wait until it answers a metadata request.
+        Process broker = java(classpath, log, "kafka.Kafka", config.toString());
+        KafkaBroker b = new KafkaBroker(dir, clientPort, broker, deleteOnClose);
+        b.awaitReady();
+        return b;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    public void createTopic(String name, int partitions, Map<String, String> config) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config))).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        return Admin.create(p);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if (deleteOnClose) {
+            deleteRecursively(dir);
+        }
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("the Kafka broker exited with " + process.exitValue() + ":\n" + tail(dir.resolve("broker.log")));
+            }
+            try (Admin admin = admin()) {
+                if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(500);
+        }
+        close();
+        throw new IOException("the Kafka broker did not answer within " + READY_TIMEOUT.toSeconds() + " s ("
+                + (last == null ? "no answer" : last.getMessage()) + "):\n" + tail(dir.resolve("broker.log")));
+    }
+
+    private static String serverProperties(Path data, int port, int controllerPort) {
+        return String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + data,
+                "num.partitions=1",
+                "auto.create.topics.enable=false",
+                // One node: every replicated internal topic has one replica, or consumers hang.
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                // Room for the oversized-message tests (the job refuses records over its own limit).
+                "message.max.bytes=8388608",
+                "replica.fetch.max.bytes=8388608",
+                "") ;
+    }
+
+    private static Process java(String classpath, Path log, String main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "-Dlog4j2.level=WARN", "-cp", classpath, main));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+    }
+
+    static String brokerClasspath() throws IOException {
+        String file = System.getProperty(CLASSPATH_PROPERTY, System.getenv("PATCHWATCH_KAFKA_CLASSPATH"));
+        if (file == null || !Files.isRegularFile(Path.of(file))) {
+            throw new IOException("the Kafka broker classpath file is missing (" + file + "): build the module "
+                    + "testkit/kafka-broker first (./mvnw -pl testkit/kafka-broker install)");
+        }
+        return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+    }
+
+    private static String clusterId() {
+        UUID u = UUID.randomUUID();
+        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
