@@ -9,13 +9,13 @@ import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.incident.IncidentManager;
 import io.patchwatch.jobs.ingest.EventTimeWatermarks;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.rules.RuleCompiler;
 import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.util.List;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -34,24 +34,48 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class PatchwatchJob {
     private PatchwatchJob() {}
 
-    /** What the topology produces. */
-    public record Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+    /** What the topology produces: alerts, dead letters, and the normalized events. */
+    public record Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters, DataStream<DeviceEvent> events) {}
 
+    /**
+     * One input feed and the adapter of its format.
+     *
+     * @param name part of the normalizing operator's uid (a topic name); "" for the only input
+     * @param timestamped the source already assigns event time and watermarks (per Kafka partition,
+     *     see {@link io.patchwatch.jobs.ingest.RecordEventTime}); otherwise they are assigned after
+     *     parsing, which is right for one ordered input (replay, demo)
+     */
+    public record Input(String name, DataStream<RawRecord> records, EventAdapter adapter, boolean timestamped) {}
+
+    /** One input: replay and the demo. */
     public static Outputs defineWorkflow(
             DataStream<RawRecord> raw, EventAdapter adapter, JobSettings settings, RuleSet rules, Inventory inventory) {
-        // 1. Parse; bad records to the dead-letter side output.
-        SingleOutputStreamOperator<DeviceEvent> events = raw
-                .process(NormalizeEvents.of(adapter, settings), new AvroTypeInfo<>(DeviceEvent.class))
-                .setParallelism(settings.ingestParallelism())
-                .uid(Operators.NORMALIZE_UID)
-                .name(Operators.NORMALIZE_NAME);
+        return defineWorkflow(List.of(new Input("", raw, adapter, false)), settings, rules, inventory);
+    }
 
-        // 2. Event time.
-        WatermarkStrategy<DeviceEvent> watermarks = settings.live()
-                ? EventTimeWatermarks.live(settings.outOfOrderness(), settings.idleness(), settings.wallClockFloorLag())
-                : EventTimeWatermarks.replay(settings.outOfOrderness());
-        DataStream<DeviceEvent> timed = events
-                .assignTimestampsAndWatermarks(watermarks)
+    public static Outputs defineWorkflow(List<Input> inputs, JobSettings settings, RuleSet rules, Inventory inventory) {
+        // 1. Parse each feed with its adapter; bad records to the dead-letter side output.
+        DataStream<DeviceEvent> events = null;
+        DataStream<DeadLetter> deadLetters = null;
+        for (Input input : inputs) {
+            String suffix = input.name().isEmpty() ? "" : "-" + input.name();
+            SingleOutputStreamOperator<DeviceEvent> parsed = input.records()
+                    .process(NormalizeEvents.of(input.adapter(), settings), new AvroTypeInfo<>(DeviceEvent.class))
+                    .setParallelism(settings.ingestParallelism())
+                    .uid(Operators.NORMALIZE_UID + suffix)
+                    .name(Operators.NORMALIZE_NAME + suffix.replace('-', ' '));
+            events = events == null ? parsed : events.union(parsed);
+            DataStream<DeadLetter> dead = parsed.getSideOutput(JobTags.DEAD_LETTERS);
+            deadLetters = deadLetters == null ? dead : deadLetters.union(dead);
+        }
+
+        // 2. Event time, unless the sources keep it (per partition).
+        boolean timestampedAtSource = inputs.stream().allMatch(Input::timestamped);
+        if (!timestampedAtSource && inputs.stream().anyMatch(Input::timestamped)) {
+            throw new IllegalArgumentException("inputs must all, or none, assign event time at their source");
+        }
+        DataStream<DeviceEvent> timed = timestampedAtSource ? events : events
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.of(settings))
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
@@ -74,7 +98,7 @@ public final class PatchwatchJob {
                 .uid(Operators.INCIDENTS_UID)
                 .name(Operators.INCIDENTS_NAME);
 
-        return new Outputs(alerts, events.getSideOutput(JobTags.DEAD_LETTERS));
+        return new Outputs(alerts, deadLetters, timed);
     }
 
     /** Device identity of an event. */

@@ -6,7 +6,7 @@ import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.DeviceState;
 import io.patchwatch.jobs.device.PatchSession;
 import io.patchwatch.jobs.incident.Incident;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.DeviceEvent;
 import java.util.ArrayList;

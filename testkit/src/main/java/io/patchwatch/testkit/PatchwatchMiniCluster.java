@@ -36,7 +36,12 @@ public final class PatchwatchMiniCluster {
 
     /** An environment on the shared mini cluster with patchwatch's pipeline settings. */
     public static StreamExecutionEnvironment environment() {
-        Configuration conf = new Configuration();
+        return environment(new Configuration());
+    }
+
+    /** The same, with more configuration (checkpointing, restart strategy). */
+    public static StreamExecutionEnvironment environment(Configuration extra) {
+        Configuration conf = new Configuration(extra);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(SLOTS);

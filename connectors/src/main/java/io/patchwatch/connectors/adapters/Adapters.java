@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.adapters;
 
+import io.patchwatch.connectors.adapters.avro.AvroEventAdapter;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.connectors.adapters.icinga.IcingaAdapter;
 import io.patchwatch.connectors.adapters.nagios.NagiosHostCheckAdapter;
@@ -13,7 +14,7 @@ import java.util.List;
 /** Every input format by the name job.yaml and {@code patchwatch replay --format} use. */
 public final class Adapters {
     public static final List<String> NAMES = List.of(
-            CanonicalJsonAdapter.NAME, WindowsXmlAdapter.NAME, WinlogbeatAdapter.NAME, RmmJsonAdapter.NAME,
+            CanonicalJsonAdapter.NAME, AvroEventAdapter.NAME, WindowsXmlAdapter.NAME, WinlogbeatAdapter.NAME, RmmJsonAdapter.NAME,
             TacticalRmmAdapter.NAME, PingOutputAdapter.NAME, NagiosHostCheckAdapter.NAME, IcingaAdapter.NAME);
 
     private Adapters() {}
@@ -22,6 +23,7 @@ public final class Adapters {
     public static EventAdapter create(String name, AdapterSettings settings) {
         return switch (name) {
             case CanonicalJsonAdapter.NAME -> new CanonicalJsonAdapter(settings.maxRecordBytes());
+            case AvroEventAdapter.NAME -> new AvroEventAdapter(settings);
             case WindowsXmlAdapter.NAME -> new WindowsXmlAdapter(settings);
             case WinlogbeatAdapter.NAME -> new WinlogbeatAdapter(settings);
             case RmmJsonAdapter.NAME -> new RmmJsonAdapter(settings);

@@ -7,7 +7,7 @@ import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.jobs.demo.DemoReport;
 import io.patchwatch.jobs.demo.FleetPlan;
 import io.patchwatch.jobs.demo.FleetSource;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;

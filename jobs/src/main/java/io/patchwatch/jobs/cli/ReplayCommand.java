@@ -10,7 +10,7 @@ import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.RuleSet;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;

@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.demo;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.demo;
 
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import java.util.Iterator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;

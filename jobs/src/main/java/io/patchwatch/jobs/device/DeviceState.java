@@ -16,8 +16,11 @@ public class DeviceState {
     public String site;
     /** Newest liveness signal applied so far. */
     public long lastSignal = NONE;
-    /** Has sent a heartbeat or been pinged: only such devices can go silent. */
-    public boolean monitored;
+    /**
+     * The earliest heartbeat or ping seen (NONE: never): a device is judged for silence only from
+     * then on. The earliest, not the first to arrive, so that arrival order does not matter.
+     */
+    public long monitoredSince = NONE;
     /** When the current silence started (lastSignal + N), or NONE while alive. */
     public long silentSince = NONE;
     /** The current silence started inside a patch session (its end resolves offline-after-patch). */

@@ -115,31 +115,32 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         boolean pingOk = kind == EventKind.ping && Boolean.TRUE.equals(e.getOk());
         boolean monitoringSignal = kind == EventKind.heartbeat || kind == EventKind.ping;
 
+        if (monitoringSignal) {
+            d.monitoredSince = d.monitoredSince == NONE ? e.getTs() : Math.min(d.monitoredSince, e.getTs());
+        }
         if (e.getTs() <= watermark) {
             // 4. Late: apply now, at the watermark.
             lateEvents.inc();
-            if (monitoringSignal) {
-                d.monitored = true;
-            }
             if ((kind == EventKind.heartbeat || pingOk) && d.silentSince == NONE) {
                 // Alive back then: it only moves the last signal, never past its own time.
                 d.lastSignal = Math.max(d.lastSignal, e.getTs());
             } else if (kind != EventKind.ping || pingOk) {
-                DeviceEvent atWatermark = DeviceEvent.newBuilder(e).setTs(watermark + 1).build();
-                apply(atWatermark, d, ctx, out);
+                // Applied at the next watermark, through the timer, so that what it causes carries
+                // a time the rules downstream still accept.
+                pending.add(DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
             }
         } else if (kind == EventKind.heartbeat || pingOk) {
-            d.monitored = true;
-            long deadline = d.lastSignal == NONE ? NONE : d.lastSignal + profile(ctx.getCurrentKey(), d).silenceAfterMs();
-            if (d.silentSince == NONE && (deadline == NONE || e.getTs() < deadline)) {
-                // 1. Hot path: alive before the deadline; order among such heartbeats is irrelevant.
+            if (d.silentSince == NONE && d.lastSignal != NONE
+                    && e.getTs() < d.lastSignal + profile(ctx.getCurrentKey(), d).silenceAfterMs()) {
+                // 1. Hot path: within N of a signal already applied, it cannot hide a silence,
+                //    whatever order such heartbeats arrive in. A first signal, or one past the
+                //    deadline, waits for its turn in event time (an earlier one may still come).
                 d.lastSignal = Math.max(d.lastSignal, e.getTs());
             } else {
                 pending.add(e);
             }
         } else if (kind == EventKind.ping) {
-            // A failed ping is no liveness signal, but it shows the device is monitored.
-            d.monitored = true;
+            // A failed ping is no liveness signal, but it shows the device is monitored (above).
         } else {
             pending.add(e);
         }
@@ -185,9 +186,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             closeSession(profile);
             s = null;
         }
-        // 3. Silence: no liveness signal for N.
-        if (d.monitored && d.silentSince == NONE && d.lastSignal != NONE
-                && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
+        // 3. Silence: no liveness signal for N, judged once the device was monitored.
+        if (watchedForSilence(d, profile) && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
             long silentAt = d.lastSignal + profile.silenceAfterMs();
             d.silentSince = silentAt;
             d.silentInSession = s != null && silentAt < s.lastInstall + profile.sessionWindowMs();
@@ -223,9 +223,6 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 d.silentInSession = false;
             }
             d.lastSignal = Math.max(d.lastSignal, ts);
-            if (kind == EventKind.heartbeat || kind == EventKind.ping) {
-                d.monitored = true;
-            }
         }
         switch (kind) {
             case patch_installed, patch_failed -> {
@@ -350,6 +347,12 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         session.clear();
     }
 
+    /** Alive, with a last signal, and monitored before its silence would start. */
+    private static boolean watchedForSilence(DeviceState d, RuleProfile profile) {
+        return d.silentSince == NONE && d.lastSignal != NONE && d.monitoredSince != NONE
+                && d.monitoredSince <= d.lastSignal + profile.silenceAfterMs();
+    }
+
     private static boolean watched(PatchSession s, String service, long ts) {
         return s != null && s.watchUntil != NONE && ts <= s.watchUntil
                 && Arrays.stream(s.critical).anyMatch(service::equalsIgnoreCase);
@@ -359,7 +362,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private void schedule(DeviceState d, Context ctx, long nextPending) throws Exception {
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         long next = nextPending;
-        if (d.monitored && d.silentSince == NONE && d.lastSignal != NONE) {
+        if (watchedForSilence(d, profile)) {
             next = min(next, d.lastSignal + profile.silenceAfterMs());
         }
         PatchSession s = session.value();
@@ -423,7 +426,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         f.device = DeviceKeys.displayName(key, d.name);
         f.kind = kind;
         f.ts = ts;
-        f.lastSeen = d.lastSignal;
+        // What was true at the fact's time: heartbeats ahead of the watermark are already counted
+        // in lastSignal, and must not leak into the context of an earlier fact.
+        f.lastSeen = d.lastSignal == NONE ? NONE : Math.min(d.lastSignal, ts);
         if (s != null) {
             f.inSession = true;
             f.sessionStart = s.start;

@@ -6,6 +6,8 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import io.patchwatch.jobs.JobSettings;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
@@ -25,26 +27,37 @@ public final class EventTimeWatermarks {
     private EventTimeWatermarks() {}
 
     public static WatermarkStrategy<DeviceEvent> replay(Duration outOfOrderness) {
-        long bound = outOfOrderness.toMillis();
-        return WatermarkStrategy.<DeviceEvent>forGenerator(ctx -> new Generator(bound, -1, -1, null, true))
+        return WatermarkStrategy.<DeviceEvent>forGenerator(ctx -> new Generator<>(outOfOrderness.toMillis(), -1, -1, null, true))
                 .withTimestampAssigner((e, previous) -> e.getTs());
     }
 
-    public static WatermarkStrategy<DeviceEvent> live(Duration outOfOrderness, Duration idleness, Duration floorLag) {
-        long bound = outOfOrderness.toMillis();
-        long lag = floorLag.toMillis();
-        long idle = idleness.toMillis();
+    /**
+     * The strategy the settings ask for, for any element type: live (wall-clock floor, idleness,
+     * periodic) or event time only (a watermark after every element).
+     */
+    public static <T> WatermarkStrategy<T> of(JobSettings settings, SerializableTimestampAssigner<T> timestamps) {
+        long bound = settings.outOfOrderness().toMillis();
+        if (!settings.live()) {
+            return WatermarkStrategy.<T>forGenerator(ctx -> new Generator<>(bound, -1, -1, null, true))
+                    .withTimestampAssigner(timestamps);
+        }
+        long lag = settings.wallClockFloorLag().toMillis();
+        long idle = settings.idleness().toMillis();
         // Not withIdleness(): an input marked idle emits nothing, which would switch the floor off
         // exactly when every input is quiet. An idle input instead advances with the wall clock.
-        return WatermarkStrategy.<DeviceEvent>forGenerator(ctx -> new Generator(bound, lag, idle, Clock.systemUTC(), false))
-                .withTimestampAssigner((e, previous) -> e.getTs());
+        return WatermarkStrategy.<T>forGenerator(ctx -> new Generator<>(bound, lag, idle, Clock.systemUTC(), false))
+                .withTimestampAssigner(timestamps);
+    }
+
+    public static WatermarkStrategy<DeviceEvent> of(JobSettings settings) {
+        return of(settings, (e, previous) -> e.getTs());
     }
 
     /**
      * Max event time minus the bound; live, never below the wall clock minus the floor lag, and an
      * input idle for longer than the idleness timeout follows the wall clock minus the bound.
      */
-    static final class Generator implements WatermarkGenerator<DeviceEvent> {
+    static final class Generator<T> implements WatermarkGenerator<T> {
         private final long bound;
         private final long floorLag;
         private final long idleness;
@@ -64,7 +77,10 @@ public final class EventTimeWatermarks {
         }
 
         @Override
-        public void onEvent(DeviceEvent event, long eventTimestamp, WatermarkOutput output) {
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            if (eventTimestamp == Long.MIN_VALUE) {
+                return; // a record without event time (it will be a dead letter)
+            }
             maxTs = Math.max(maxTs, eventTimestamp);
             if (clock != null) {
                 lastEventWallTime = clock.millis();

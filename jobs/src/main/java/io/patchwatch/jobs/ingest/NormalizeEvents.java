@@ -5,6 +5,7 @@ import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.DeadLetters;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.schemas.DeviceEvent;
 import java.time.Clock;

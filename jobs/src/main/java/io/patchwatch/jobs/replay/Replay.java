@@ -8,7 +8,7 @@ import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
-import io.patchwatch.jobs.ingest.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;

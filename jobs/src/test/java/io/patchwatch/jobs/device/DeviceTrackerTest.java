@@ -47,6 +47,7 @@ class DeviceTrackerTest {
     void heartbeatsKeepOneTimerAndEmitNothing() throws Exception {
         for (int minute = 0; minute < 60; minute++) {
             send(heartbeat("SRV-01", String.format("01:%02d", minute)));
+            harness.processWatermark(at(String.format("01:%02d:30", minute)));
         }
 
         assertThat(facts()).isEmpty();

@@ -36,7 +36,7 @@ class EventTimeWatermarksTest {
     @Test
     void trailsTheNewestEventByTheBound() {
         MutableClock clock = new MutableClock(1_000_000);
-        var g = new EventTimeWatermarks.Generator(BOUND, FLOOR_LAG, IDLENESS, clock, false);
+        var g = new EventTimeWatermarks.Generator<DeviceEvent>(BOUND, FLOOR_LAG, IDLENESS, clock, false);
 
         g.onEvent(event(), 990_000, output);
         g.onPeriodicEmit(output);
@@ -47,7 +47,7 @@ class EventTimeWatermarksTest {
     @Test
     void whenEverythingIsQuietTheWallClockFloorStillMovesTheWatermark() {
         MutableClock clock = new MutableClock(1_000_000);
-        var g = new EventTimeWatermarks.Generator(BOUND, FLOOR_LAG, IDLENESS, clock, false);
+        var g = new EventTimeWatermarks.Generator<DeviceEvent>(BOUND, FLOOR_LAG, IDLENESS, clock, false);
         g.onEvent(event(), 999_000, output);
 
         clock.now = 1_010_000; // quiet for 10 s: floor at now - lag, below the event watermark
@@ -60,7 +60,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void replayEmitsAfterEveryEventAndIgnoresTheWallClock() {
-        var g = new EventTimeWatermarks.Generator(BOUND, -1, -1, null, true);
+        var g = new EventTimeWatermarks.Generator<DeviceEvent>(BOUND, -1, -1, null, true);
 
         g.onEvent(event(), 10_000, output);
         g.onEvent(event(), 8_000, output);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.schemas.DeadLetter;

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.ingest;
+package io.patchwatch.connectors.adapters;
 
 /** One input record before parsing: its bytes and where it came from (file:line, topic/partition/offset). */
 public class RawRecord {

@@ -1,0 +1,139 @@
+package io.patchwatch.jobs.kafka;
+
+import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.Adapters;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.kafka.OutputSerializers;
+import io.patchwatch.connectors.kafka.RawRecordDeserializer;
+import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.PatchwatchJob;
+import io.patchwatch.jobs.config.JobConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import io.patchwatch.jobs.ingest.EventTimeWatermarks;
+import io.patchwatch.jobs.ingest.RecordEventTime;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The job on Kafka: the input topics of job.yaml, each through its format's adapter, into the
+ * topology of {@link PatchwatchJob#defineWorkflow}; alerts (Avro, and optionally JSON) written
+ * exactly once with Kafka transactions, committed at each checkpoint; dead letters and the
+ * normalized events at least once.
+ *
+ * <p>Bounded: the inputs are read up to their end offsets at start and the job then finishes, the
+ * clock stopping at the newest event it read (like replay): for backfills and for tests.
+ */
+public final class KafkaPipeline {
+    /** Kafka's default transaction.max.timeout.ms is 15 min; Flink's producer default (1 h) exceeds it. */
+    static final String TRANSACTION_TIMEOUT_MS = "900000";
+
+    private KafkaPipeline() {}
+
+    /** The Flink configuration of a run: checkpoints (exactly-once), restart strategy. */
+    public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (config.checkpointDirectory() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDirectory());
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        return conf;
+    }
+
+    /**
+     * Adds sources, the topology and sinks to {@code env}.
+     *
+     * @param clockStop bounded runs: nothing fires after this (the newest event); Long.MAX_VALUE live
+     */
+    public static void define(StreamExecutionEnvironment env, JobConfig config, Map<String, String> environment,
+                              boolean bounded, long clockStop) {
+        Properties client = config.kafka().clientProperties(environment);
+        JobSettings settings = bounded
+                ? config.settings().forRecording(clockStop, Long.MIN_VALUE, Long.MAX_VALUE)
+                : config.settings();
+
+        // 1. One source per input topic, each with its format's adapter.
+        List<PatchwatchJob.Input> inputs = new ArrayList<>();
+        for (JobConfig.Input in : config.inputs()) {
+            KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder()
+                    .setProperties(client)
+                    .setTopics(in.topic())
+                    .setGroupId(config.groupId())
+                    .setStartingOffsets(startingOffsets(config.startingOffsets()))
+                    .setDeserializer(new RawRecordDeserializer());
+            if (bounded) {
+                source.setBounded(OffsetsInitializer.latest());
+            }
+            var adapter = Adapters.create(in.format(), new AdapterSettings(in.tenant(), in.site(),
+                    settings.maxRecordBytes(), Map.of()));
+            // Watermarks per partition, at the source: a topic or partition read ahead of the
+            // others must not make their events late.
+            DataStream<RawRecord> records = env
+                    .fromSource(source.build(), EventTimeWatermarks.of(settings, new RecordEventTime(adapter)),
+                            "Kafka " + in.topic())
+                    .setParallelism(settings.ingestParallelism())
+                    .uid("source-" + in.topic());
+            inputs.add(new PatchwatchJob.Input(in.topic(), records, adapter, true));
+        }
+
+        // 2. The topology.
+        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, config.loadRules(), config.loadInventory());
+
+        // 3. Sinks.
+        out.alerts().sinkTo(sink(client, OutputSerializers.alertsAvro(config.alertsTopic()),
+                        DeliveryGuarantee.EXACTLY_ONCE, config.groupId() + "-alerts"))
+                .uid("sink-alerts").name("Alerts to " + config.alertsTopic());
+        if (config.alertsJsonTopic() != null) {
+            out.alerts().sinkTo(sink(client, OutputSerializers.alertsJson(config.alertsJsonTopic()),
+                            DeliveryGuarantee.EXACTLY_ONCE, config.groupId() + "-alerts-json"))
+                    .uid("sink-alerts-json").name("Alerts (JSON) to " + config.alertsJsonTopic());
+        }
+        out.deadLetters().sinkTo(sink(client, OutputSerializers.deadLetters(config.deadLetterTopic()),
+                        DeliveryGuarantee.AT_LEAST_ONCE, null))
+                .uid("sink-dead-letters").name("Dead letters to " + config.deadLetterTopic());
+        if (config.eventsTopic() != null) {
+            out.events().sinkTo(sink(client, OutputSerializers.events(config.eventsTopic()),
+                            DeliveryGuarantee.AT_LEAST_ONCE, null))
+                    .uid("sink-events").name("Events to " + config.eventsTopic());
+        }
+    }
+
+    private static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer,
+                                         DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        p.put("max.request.size", "1048576");
+        var builder = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(p)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(guarantee);
+        if (transactionalIdPrefix != null) {
+            builder.setTransactionalIdPrefix(transactionalIdPrefix);
+        }
+        return builder.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        return switch (mode) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+}
