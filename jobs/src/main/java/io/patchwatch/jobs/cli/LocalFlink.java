@@ -12,7 +12,11 @@ final class LocalFlink {
     private LocalFlink() {}
 
     static StreamExecutionEnvironment environment(int parallelism) {
-        Configuration conf = new Configuration();
+        return environment(parallelism, new Configuration());
+    }
+
+    static StreamExecutionEnvironment environment(int parallelism, Configuration extra) {
+        Configuration conf = new Configuration(extra);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

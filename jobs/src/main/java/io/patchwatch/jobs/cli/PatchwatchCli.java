@@ -26,6 +26,11 @@ public final class PatchwatchCli {
                           [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
                           [--format canonical-json | windows-xml | winlogbeat | rmm-json | tactical-rmm
                                     | ping | nagios | icinga2]  [--tenant T] [--site S]
+              run       the job against Kafka on an embedded Flink cluster, until stopped
+                          --config job.yaml   (see flink-conf/job.example.yaml)
+              alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
+                        print the alerts of an alerts topic as JSON (read_committed)
+              kafka start|stop|status   a local Kafka broker on 127.0.0.1 for manual runs (bin/patchwatch)
               rules validate FILE
                         check a rules file; errors name the line, column or path
             """;
@@ -46,6 +51,8 @@ public final class PatchwatchCli {
                 case "demo" -> DemoCommand.run(argv, out, err);
                 case "replay" -> ReplayCommand.run(argv, out, err);
                 case "rules" -> RulesCommand.run(Arrays.copyOfRange(argv, 1, argv.length), out, err);
+                case "run" -> RunCommand.run(argv, out, err);
+                case "alerts" -> AlertsCommand.run(argv, out, err);
                 default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
             };
         } catch (Args.UsageException e) {

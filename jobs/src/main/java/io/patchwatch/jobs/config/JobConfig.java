@@ -138,7 +138,8 @@ public record JobConfig(
         }
         return new JobConfig(connection, k.groupId, k.startingOffsets, List.copyOf(inputs),
                 f.outputs.alertsTopic, f.outputs.alertsJsonTopic, f.outputs.deadLetterTopic, f.outputs.eventsTopic,
-                f.rules == null ? null : baseDir.resolve(f.rules), f.inventory == null ? null : baseDir.resolve(f.inventory),
+                f.rules == null ? null : baseDir.resolve(f.rules).normalize(),
+                f.inventory == null ? null : baseDir.resolve(f.inventory).normalize(),
                 settings, duration(f.checkpoints.interval, fileName + ": checkpoints.interval"), f.checkpoints.directory,
                 parallelism);
     }

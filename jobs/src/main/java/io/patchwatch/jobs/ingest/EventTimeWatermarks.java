@@ -18,7 +18,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  *   <li>Live: a wall-clock floor. When every feed goes quiet nothing advances an event-time
  *       watermark, so a device that went silent together with everything else would never be
  *       alerted on ({@code withIdleness} does not help: an idle input holds nothing back, but
- *       nothing moves forward either). The floor keeps the watermark at least at {@code now - lag}.
+ *       nothing moves forward either). An input idle for the idleness timeout keeps its watermark
+ *       at least at {@code now - lag}: it neither holds the others back nor stops time.
  *   <li>Replay: a watermark after every event, so that a replay is deterministic (periodic emission
  *       depends on how fast the machine reads).
  * </ul>
@@ -54,8 +55,8 @@ public final class EventTimeWatermarks {
     }
 
     /**
-     * Max event time minus the bound; live, never below the wall clock minus the floor lag, and an
-     * input idle for longer than the idleness timeout follows the wall clock minus the bound.
+     * Max event time minus the bound; live, an input idle for longer than the idleness timeout never
+     * stays below the wall clock minus the floor lag.
      */
     static final class Generator<T> implements WatermarkGenerator<T> {
         private final long bound;
@@ -98,9 +99,12 @@ public final class EventTimeWatermarks {
         private void emit(WatermarkOutput output) {
             long wm = maxTs == Long.MIN_VALUE ? Long.MIN_VALUE : maxTs - bound - 1;
             if (clock != null && floorLag >= 0) {
+                // An input quiet for longer than the idleness timeout follows the wall clock, the
+                // floor lag behind it: the lag is how late a feed may deliver and still be on time.
                 long now = clock.millis();
-                boolean idle = idleness >= 0 && now - lastEventWallTime >= idleness;
-                wm = Math.max(wm, idle ? now - bound - 1 : now - floorLag);
+                if (idleness < 0 || now - lastEventWallTime >= idleness) {
+                    wm = Math.max(wm, now - floorLag);
+                }
             }
             if (wm > emitted) {
                 emitted = wm;

@@ -50,12 +50,12 @@ class EventTimeWatermarksTest {
         var g = new EventTimeWatermarks.Generator<DeviceEvent>(BOUND, FLOOR_LAG, IDLENESS, clock, false);
         g.onEvent(event(), 999_000, output);
 
-        clock.now = 1_010_000; // quiet for 10 s: floor at now - lag, below the event watermark
+        clock.now = 1_010_000; // quiet for 10 s: not idle yet, the event watermark holds
         g.onPeriodicEmit(output);
-        clock.now = 1_600_000; // quiet for 10 minutes: idle, follows the wall clock minus the bound
+        clock.now = 1_600_000; // quiet for 10 minutes: idle, follows the wall clock, the floor lag behind
         g.onPeriodicEmit(output);
 
-        assertThat(emitted).containsExactly(999_000 - BOUND - 1, 1_600_000 - BOUND - 1);
+        assertThat(emitted).containsExactly(999_000 - BOUND - 1, 1_600_000 - FLOOR_LAG);
     }
 
     @Test

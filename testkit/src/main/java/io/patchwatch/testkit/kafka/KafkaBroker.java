@@ -86,6 +86,51 @@ public final class KafkaBroker implements AutoCloseable {
         return b;
     }
 
+    /**
+     * {@code bin/patchwatch kafka start|stop|status [DIR] [PORT]}: a broker for manual runs that
+     * outlives this command (its pid in {@code DIR/broker.pid}); {@code stop} ends it.
+     */
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 ? args[0] : "status";
+        Path dir = Path.of(args.length > 1 ? args[1] : "target/local-kafka");
+        Path pidFile = dir.resolve("broker.pid");
+        ProcessHandle running = Files.exists(pidFile)
+                ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).filter(ProcessHandle::isAlive).orElse(null)
+                : null;
+        switch (command) {
+            case "start" -> {
+                if (running != null) {
+                    System.out.println("kafka: already running (pid " + running.pid() + "), " + Files.readString(dir.resolve("bootstrap")));
+                    return;
+                }
+                deleteRecursively(dir);
+                KafkaBroker b = start(dir, args.length > 2 ? Integer.parseInt(args[2]) : 9092);
+                Files.writeString(pidFile, Long.toString(b.pid()));
+                // The topics of flink-conf/job.example.yaml, so that `patchwatch run` works at once.
+                for (String topic : List.of("patchwatch-events", "windows-system-log")) {
+                    b.createTopic(topic, 2);
+                }
+                for (String topic : List.of("patchwatch-alerts", "patchwatch-alerts-json", "patchwatch-dead-letters")) {
+                    b.createTopic(topic, 1);
+                }
+                Files.writeString(dir.resolve("bootstrap"), b.bootstrapServers());
+                System.out.println("kafka: running on " + b.bootstrapServers() + " (pid " + b.pid() + ", log " + dir.resolve("broker.log") + ")");
+            }
+            case "stop" -> {
+                if (running == null) {
+                    System.out.println("kafka: not running");
+                    return;
+                }
+                running.destroy();
+                running.onExit().get(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(pidFile);
+                System.out.println("kafka: stopped");
+            }
+            default -> System.out.println(running == null ? "kafka: not running"
+                    : "kafka: running on " + Files.readString(dir.resolve("bootstrap")) + " (pid " + running.pid() + ")");
+        }
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
@@ -225,6 +270,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

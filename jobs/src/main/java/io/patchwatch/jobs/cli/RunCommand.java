@@ -1,0 +1,46 @@
+package io.patchwatch.jobs.cli;
+
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.kafka.KafkaPipeline;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code patchwatch run --config job.yaml}: the job on this machine's embedded Flink cluster against
+ * Kafka, until stopped (Ctrl-C). Checkpoints every {@code checkpoints.interval}; alerts are committed
+ * to Kafka at each checkpoint (exactly once).
+ */
+final class RunCommand {
+    private RunCommand() {}
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse(argv, 1, Set.of("config"), Set.of(), Set.of());
+        if (args.get("config") == null) {
+            throw new Args.UsageException("run needs --config job.yaml");
+        }
+        JobConfig config;
+        try {
+            config = JobConfig.load(Path.of(args.get("config")));
+        } catch (ConfigException e) {
+            err.println("patchwatch: " + e.getMessage());
+            return 2;
+        }
+        try {
+            StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
+            KafkaPipeline.define(env, config, System.getenv(), false, Long.MAX_VALUE);
+            out.println("patchwatch: running against " + config.kafka() + ", inputs "
+                    + config.inputs().stream().map(JobConfig.Input::topic).toList() + ", alerts to " + config.alertsTopic());
+            env.execute("patchwatch");
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("patchwatch: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("patchwatch: the job failed: " + ReplayCommand.rootMessage(e));
+            return 1;
+        }
+    }
+}
