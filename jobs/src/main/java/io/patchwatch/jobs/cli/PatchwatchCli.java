@@ -27,7 +27,7 @@ public final class PatchwatchCli {
                           [--format canonical-json | windows-xml | winlogbeat | rmm-json | tactical-rmm
                                     | ping | nagios | icinga2]  [--tenant T] [--site S]
               run       the job against Kafka on an embedded Flink cluster, until stopped
-                          --config job.yaml   (see flink-conf/job.example.yaml)
+                          --config job.yaml   (see flink-conf/job.example.yaml)  [--from-checkpoint DIR]
               alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
                         print the alerts of an alerts topic as JSON (read_committed)
               kafka start|stop|status   a local Kafka broker on 127.0.0.1 for manual runs (bin/patchwatch)

@@ -6,6 +6,8 @@ import io.patchwatch.jobs.kafka.KafkaPipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -17,7 +19,7 @@ final class RunCommand {
     private RunCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("config"), Set.of(), Set.of());
+        Args args = Args.parse(argv, 1, Set.of("config", "from-checkpoint"), Set.of(), Set.of());
         if (args.get("config") == null) {
             throw new Args.UsageException("run needs --config job.yaml");
         }
@@ -29,7 +31,12 @@ final class RunCommand {
             return 2;
         }
         try {
-            StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
+            Configuration flink = KafkaPipeline.flinkConfiguration(config);
+            if (args.get("from-checkpoint") != null) {
+                // Resume from a retained checkpoint (chk-N directory) or a savepoint.
+                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, args.get("from-checkpoint"));
+            }
+            StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), flink);
             KafkaPipeline.define(env, config, System.getenv(), false, Long.MAX_VALUE);
             out.println("patchwatch: running against " + config.kafka() + ", inputs "
                     + config.inputs().stream().map(JobConfig.Input::topic).toList() + ", alerts to " + config.alertsTopic());

@@ -39,8 +39,11 @@ public final class EventTimeWatermarks {
     public static <T> WatermarkStrategy<T> of(JobSettings settings, SerializableTimestampAssigner<T> timestamps) {
         long bound = settings.outOfOrderness().toMillis();
         if (!settings.live()) {
-            return WatermarkStrategy.<T>forGenerator(ctx -> new Generator<>(bound, -1, -1, null, true))
+            WatermarkStrategy<T> eventTimeOnly = WatermarkStrategy.<T>forGenerator(ctx -> new Generator<>(bound, -1, -1, null, true))
                     .withTimestampAssigner(timestamps);
+            // Without the floor, an idle input (a partition nobody writes to) is marked idle so it
+            // does not hold the others back; replay has one ordered input and no idleness.
+            return settings.idleness() == null ? eventTimeOnly : eventTimeOnly.withIdleness(settings.idleness());
         }
         long lag = settings.wallClockFloorLag().toMillis();
         long idle = settings.idleness().toMillis();

@@ -16,6 +16,7 @@ import io.patchwatch.jobs.ingest.EventTimeWatermarks;
 import io.patchwatch.jobs.ingest.RecordEventTime;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -51,6 +52,8 @@ public final class KafkaPipeline {
         if (config.checkpointDirectory() != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDirectory());
         }
+        // Kept when the job is cancelled, so that it can be restarted from where it was.
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         return conf;
     }

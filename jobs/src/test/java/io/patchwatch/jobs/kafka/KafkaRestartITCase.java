@@ -1,0 +1,185 @@
+package io.patchwatch.jobs.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.Adapters;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.json.AlertJson;
+import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.replay.Replay;
+import io.patchwatch.jobs.support.Scenario;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
+import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job stopped in the middle of a night and restarted from its last retained checkpoint: a
+ * read_committed consumer of the alerts topic sees every alert exactly once, as in replay.
+ */
+class KafkaRestartITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = PatchwatchMiniCluster.extension();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path dir;
+
+    /** Two devices, alerts before and after the restart (which comes between 02:30 and 02:31). */
+    private static final String FIRST_HALF = """
+            02:00 SRV-A heartbeat
+            02:00 SRV-B heartbeat
+            02:01 SRV-A patch_installed kb=KB1
+            02:01 SRV-B patch_failed kb=KB2 error=0x1
+            02:02 SRV-B heartbeat
+            02:10 SRV-B heartbeat
+            02:18 SRV-B heartbeat
+            02:26 SRV-B heartbeat
+            02:30 SRV-A heartbeat
+            """;
+    private static final String SECOND_HALF = """
+            02:31 SRV-B heartbeat
+            02:39 SRV-B heartbeat
+            02:41 SRV-A heartbeat
+            02:47 SRV-B heartbeat
+            02:55 SRV-A heartbeat
+            02:55 SRV-B patch_installed kb=KB2
+            03:05 SRV-A heartbeat
+            03:05 SRV-B heartbeat
+            04:00 CLOCK heartbeat
+            """;
+
+    @Test
+    void aRestartFromARetainedCheckpointLosesAndDuplicatesNothing() throws Exception {
+        String input = KAFKA.newTopic("restart-in", 2);
+        String alerts = KAFKA.newTopic("restart-alerts", 1);
+        String deadLetters = KAFKA.newTopic("restart-dlq", 1);
+        Path checkpoints = dir.resolve("checkpoints");
+        // The reference first: the jobs below take the mini cluster's slots while they run.
+        List<Alert> expected = replay(FIRST_HALF + SECOND_HALF);
+        assertThat(expected).as("alerts on both sides of the restart").hasSizeGreaterThan(4);
+        JobConfig config = JobConfig.parse("""
+                kafka:
+                  bootstrap_servers: %s
+                  starting_offsets: earliest
+                  group_id: restart-it
+                inputs:
+                  - {topic: %s, format: canonical-json}
+                outputs:
+                  alerts_topic: %s
+                  dead_letter_topic: %s
+                time:
+                  wall_clock_floor: "off"
+                checkpoints:
+                  interval: 500ms
+                  directory: %s
+                parallelism: 2
+                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters, checkpoints.toUri())
+                .getBytes(StandardCharsets.UTF_8), "job.yaml", dir);
+
+        // 1. First half; wait until its alerts are committed (patch-failed at 02:01, offline at
+        //    02:11; the resolve at 02:30 waits for the watermark to pass 02:30, which only the
+        //    second half brings), then cancel, keeping the checkpoint.
+        produce(input, FIRST_HALF);
+        JobClient first = start(config, null);
+        awaitCommittedAlerts(alerts, 2);
+        Thread.sleep(1500); // let one more checkpoint complete after the last commit
+        first.cancel().get();
+        Path checkpoint = latestCheckpoint(checkpoints);
+
+        // 2. Second half while the job is down, then restart from the checkpoint.
+        produce(input, SECOND_HALF);
+        JobClient second = start(config, checkpoint);
+        try {
+            awaitCommittedAlerts(alerts, expected.size());
+            Thread.sleep(3000); // and nothing more (no duplicate) arrives
+            List<String> seen = committed(alerts).stream().sorted(Replay.ALERT_ORDER).map(AlertJson::toJson).toList();
+            assertThat(seen).containsExactlyElementsOf(expected.stream().map(AlertJson::toJson).toList());
+        } finally {
+            second.cancel().get();
+        }
+    }
+
+    private static JobClient start(JobConfig config, Path restoreFrom) throws Exception {
+        Configuration conf = KafkaPipeline.flinkConfiguration(config);
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
+        }
+        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(conf);
+        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
+        return env.executeAsync("patchwatch restart it");
+    }
+
+    private static void produce(String topic, String compact) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
+            for (String line : Scenario.of(compact).jsonLines()) {
+                String device = line.replaceAll(".*\"device\":\"([^\"]+)\".*", "$1");
+                KafkaTestClients.send(p, topic, null, device.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void awaitCommittedAlerts(String topic, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (committed(topic).size() < count && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(committed(topic)).as("committed alerts").hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    private static List<Alert> committed(String topic) {
+        List<Alert> out = new ArrayList<>();
+        KafkaTestClients.readAll(KAFKA.bootstrapServers(), topic, true, Duration.ofMillis(700)).forEach(r -> {
+            try {
+                out.add(Alert.getDecoder().decode(r.value()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        return out;
+    }
+
+    private static Path latestCheckpoint(Path root) throws Exception {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
+        }
+    }
+
+    /** The reference: replay of everything, its clock stopped where the live job's watermark is. */
+    private static List<Alert> replay(String compact) throws Exception {
+        List<RawRecord> records = new ArrayList<>();
+        for (String l : Scenario.of(compact).jsonLines()) {
+            records.add(new RawRecord("replay", l.getBytes(StandardCharsets.UTF_8)));
+        }
+        return Replay.run(PatchwatchMiniCluster.environment(), records, false,
+                Adapters.create("canonical-json", AdapterSettings.defaults()), JobSettings.replay(Long.MAX_VALUE),
+                RuleSet.defaults(), Inventory.empty(), null).alerts();
+    }
+}
