@@ -50,10 +50,16 @@ public record JobSettings(
                 maxRecordBytes, ingestParallelism);
     }
 
-    /** Replay of a recording: its clock stop and the range of event times it accepts. */
+    /** Replay of a recording: its clock stop and the range of event times it accepts; one ordered input. */
     public JobSettings forRecording(long clockStop, long acceptFrom, long acceptUntil) {
         return new JobSettings(outOfOrderness, null, null, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
                 maxRecordBytes, 1);
+    }
+
+    /** A bounded run over topics: event time only, the clock stopped, the configured parallelism kept. */
+    public JobSettings bounded(long clockStop) {
+        return new JobSettings(outOfOrderness, idleness, null, clockStop, maxFuture, maxPast, Long.MIN_VALUE, Long.MAX_VALUE,
+                maxRecordBytes, ingestParallelism);
     }
 
     public boolean live() {

@@ -22,17 +22,21 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *       with headers {@code patchwatch.reason} and {@code patchwatch.origin} for quick filtering;
  *   <li>events: the normalized events, Avro, key = tenant/device.
  * </ul>
+ *
+ * Records carry the time they were written (the producer's clock), never the event time, which is
+ * in the payload: a topic's time retention (7 days by default) would otherwise delete a backfill's
+ * alerts, dated days ago, as soon as they are written.
  */
 public final class OutputSerializers {
     private OutputSerializers() {}
 
     public static KafkaRecordSerializationSchema<Alert> alertsAvro(String topic) {
-        return (alert, context, timestamp) -> new ProducerRecord<>(topic, null, alert.getTs(),
+        return (alert, context, timestamp) -> new ProducerRecord<>(topic, null, null,
                 utf8(alert.getDedupKey()), AvroSingleObject.encode(alert));
     }
 
     public static KafkaRecordSerializationSchema<Alert> alertsJson(String topic) {
-        return (alert, context, timestamp) -> new ProducerRecord<>(topic, null, alert.getTs(),
+        return (alert, context, timestamp) -> new ProducerRecord<>(topic, null, null,
                 utf8(alert.getDedupKey()), utf8(AlertJson.toJson(alert)));
     }
 
@@ -41,13 +45,13 @@ public final class OutputSerializers {
             List<Header> headers = List.of(
                     new RecordHeader("patchwatch.reason", utf8(d.getReason())),
                     new RecordHeader("patchwatch.origin", utf8(d.getOrigin())));
-            return new ProducerRecord<>(topic, null, d.getReceivedAt(), utf8(d.getOrigin()),
+            return new ProducerRecord<>(topic, null, null, utf8(d.getOrigin()),
                     AvroSingleObject.encode(d), headers);
         };
     }
 
     public static KafkaRecordSerializationSchema<DeviceEvent> events(String topic) {
-        return (e, context, timestamp) -> new ProducerRecord<>(topic, null, e.getTs(),
+        return (e, context, timestamp) -> new ProducerRecord<>(topic, null, null,
                 utf8(e.getTenant() + "/" + e.getDevice().toLowerCase(java.util.Locale.ROOT)), AvroSingleObject.encode(e));
     }
 

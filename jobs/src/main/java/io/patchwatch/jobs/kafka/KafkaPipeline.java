@@ -66,9 +66,7 @@ public final class KafkaPipeline {
     public static void define(StreamExecutionEnvironment env, JobConfig config, Map<String, String> environment,
                               boolean bounded, long clockStop) {
         Properties client = config.kafka().clientProperties(environment);
-        JobSettings settings = bounded
-                ? config.settings().forRecording(clockStop, Long.MIN_VALUE, Long.MAX_VALUE)
-                : config.settings();
+        JobSettings settings = bounded ? config.settings().bounded(clockStop) : config.settings();
 
         // 1. One source per input topic, each with its format's adapter.
         List<PatchwatchJob.Input> inputs = new ArrayList<>();

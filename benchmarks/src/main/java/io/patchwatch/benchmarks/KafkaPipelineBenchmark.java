@@ -1,0 +1,237 @@
+package io.patchwatch.benchmarks;
+
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.demo.DemoReport;
+import io.patchwatch.jobs.demo.FleetEvents;
+import io.patchwatch.jobs.demo.FleetPlan;
+import io.patchwatch.jobs.kafka.KafkaPipeline;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.testkit.kafka.KafkaBroker;
+import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The job between real Kafka topics, on a real broker (a child JVM) and an embedded Flink cluster
+ * (parallelism 2), on this machine:
+ *
+ * <ol>
+ *   <li><b>Throughput</b>: the demo's patch night for {@code DEVICES} devices (heartbeat every minute,
+ *       5 h) is written to a 2-partition topic first, then the job reads it to the end: events per
+ *       second from Kafka through the job to the committed alerts topic. Its alerts are checked
+ *       against the faults the simulator injected.
+ *   <li><b>Latency</b>: a live run on the wall clock (1,000 devices heartbeating every 2 s, 200 of them
+ *       going silent after a patch, N = 20 s, checkpoints every second): the time from each alert's
+ *       deadline to the moment a read_committed consumer receives it.
+ * </ol>
+ *
+ * <pre>{@code bin/patchwatch bench kafka [DEVICES]}</pre>
+ */
+public final class KafkaPipelineBenchmark {
+    private static final Pattern DEVICE = Pattern.compile("\"device\":\"([^\"]+)\"");
+
+    private KafkaPipelineBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        try (KafkaBroker kafka = KafkaBroker.startTemporary()) {
+            throughput(kafka, devices);
+            if (args.length < 2 || !args[1].equals("--throughput-only")) {
+                latency(kafka);
+            }
+        }
+    }
+
+    private static void throughput(KafkaBroker kafka, int devices) throws Exception {
+        FleetPlan plan = FleetPlan.create(devices, 12, 42);
+        kafka.createTopic("night", 2);
+        kafka.createTopic("night-alerts", 1);
+        kafka.createTopic("night-dlq", 1);
+        kafka.createTopic("night-events", 1);
+        long produced = 0;
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(kafka.bootstrapServers())) {
+            FleetEvents events = new FleetEvents(plan);
+            while (events.hasNext()) {
+                RawRecord r = events.next();
+                Matcher m = DEVICE.matcher(new String(r.payload, 0, Math.min(r.payload.length, 200), StandardCharsets.UTF_8));
+                p.send(new ProducerRecord<>("night", m.find() ? m.group(1).getBytes(StandardCharsets.UTF_8) : null, r.payload));
+                produced++;
+            }
+            p.flush();
+        }
+        double produceSeconds = (System.nanoTime() - t0) / 1e9;
+        JobConfig config = config(kafka, "night", "night-alerts", "night-dlq", System.getProperty("bench.events") == null ? null : "night-events", null, """
+                time:
+                  wall_clock_floor: "off"
+                  idleness: %s
+                checkpoints:
+                  interval: 10s
+                """.formatted(System.getProperty("bench.idleness", "30s")));
+        StreamExecutionEnvironment env = environment(config);
+        KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
+        long t1 = System.nanoTime();
+        env.execute("patchwatch kafka throughput");
+        double seconds = (System.nanoTime() - t1) / 1e9;
+
+        List<Alert> alerts = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", true, Duration.ofSeconds(3))) {
+            alerts.add(Alert.getDecoder().decode(r.value()));
+        }
+        int uncommitted = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", false, Duration.ofSeconds(3)).size();
+        int deadLetters = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-dlq", false, Duration.ofSeconds(2)).size();
+        int normalized = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-events", false, Duration.ofSeconds(3)).size();
+        System.out.printf("  (read_uncommitted sees %d records; dead letters %d; normalized events %d)%n", uncommitted, deadLetters, normalized);
+        DemoReport report = DemoReport.of(plan, alerts);
+        System.out.printf("throughput: %,d devices, %,d events (written to Kafka in %.1f s)%n", devices, produced, produceSeconds);
+        System.out.printf("  Kafka -> job -> Kafka (exactly once, parallelism 2): %.1f s, %,.0f events/s%n", seconds, produced / seconds);
+        System.out.printf("  alerts %d; injected faults caught: %s; unexplained alerts: %d%n", alerts.size(),
+                report.allCaught() ? "all" : report.missed().size() + " missed", report.unexplained().size());
+        report.missed().stream().limit(Integer.getInteger("bench.missed", 10)).forEach(m -> System.out.println("    missed: " + m));
+    }
+
+    private static void latency(KafkaBroker kafka) throws Exception {
+        kafka.createTopic("live", 2);
+        kafka.createTopic("live-alerts", 1);
+        kafka.createTopic("live-dlq", 1);
+        Path dir = Files.createTempDirectory("patchwatch-bench-");
+        String rules = new String(KafkaPipelineBenchmark.class.getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
+                StandardCharsets.UTF_8) + "  - match: {tenant: bench}\n    silence_after: 20s\n";
+        Files.writeString(dir.resolve("rules.yaml"), rules);
+        JobConfig config = config(kafka, "live", "live-alerts", "live-dlq", null, dir, """
+                rules: rules.yaml
+                time:
+                  out_of_orderness: 1s
+                  idleness: 2s
+                  wall_clock_floor: 2s
+                checkpoints:
+                  interval: 1s
+                """);
+        StreamExecutionEnvironment env = environment(config);
+        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
+        JobClient job = env.executeAsync("patchwatch kafka latency");
+
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread consumer = new Thread(() -> consume(kafka, latencies, stop));
+        consumer.start();
+        int fleet = 1000;
+        int silent = 200;
+        long start = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(kafka.bootstrapServers())) {
+            // 60 s: everyone heartbeats every 2 s; at 15 s, 200 devices install a patch and go quiet.
+            while (System.currentTimeMillis() - start < 60_000) {
+                long now = System.currentTimeMillis();
+                boolean patchTime = now - start >= 15_000;
+                for (int d = 0; d < fleet; d++) {
+                    String device = "BENCH-" + d;
+                    if (d < silent && patchTime) {
+                        continue;
+                    }
+                    if (d < silent && now - start >= 13_000) {
+                        send(p, device, now, "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\"");
+                    } else {
+                        send(p, device, now, "\"kind\":\"heartbeat\"");
+                    }
+                }
+                p.flush();
+                Thread.sleep(Math.max(0, 2000 - (System.currentTimeMillis() - now)));
+            }
+        }
+        Thread.sleep(5000);
+        stop.set(true);
+        consumer.join();
+        job.cancel().get();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("latency: %d offline-after-patch alerts, deadline -> received by a read_committed consumer:%n", sorted.size());
+        if (!sorted.isEmpty()) {
+            System.out.printf("  p50 %d ms, p99 %d ms, max %d ms (out-of-orderness 1 s, checkpoints every 1 s)%n",
+                    sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))),
+                    sorted.get(sorted.size() - 1));
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String device, long ts, String rest) {
+        String json = "{\"ts\":\"" + EventTimes.format(ts) + "\",\"tenant\":\"bench\",\"device\":\"" + device + "\"," + rest + "}";
+        p.send(new ProducerRecord<>("live", device.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void consume(KafkaBroker kafka, List<Long> latencies, AtomicBoolean stop) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "latency");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("live-alerts"));
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    long received = System.currentTimeMillis();
+                    try {
+                        Alert a = Alert.getDecoder().decode(r.value());
+                        if (a.getStatus() == AlertStatus.firing && a.getRule().equals("offline-after-patch")) {
+                            latencies.add(received - a.getTs());
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static JobConfig config(KafkaBroker kafka, String in, String alerts, String dlq, String events, Path dir, String extra) {
+        String yaml = """
+                kafka:
+                  bootstrap_servers: %s
+                  starting_offsets: earliest
+                  group_id: bench-%s
+                inputs:
+                  - {topic: %s, format: canonical-json}
+                outputs:
+                  alerts_topic: %s
+                  dead_letter_topic: %s
+                parallelism: %s
+                """.formatted(kafka.bootstrapServers(), in, in, alerts, dlq, System.getProperty("bench.parallelism", "2"))
+                + (events == null ? "" : "") + extra;
+        if (events != null) {
+            yaml = yaml.replace("  dead_letter_topic: " + dlq + "\n", "  dead_letter_topic: " + dlq + "\n  events_topic: " + events + "\n");
+        }
+        return JobConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "bench.yaml", dir == null ? Path.of(".") : dir);
+    }
+
+    private static StreamExecutionEnvironment environment(JobConfig config) {
+        Configuration conf = KafkaPipeline.flinkConfiguration(config);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        return StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    }
+}
