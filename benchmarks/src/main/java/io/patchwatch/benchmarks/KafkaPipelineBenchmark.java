@@ -1,10 +1,9 @@
 package io.patchwatch.benchmarks;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.demo.DemoReport;
-import io.patchwatch.jobs.demo.FleetEvents;
+import io.patchwatch.jobs.demo.FleetToKafka;
 import io.patchwatch.jobs.demo.FleetPlan;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.schemas.Alert;
@@ -21,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -53,8 +50,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>{@code bin/patchwatch bench kafka [DEVICES]}</pre>
  */
 public final class KafkaPipelineBenchmark {
-    private static final Pattern DEVICE = Pattern.compile("\"device\":\"([^\"]+)\"");
-
     private KafkaPipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -73,18 +68,8 @@ public final class KafkaPipelineBenchmark {
         kafka.createTopic("night-alerts", 1);
         kafka.createTopic("night-dlq", 1);
         kafka.createTopic("night-events", 1);
-        long produced = 0;
         long t0 = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(kafka.bootstrapServers())) {
-            FleetEvents events = new FleetEvents(plan);
-            while (events.hasNext()) {
-                RawRecord r = events.next();
-                Matcher m = DEVICE.matcher(new String(r.payload, 0, Math.min(r.payload.length, 200), StandardCharsets.UTF_8));
-                p.send(new ProducerRecord<>("night", m.find() ? m.group(1).getBytes(StandardCharsets.UTF_8) : null, r.payload));
-                produced++;
-            }
-            p.flush();
-        }
+        long produced = FleetToKafka.produce(plan, kafka.bootstrapServers(), "night");
         double produceSeconds = (System.nanoTime() - t0) / 1e9;
         JobConfig config = config(kafka, "night", "night-alerts", "night-dlq", System.getProperty("bench.events") == null ? null : "night-events", null, """
                 time:

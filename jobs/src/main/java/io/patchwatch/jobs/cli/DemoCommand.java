@@ -14,7 +14,8 @@ import io.patchwatch.schemas.AlertStatus;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import io.patchwatch.jobs.demo.DemoThroughKafka;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,7 +35,8 @@ final class DemoCommand {
     private DemoCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("devices", "tenants", "seed", "parallelism"), Set.of(), Set.of("no-color"));
+        Args args = Args.parse(argv, 1, Set.of("devices", "tenants", "seed", "parallelism", "bootstrap"), Set.of(),
+                Set.of("no-color", "kafka"));
         int devices = args.intValue("devices", 2000);
         int tenants = args.intValue("tenants", 12);
         int parallelism = args.intValue("parallelism", 2);
@@ -48,27 +50,22 @@ final class DemoCommand {
         FleetPlan plan = FleetPlan.create(devices, tenants, seed);
         out.println(style.bold("patchwatch demo") + ": patch night of " + devices + " devices in " + tenants
                 + " tenants, " + EventTimes.format(FleetPlan.NIGHT.toEpochMilli()) + " + " + FleetPlan.LENGTH.toHours()
-                + " h, on an embedded Flink cluster (parallelism " + parallelism + ")");
+                + " h, on an embedded Flink cluster (parallelism " + parallelism + ")"
+                + (args.flag("kafka") ? " through Kafka at " + args.get("bootstrap", "127.0.0.1:9092") : ""));
         out.println();
 
-        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
-        DataStream<RawRecord> night = env.fromSource(FleetSource.of(plan), WatermarkStrategy.noWatermarks(), "Simulated fleet")
-                .setParallelism(1);
-        JobSettings settings = JobSettings.replay(plan.end() - 1);
-        AtomicInteger shown = new AtomicInteger();
         long started = System.nanoTime();
-        Replay.Result result;
+        List<Alert> alerts;
         try {
-            result = Replay.execute(night, new CanonicalJsonAdapter(), settings, RuleSet.defaults(), plan.inventory(),
-                    a -> {
-                        shown.incrementAndGet();
-                        out.println(style.alert(a));
-                    });
+            alerts = args.flag("kafka")
+                    ? DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, a -> out.println(style.alert(a)), out)
+                    : embedded(plan, parallelism, a -> out.println(style.alert(a)));
         } catch (Exception e) {
             err.println("patchwatch: demo failed: " + ReplayCommand.rootMessage(e));
             return 1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1);
 
         DemoReport report = DemoReport.of(plan, result.alerts());
         out.println();
@@ -96,6 +93,16 @@ final class DemoCommand {
                 ? style.green("  every injected fault was caught, and nothing else alerted")
                 : style.red("  some faults were missed or alerts are unexplained"));
         return report.allCaught() ? 0 : 1;
+    }
+
+    /** The night through the job on the embedded cluster, from a generator source. */
+    private static List<Alert> embedded(FleetPlan plan, int parallelism, java.util.function.Consumer<Alert> onAlert)
+            throws Exception {
+        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
+        DataStream<RawRecord> night = env.fromSource(FleetSource.of(plan), WatermarkStrategy.noWatermarks(), "Simulated fleet")
+                .setParallelism(1);
+        return Replay.execute(night, new CanonicalJsonAdapter(), JobSettings.replay(plan.end() - 1), RuleSet.defaults(),
+                plan.inventory(), onAlert).alerts();
     }
 
     /** Terminal colours, only when writing to a terminal. */

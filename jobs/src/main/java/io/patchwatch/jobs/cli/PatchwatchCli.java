@@ -21,6 +21,7 @@ public final class PatchwatchCli {
             commands:
               demo      a simulated patch night on an embedded Flink cluster, alerts as they fire
                           --devices N (2000)  --tenants N (12)  --seed N (42)  --parallelism N (2)
+                          --kafka [--bootstrap 127.0.0.1:9092]: through a Kafka broker (patchwatch kafka start)
               replay    the job over recorded canonical events (JSON Lines), in event time
                           --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
                           [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]

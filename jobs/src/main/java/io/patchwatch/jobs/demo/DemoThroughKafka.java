@@ -1,0 +1,105 @@
+package io.patchwatch.jobs.demo;
+
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.kafka.KafkaPipeline;
+import io.patchwatch.schemas.Alert;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code patchwatch demo --kafka}: the simulated night written to a topic of a real broker, the job
+ * reading it to its end and writing alerts exactly once to another, and the alerts shown as a
+ * read_committed consumer receives them (at each checkpoint). Topics are new for every run.
+ */
+public final class DemoThroughKafka {
+    private DemoThroughKafka() {}
+
+    public static List<Alert> run(FleetPlan plan, String bootstrap, int parallelism, Consumer<Alert> onAlert, PrintStream out)
+            throws Exception {
+        String run = Long.toString(System.currentTimeMillis());
+        String events = "patchwatch-demo-events-" + run;
+        String alerts = "patchwatch-demo-alerts-" + run;
+        String deadLetters = "patchwatch-demo-dead-letters-" + run;
+        FleetToKafka.createTopics(bootstrap, List.of(new NewTopic(events, 2, (short) 1),
+                new NewTopic(alerts, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1)));
+        long written = FleetToKafka.produce(plan, bootstrap, events);
+        out.printf("wrote %,d events to %s; alerts go to %s%n%n", written, events, alerts);
+
+        JobConfig config = JobConfig.parse("""
+                kafka:
+                  bootstrap_servers: %s
+                  starting_offsets: earliest
+                  group_id: patchwatch-demo-%s
+                inputs:
+                  - {topic: %s, format: canonical-json}
+                outputs:
+                  alerts_topic: %s
+                  dead_letter_topic: %s
+                time:
+                  wall_clock_floor: "off"
+                checkpoints:
+                  interval: 2s
+                parallelism: %d
+                """.formatted(bootstrap, run, events, alerts, deadLetters, parallelism).getBytes(StandardCharsets.UTF_8),
+                "demo job", Path.of("."));
+        Configuration conf = KafkaPipeline.flinkConfiguration(config);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
+        JobClient job = env.executeAsync("patchwatch demo (kafka)");
+        // The result future, not the job status: a local job's cluster is gone once the job ends.
+        var done = job.getJobExecutionResult();
+
+        List<Alert> received = new ArrayList<>();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "patchwatch-demo-reader-" + run);
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(alerts));
+            long quietSince = Long.MAX_VALUE;
+            while (true) {
+                boolean any = false;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    Alert a = Alert.getDecoder().decode(r.value());
+                    received.add(a);
+                    onAlert.accept(a);
+                    any = true;
+                }
+                if (done.isDone()) {
+                    quietSince = any ? System.currentTimeMillis() : Math.min(quietSince, System.currentTimeMillis());
+                    if (System.currentTimeMillis() - quietSince > 3000) {
+                        break;
+                    }
+                }
+            }
+        }
+        done.get();
+        return received;
+    }
+}
