@@ -1,6 +1,7 @@
 package io.patchwatch.benchmarks;
 
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.demo.DemoReport;
 import io.patchwatch.jobs.demo.FleetToKafka;
@@ -20,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -212,11 +209,6 @@ public final class KafkaPipelineBenchmark {
     }
 
     private static StreamExecutionEnvironment environment(JobConfig config) {
-        Configuration conf = KafkaPipeline.flinkConfiguration(config);
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
-        return StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        return LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
     }
 }

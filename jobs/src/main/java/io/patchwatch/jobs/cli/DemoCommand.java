@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.cli;
 
+import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.JobSettings;

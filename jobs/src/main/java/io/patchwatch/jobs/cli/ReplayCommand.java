@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.cli;
 
+import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.EventAdapter;

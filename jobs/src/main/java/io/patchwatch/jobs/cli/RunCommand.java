@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.cli;
 
+import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;

@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.demo;
 
+import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.schemas.Alert;
@@ -12,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -60,15 +56,7 @@ public final class DemoThroughKafka {
                 parallelism: %d
                 """.formatted(bootstrap, run, events, alerts, deadLetters, parallelism).getBytes(StandardCharsets.UTF_8),
                 "demo job", Path.of("."));
-        Configuration conf = KafkaPipeline.flinkConfiguration(config);
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = LocalFlink.environment(parallelism, KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
         JobClient job = env.executeAsync("patchwatch demo (kafka)");
         // The result future, not the job status: a local job's cluster is gone once the job ends.

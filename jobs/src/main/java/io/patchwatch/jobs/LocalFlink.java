@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.cli;
+package io.patchwatch.jobs;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -7,15 +7,18 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** The embedded Flink mini cluster of {@code demo} and {@code replay}: loopback only, no Kryo. */
-final class LocalFlink {
+/**
+ * The embedded Flink cluster of {@code demo}, {@code replay}, {@code run} and the benchmarks: every
+ * listener on loopback, no Kryo, one slot per parallel task.
+ */
+public final class LocalFlink {
     private LocalFlink() {}
 
-    static StreamExecutionEnvironment environment(int parallelism) {
+    public static StreamExecutionEnvironment environment(int parallelism) {
         return environment(parallelism, new Configuration());
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, Configuration extra) {
+    public static StreamExecutionEnvironment environment(int parallelism, Configuration extra) {
         Configuration conf = new Configuration(extra);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
