@@ -22,11 +22,11 @@ public final class PatchwatchCli {
               demo      a simulated patch night on an embedded Flink cluster, alerts as they fire
                           --devices N (2000)  --tenants N (12)  --seed N (42)  --parallelism N (2)
                           --kafka [--bootstrap 127.0.0.1:9092]: through a Kafka broker (patchwatch kafka start)
-              replay    the job over recorded canonical events (JSON Lines), in event time
+              replay    the job over recorded events (canonical JSON Lines, or --format), in event time
                           --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
                           [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
-                          [--format canonical-json | windows-xml | winlogbeat | rmm-json | tactical-rmm
-                                    | ping | nagios | icinga2]  [--tenant T] [--site S]
+                          [--format canonical-json | avro | windows-xml | winlogbeat | rmm-json
+                                    | tactical-rmm | ping | nagios | icinga2]  [--tenant T] [--site S]
               run       the job against Kafka on an embedded Flink cluster, until stopped
                           --config job.yaml   (see flink-conf/job.example.yaml)  [--from-checkpoint DIR]
               alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
