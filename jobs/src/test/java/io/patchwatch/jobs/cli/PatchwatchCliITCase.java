@@ -79,6 +79,22 @@ class PatchwatchCliITCase {
     }
 
     @Test
+    void runRefusesABadJobConfigNamingTheKeyAndNeverEchoesASecret() throws Exception {
+        Path job = write("job.yaml", List.of(
+                "kafka:",
+                "  bootstrap_servers: 127.0.0.1:9",
+                "  sasl: {mechanism: PLAIN, username: u, password: hunter2}",
+                "inputs: [{topic: t}]",
+                "outputs: {alerts_topic: a, dead_letter_topic: d}"));
+
+        assertThat(run("run", "--config", job.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("kafka.sasl.password: secrets are not read from the config file")
+                .doesNotContain("hunter2");
+        assertThat(run("run", "--config", dir.resolve("none.yaml").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot read job config");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(run("replay", "--event", "x")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown option --event").contains("usage: patchwatch");

@@ -137,6 +137,14 @@ class KafkaPipelineITCase {
         assertThat(fromReplay).as("the scenario raises alerts").hasSizeGreaterThanOrEqualTo(5);
         assertThat(fromKafka).isEqualTo(fromReplay);
 
+        // `patchwatch alerts tail` prints the same alerts, as JSON.
+        java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+        int code = io.patchwatch.jobs.cli.PatchwatchCliAccess.run(new String[] {"alerts", "tail", "--bootstrap", KAFKA.bootstrapServers(),
+                "--topic", alerts, "--from-beginning", "--max", Integer.toString(fromKafka.size()), "--timeout", "30s"}, tail);
+        assertThat(code).isZero();
+        assertThat(tail.toString(StandardCharsets.UTF_8).lines().sorted().toList())
+                .containsExactlyElementsOf(fromKafka.stream().sorted().toList());
+
         List<ConsumerRecord<byte[], byte[]>> mirror = KafkaTestClients.readAll(KAFKA.bootstrapServers(), alertsJson, true, Duration.ofSeconds(2));
         assertThat(mirror.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).sorted())
                 .containsExactlyElementsOf(fromKafka.stream().sorted().toList());
