@@ -94,9 +94,17 @@ public final class Inventory implements Serializable {
     /** The inventory entry, or {@link DeviceInfo#unknown} built from what the event says. */
     public DeviceInfo lookup(String tenant, String device, String eventSite) {
         DeviceInfo info = byKey.get(DeviceKeys.key(tenant, device));
-        if (info == null) {
-            return DeviceInfo.unknown(tenant, device, eventSite);
-        }
+        return info == null ? DeviceInfo.unknown(tenant, device, eventSite) : withSite(info, eventSite);
+    }
+
+    /** The same by device key ({@link DeviceKeys#key}), as the keyed operators hold it: no new key is built. */
+    public DeviceInfo lookupKey(String key, String eventSite) {
+        DeviceInfo info = byKey.get(key);
+        return info == null ? DeviceInfo.unknown(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), eventSite)
+                : withSite(info, eventSite);
+    }
+
+    private static DeviceInfo withSite(DeviceInfo info, String eventSite) {
         return info.site() != null || eventSite == null ? info
                 : new DeviceInfo(info.tenant(), info.device(), eventSite, info.group(), info.criticality());
     }

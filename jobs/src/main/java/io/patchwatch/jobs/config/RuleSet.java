@@ -43,7 +43,7 @@ public final class RuleSet implements Serializable {
 
     private final RuleProfile defaults;
     private final List<CompiledOverride> overrides;
-    private transient Map<String, RuleProfile> cache;
+    private transient Map<Object, RuleProfile> cache;
 
     private RuleSet(RuleProfile defaults, List<CompiledOverride> overrides) {
         this.defaults = defaults;
@@ -113,16 +113,25 @@ public final class RuleSet implements Serializable {
         if (cache == null) {
             cache = new ConcurrentHashMap<>();
         }
-        StringBuilder matched = new StringBuilder();
+        // Called for every heartbeat: which overrides match is a bit set, built without allocating
+        // for up to 64 overrides; most devices match none and get the defaults at once.
+        java.util.BitSet matched = null;
+        long mask = 0;
         for (int i = 0; i < overrides.size(); i++) {
             if (overrides.get(i).matches(device)) {
-                matched.append(i).append(',');
+                if (i < 64) {
+                    mask |= 1L << i;
+                } else {
+                    matched = matched == null ? new java.util.BitSet() : matched;
+                    matched.set(i);
+                }
             }
         }
-        if (matched.length() == 0) {
+        if (mask == 0 && matched == null) {
             return defaults;
         }
-        return cache.computeIfAbsent(matched.toString(), k -> {
+        Object key = matched == null ? (Object) mask : List.of(mask, matched);
+        return cache.computeIfAbsent(key, k -> {
             RuleProfile p = defaults;
             for (CompiledOverride o : overrides) {
                 if (o.matches(device)) {

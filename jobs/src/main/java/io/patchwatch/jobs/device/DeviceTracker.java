@@ -402,7 +402,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     }
 
     private RuleProfile profile(String key, DeviceState d) {
-        return rules.profileFor(inventory.lookup(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), d.site));
+        return rules.profileFor(inventory.lookupKey(key, d.site));
     }
 
     /** A fleet has few sites: share one string per site instead of one per device. */
