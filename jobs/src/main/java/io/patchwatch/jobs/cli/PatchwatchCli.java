@@ -29,6 +29,12 @@ public final class PatchwatchCli {
                                     | tactical-rmm | ping | nagios | icinga2]  [--tenant T] [--site S]
               run       the job against Kafka on an embedded Flink cluster, until stopped
                           --config job.yaml   (see flink-conf/job.example.yaml)  [--from-checkpoint DIR]
+              submit    the job jar to a Flink session cluster over its REST API; prints the job id
+                          --cluster http://127.0.0.1:8081 --config job.yaml [--from-savepoint PATH]
+                          [--allow-non-restored-state] [--parallelism N] [--jar FILE]
+              stop      stop a job with a savepoint; prints the savepoint's location
+                          --cluster URL --job ID --savepoint DIR [--timeout 300]
+              cluster start|stop|status   a local Flink session cluster on 127.0.0.1:8081 (bin/patchwatch)
               alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
                         print the alerts of an alerts topic as JSON (read_committed)
               kafka start|stop|status   a local Kafka broker on 127.0.0.1 for manual runs (bin/patchwatch)
@@ -54,6 +60,8 @@ public final class PatchwatchCli {
                 case "rules" -> RulesCommand.run(Arrays.copyOfRange(argv, 1, argv.length), out, err);
                 case "run" -> RunCommand.run(argv, out, err);
                 case "alerts" -> AlertsCommand.run(argv, out, err);
+                case "submit" -> ClusterCommands.submit(argv, out, err);
+                case "stop" -> ClusterCommands.stop(argv, out, err);
                 default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
             };
         } catch (Args.UsageException e) {

@@ -51,6 +51,11 @@ public final class Inventory implements Serializable {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read inventory: " + e.getMessage(), e);
         }
+        return parse(lines, file.toString());
+    }
+
+    /** The CSV lines of an inventory; {@code file} names it in errors. */
+    public static Inventory parse(List<String> lines, String file) {
         if (lines.isEmpty()) {
             throw new ConfigException(file + ":1: empty inventory; the first line must be a header naming the columns");
         }

@@ -7,7 +7,9 @@ import io.patchwatch.connectors.kafka.OutputSerializers;
 import io.patchwatch.connectors.kafka.RawRecordDeserializer;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.PatchwatchJob;
+import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.config.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,12 @@ public final class KafkaPipeline {
      */
     public static void define(StreamExecutionEnvironment env, JobConfig config, Map<String, String> environment,
                               boolean bounded, long clockStop) {
+        define(env, config, config.loadRules(), config.loadInventory(), environment, bounded, clockStop);
+    }
+
+    /** As above, with the rules and inventory already read (on a cluster they travel with the job). */
+    public static void define(StreamExecutionEnvironment env, JobConfig config, RuleSet rules, Inventory inventory,
+                              Map<String, String> environment, boolean bounded, long clockStop) {
         Properties client = config.kafka().clientProperties(environment);
         JobSettings settings = bounded ? config.settings().bounded(clockStop) : config.settings();
 
@@ -93,7 +101,7 @@ public final class KafkaPipeline {
         }
 
         // 2. The topology.
-        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, config.loadRules(), config.loadInventory());
+        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, rules, inventory);
 
         // 3. Sinks.
         out.alerts().sinkTo(sink(client, OutputSerializers.alertsAvro(config.alertsTopic()),
