@@ -19,7 +19,12 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import io.patchwatch.jobs.metrics.JobMetrics;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -49,14 +54,12 @@ import org.apache.flink.util.Collector;
  *       taken is not revisited (a late heartbeat ends a silence now, it does not undo it).
  * </ol>
  */
-public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, DeviceFact> {
+public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, DeviceFact> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final long NONE = DeviceState.NONE;
 
-    public static final String METRIC_LATE_EVENTS = "late_events";
     /** Unexpected shutdowns this close together are one crash (its 6008 and Kernel-Power 41). */
     static final long SAME_CRASH_MS = 10 * 60_000L;
-    public static final String METRIC_SILENCES = "device_silent";
 
     private final RuleSet rules;
     private final Inventory inventory;
@@ -67,6 +70,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient MapState<String, Long> lastRunning;
     private transient Counter lateEvents;
     private transient Counter silences;
+    private transient DeviceCounts counts;
     private transient Map<String, String> sites;
 
     public DeviceTracker(RuleSet rules, Inventory inventory) {
@@ -94,15 +98,34 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         session = getRuntimeContext().getState(States.SESSION);
         pending = getRuntimeContext().getListState(States.PENDING);
         lastRunning = getRuntimeContext().getMapState(States.LAST_RUNNING);
-        lateEvents = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_EVENTS);
-        silences = getRuntimeContext().getMetricGroup().counter(METRIC_SILENCES);
+        MetricGroup metrics = JobMetrics.group(getRuntimeContext());
+        lateEvents = metrics.counter(JobMetrics.LATE_EVENTS);
+        silences = metrics.counter(JobMetrics.SILENCES);
+        counts.register(metrics);
         sites = new java.util.HashMap<>();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        counts = new DeviceCounts();
+        counts.initialize(ctx);
+    }
+
+    /** For tests: this subtask's fleet gauges. */
+    DeviceCounts counts() {
+        return counts;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        counts.snapshot();
     }
 
     @Override
     public void processElement(DeviceEvent e, Context ctx, Collector<DeviceFact> out) throws Exception {
         DeviceState d = device.value();
         if (d == null) {
+            counts.devices++;
             d = new DeviceState();
             DeviceInfo info = inventory.lookup(e.getTenant(), e.getDevice(), e.getSite());
             d.name = DeviceKeys.spellingToKeep(ctx.getCurrentKey(), info.device());
@@ -192,6 +215,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             d.silentSince = silentAt;
             d.silentInSession = s != null && silentAt < s.lastInstall + profile.sessionWindowMs();
             silences.inc();
+            counts.silent++;
             if (d.silentInSession) {
                 DeviceFact f = fact(ctx.getCurrentKey(), d, s, FactKind.DEVICE_SILENT, silentAt);
                 out.collect(f);
@@ -221,6 +245,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 }
                 d.silentSince = NONE;
                 d.silentInSession = false;
+                counts.silent--;
             }
             d.lastSignal = Math.max(d.lastSignal, ts);
         }
@@ -309,6 +334,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private PatchSession joinSession(PatchSession s, DeviceEvent e, RuleProfile profile) throws Exception {
         String update = updateOf(e);
         if (s == null) {
+            counts.openSessions++;
             s = new PatchSession();
             s.start = e.getTs();
             s.lastInstall = e.getTs();
@@ -344,6 +370,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     }
 
     private void closeSession(RuleProfile profile) throws Exception {
+        counts.openSessions--;
         session.clear();
     }
 

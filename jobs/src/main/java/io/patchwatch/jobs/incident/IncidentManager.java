@@ -23,7 +23,11 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import io.patchwatch.jobs.metrics.JobMetrics;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -50,9 +54,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private static final long serialVersionUID = 1L;
     private static final long NONE = DeviceFact.NONE;
 
-    public static final String METRIC_FIRED = "alerts_fired";
-    public static final String METRIC_RESOLVED = "alerts_resolved";
-    public static final String METRIC_DUPLICATES = "triggers_deduplicated";
+    /** Detection lag: the last observations kept for its quantiles. */
+    private static final int LAG_WINDOW = 10_000;
 
     private final RuleSet rules;
     private final Inventory inventory;
@@ -62,9 +65,9 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private transient ListState<Trigger> pendingTriggers;
     private transient ListState<DeviceFact> pendingFacts;
     private transient MapState<String, Incident> incidents;
-    private transient Counter fired;
-    private transient Counter resolved;
+    private transient JobMetrics.LabelledCounters alerts;
     private transient Counter duplicates;
+    private transient Histogram detectionLag;
 
     /**
      * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live)
@@ -93,9 +96,10 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         pendingTriggers = getRuntimeContext().getListState(States.PENDING_TRIGGERS);
         pendingFacts = getRuntimeContext().getListState(States.PENDING_FACTS);
         incidents = getRuntimeContext().getMapState(States.INCIDENTS);
-        fired = getRuntimeContext().getMetricGroup().counter(METRIC_FIRED);
-        resolved = getRuntimeContext().getMetricGroup().counter(METRIC_RESOLVED);
-        duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
+        MetricGroup metrics = JobMetrics.group(getRuntimeContext());
+        alerts = new JobMetrics.LabelledCounters(metrics, JobMetrics.ALERTS, "rule", "status");
+        duplicates = metrics.counter(JobMetrics.DUPLICATE_TRIGGERS);
+        detectionLag = metrics.histogram(JobMetrics.DETECTION_LAG, new DescriptiveStatisticsHistogram(LAG_WINDOW));
     }
 
     @Override
@@ -186,7 +190,11 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         inc.lastChange = t.ts;
         inc.alert = alert(t, params, inc.episode);
         incidents.put(id, inc);
-        fired.inc();
+        alerts.get(t.rule, AlertStatus.firing.name()).inc();
+        if (clockStop == Long.MAX_VALUE) {
+            // Live: how long after its deadline (the trigger's time) the alert leaves this operator.
+            detectionLag.update(Math.max(0, System.currentTimeMillis() - t.ts));
+        }
         out.collect(inc.alert);
     }
 
@@ -204,7 +212,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             inc.lastChange = f.ts;
             Alert resolve = Alert.newBuilder(inc.alert).setStatus(AlertStatus.resolved).setTs(f.ts).build();
             incidents.put(e.getKey(), inc);
-            resolved.inc();
+            alerts.get(inc.alert.getRule(), AlertStatus.resolved.name()).inc();
             out.collect(resolve);
             ctx.timerService().registerEventTimeTimer(f.ts + retentionMs);
         }

@@ -7,7 +7,9 @@ import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.metrics.JobMetrics;
 import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.EventKind;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,7 +22,7 @@ import org.apache.flink.util.Collector;
 /**
  * Raw records to canonical events through an {@link EventAdapter}. Whatever cannot be used goes to
  * {@link JobTags#DEAD_LETTERS} with its reason and is counted per reason ({@code
- * dead_letters_<reason>}); nothing here throws.
+ * dead_letters{source, reason}}, see {@link JobMetrics}); nothing here throws.
  *
  * <p>Beyond what the adapter checks, an event must lie within {@code maxFuture} ahead of and {@code
  * maxPast} behind the newest event this subtask has accepted (and, live, the wall clock): a clock
@@ -28,10 +30,7 @@ import org.apache.flink.util.Collector;
  */
 public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     private static final long serialVersionUID = 1L;
-    public static final String METRIC_EVENTS_IN = "events_in";
-    /** Valid records carrying nothing patchwatch uses (an event ID outside the mapping). */
-    public static final String METRIC_SKIPPED = "records_skipped";
-
+    private final String source;
     private final EventAdapter adapter;
     private final long maxFutureMs;
     private final long maxPastMs;
@@ -40,7 +39,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     private final long acceptUntil;
 
     private transient long newest;
-    private transient Counter eventsIn;
+    private transient Map<EventKind, Counter> eventsIn;
     private transient Counter skipped;
     private transient Map<DeadLetterReason, Counter> deadLetters;
     private transient Clock clock;
@@ -48,12 +47,13 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     /**
      * @param wallClockReference live mode: the wall clock also counts as "newest" (replay: only events)
      */
-    public NormalizeEvents(EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference) {
-        this(adapter, maxFutureMs, maxPastMs, wallClockReference, Long.MIN_VALUE, Long.MAX_VALUE);
+    public NormalizeEvents(String source, EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference) {
+        this(source, adapter, maxFutureMs, maxPastMs, wallClockReference, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    private NormalizeEvents(EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference,
+    private NormalizeEvents(String source, EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference,
                             long acceptFrom, long acceptUntil) {
+        this.source = source;
         this.adapter = adapter;
         this.maxFutureMs = maxFutureMs;
         this.maxPastMs = maxPastMs;
@@ -66,21 +66,24 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
      * Live: the running check against the newest event and the wall clock. Replay of a recording: the
      * fixed range the replay found (a recording may have quiet weeks; only outliers are refused).
      */
-    public static NormalizeEvents of(EventAdapter adapter, io.patchwatch.jobs.JobSettings s) {
-        return new NormalizeEvents(adapter, s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live(),
+    public static NormalizeEvents of(String source, EventAdapter adapter, io.patchwatch.jobs.JobSettings s) {
+        return new NormalizeEvents(source, adapter, s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live(),
                 s.acceptFrom(), s.acceptUntil());
     }
 
     @Override
     public void open(OpenContext openContext) {
-        skipped = getRuntimeContext().getMetricGroup().counter(METRIC_SKIPPED);
         newest = Long.MIN_VALUE;
         clock = Clock.systemUTC();
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        eventsIn = metrics.counter(METRIC_EVENTS_IN);
+        MetricGroup metrics = JobMetrics.group(getRuntimeContext()).addGroup("source", source);
+        skipped = metrics.counter(JobMetrics.RECORDS_SKIPPED);
+        eventsIn = new EnumMap<>(EventKind.class);
+        for (EventKind k : EventKind.values()) {
+            eventsIn.put(k, metrics.addGroup("kind", k.name()).counter(JobMetrics.EVENTS_IN));
+        }
         deadLetters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            deadLetters.put(r, metrics.counter("dead_letters_" + r.code()));
+            deadLetters.put(r, metrics.addGroup("reason", r.code()).counter(JobMetrics.DEAD_LETTERS));
         }
     }
 
@@ -100,7 +103,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
                                 + " is more than " + maxPastMs / 1000 + " s before the rest of the recording (which starts "
                                 + EventTimes.format(acceptFrom) + ")");
                     } else {
-                        eventsIn.inc();
+                        eventsIn.get(e.getKind()).inc();
                         out.collect(e);
                     }
                     return;
@@ -119,7 +122,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
                     return;
                 }
                 newest = Math.max(newest, e.getTs());
-                eventsIn.inc();
+                eventsIn.get(e.getKind()).inc();
                 out.collect(e);
             }
 

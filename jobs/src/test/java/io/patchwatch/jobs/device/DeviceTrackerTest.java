@@ -184,6 +184,57 @@ class DeviceTrackerTest {
         return e;
     }
 
+    @Test
+    void fleetGaugesFollowDevicesSessionsAndSilencesAndSurviveARestore() throws Exception {
+        send(heartbeat("SRV-01", "02:00"));
+        send(heartbeat("SRV-02", "02:00"));
+        send(heartbeat("SRV-03", "02:00"));
+        send(installed("SRV-01", "02:03", "KB5044284", false));
+        send(installed("SRV-02", "02:04", "KB5044284", false));
+        send(heartbeat("SRV-02", "02:10"));
+        send(heartbeat("SRV-03", "02:10"));
+        harness.processWatermark(at("02:16"));
+
+        DeviceCounts counts = tracker(harness).counts();
+        assertThat(counts.devices).isEqualTo(3);
+        assertThat(counts.openSessions).isEqualTo(2);
+        assertThat(counts.silent).as("SRV-01 silent since 02:10").isEqualTo(1);
+
+        // A restart from a checkpoint keeps them (they are operator state).
+        var snapshot = harness.snapshot(1, at("02:16"));
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                        new DeviceTracker(RuleSet.defaults(), Inventory.empty())),
+                new PatchwatchJob.EventKey(), Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        counts = tracker(harness).counts();
+        assertThat(counts.devices).isEqualTo(3);
+        assertThat(counts.openSessions).isEqualTo(2);
+        assertThat(counts.silent).isEqualTo(1);
+
+        // SRV-01 comes back; both sessions end after W.
+        send(heartbeat("SRV-01", "02:18"));
+        send(heartbeat("SRV-02", "02:18"));
+        send(heartbeat("SRV-03", "02:18"));
+        harness.processWatermark(at("02:19"));
+        assertThat(counts.silent).isZero();
+        for (int m = 0; m <= 6 * 60; m += 5) {
+            String t = String.format("%02d:%02d", 2 + (20 + m) / 60, (20 + m) % 60);
+            send(heartbeat("SRV-01", t));
+            send(heartbeat("SRV-02", t));
+            send(heartbeat("SRV-03", t));
+            harness.processWatermark(at(t) + 1000);
+        }
+        assertThat(counts.openSessions).isZero();
+        assertThat(counts.devices).isEqualTo(3);
+    }
+
+    private static DeviceTracker tracker(KeyedOneInputStreamOperatorTestHarness<String, DeviceEvent, DeviceFact> h) {
+        return (DeviceTracker) ((org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator<?, ?>) h.getOperator()).getUserFunction();
+    }
+
     private void send(DeviceEvent e) throws Exception {
         harness.processElement(e, e.getTs());
     }

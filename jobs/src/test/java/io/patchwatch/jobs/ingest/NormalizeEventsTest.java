@@ -23,7 +23,7 @@ class NormalizeEventsTest {
     @Test
     void eventsFarAheadOrBehindTheNewestAreDeadLetters() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents(new CanonicalJsonAdapter(), DAYS_7, DAYS_7, false))) {
+                new NormalizeEvents("test", new CanonicalJsonAdapter(), DAYS_7, DAYS_7, false))) {
             h.processElement(record("2026-11-10T02:00:00Z"), 0);
             h.processElement(record("2026-11-16T02:00:00Z"), 0); // 6 days ahead: fine, and now the newest
             h.processElement(record("2026-11-24T02:00:01Z"), 0); // 8 days ahead of the newest
@@ -41,7 +41,7 @@ class NormalizeEventsTest {
     @Test
     void liveTheWallClockIsAReferenceToo() throws Exception {
         try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents(new CanonicalJsonAdapter(), DAYS_7, DAYS_7, true))) {
+                new NormalizeEvents("test", new CanonicalJsonAdapter(), DAYS_7, DAYS_7, true))) {
             // The very first event may not be years off when the wall clock says otherwise.
             h.processElement(record("2099-01-01T00:00:00Z"), 0);
 
@@ -64,7 +64,7 @@ class NormalizeEventsTest {
             }
         };
         try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents(broken, DAYS_7, DAYS_7, false))) {
+                new NormalizeEvents("test", broken, DAYS_7, DAYS_7, false))) {
             h.processElement(record("2026-11-10T02:00:00Z"), 0);
 
             DeadLetter d = h.getSideOutput(JobTags.DEAD_LETTERS).peek().getValue();
