@@ -73,6 +73,29 @@ public final class FlinkRestClient {
         return send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId)).GET()).path("state").asText();
     }
 
+    /**
+     * Whether the job and every one of its tasks run. A job stays RUNNING while it restarts and
+     * waits for slots (its tasks SCHEDULED), so the job's state alone does not say it is back.
+     */
+    public boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId)).GET());
+        if (!"RUNNING".equals(job.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode vertex : job.path("vertices")) {
+            if (!"RUNNING".equals(vertex.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many times the job was restored from a checkpoint (after a failure). */
+    public long restoredCount(String jobId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "/checkpoints")).GET())
+                .path("counts").path("restored").asLong();
+    }
+
     /** The ids of the jobs the cluster knows, with their states. */
     public JsonNode jobs() throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve("jobs")).GET()).path("jobs");
