@@ -9,6 +9,10 @@ import java.util.Arrays;
  * <pre>
  * patchwatch demo [--devices N] [--tenants N] [--seed N]
  * patchwatch replay --events FILE... [--rules FILE] [--inventory FILE] [--out FILE] [--keep-order]
+ * patchwatch run --config job.yaml [--from-checkpoint DIR]
+ * patchwatch submit --cluster URL --config job.yaml [--from-savepoint PATH]
+ * patchwatch stop --cluster URL --job ID --savepoint DIR
+ * patchwatch alerts tail --bootstrap HOST:PORT
  * patchwatch rules validate FILE
  * </pre>
  *
