@@ -23,7 +23,9 @@ public final class LocalFlink {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, "0");
+        if (!extra.contains(RestOptions.BIND_PORT)) {
+            conf.set(RestOptions.BIND_PORT, "0");
+        }
         conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");

@@ -159,6 +159,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 //    whatever order such heartbeats arrive in. A first signal, or one past the
                 //    deadline, waits for its turn in event time (an earlier one may still come).
                 d.lastSignal = Math.max(d.lastSignal, e.getTs());
+                // Only the silence deadline moved, later: a timer set for an earlier moment moves
+                // itself when it fires, and without a timer there is no session or buffer to
+                // schedule for (each keeps one). Nothing else to read or write.
+                device.update(d);
+                return;
             } else {
                 pending.add(e);
             }
@@ -209,8 +214,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             closeSession(profile);
             s = null;
         }
-        // 3. Silence: no liveness signal for N, judged once the device was monitored.
-        if (watchedForSilence(d, profile) && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
+        // 3. Silence: no liveness signal for N inside a session, judged once the device was monitored.
+        if (s != null && watchedForSilence(d, profile) && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
             long silentAt = d.lastSignal + profile.silenceAfterMs();
             d.silentSince = silentAt;
             d.silentInSession = s != null && silentAt < s.lastInstall + profile.sessionWindowMs();
@@ -389,12 +394,14 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private void schedule(DeviceState d, Context ctx, long nextPending) throws Exception {
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         long next = nextPending;
-        if (watchedForSilence(d, profile)) {
-            next = min(next, d.lastSignal + profile.silenceAfterMs());
-        }
         PatchSession s = session.value();
         if (s != null) {
+            // Silence matters only inside a patch session (a session opens with an install, itself
+            // a sign of life): a quiet device outside one keeps no timer at all.
             next = min(next, s.lastInstall + profile.sessionWindowMs());
+            if (watchedForSilence(d, profile)) {
+                next = min(next, d.lastSignal + profile.silenceAfterMs());
+            }
         }
         if (next == d.timer) {
             return;

@@ -44,15 +44,28 @@ class DeviceTrackerTest {
     }
 
     @Test
-    void heartbeatsKeepOneTimerAndEmitNothing() throws Exception {
+    void aQuietDeviceOutsideAPatchSessionKeepsNoTimerAndEmitsNothing() throws Exception {
         for (int minute = 0; minute < 60; minute++) {
             send(heartbeat("SRV-01", String.format("01:%02d", minute)));
             harness.processWatermark(at(String.format("01:%02d:30", minute)));
         }
 
         assertThat(facts()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).as("one coalesced timer").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("silence matters only in a session: no timer").isZero();
         assertThat(harness.numKeyedStateEntries()).as("only the device record").isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatsInsideASessionKeepOneCoalescedTimer() throws Exception {
+        send(heartbeat("SRV-01", "01:59"));
+        send(installed("SRV-01", "02:00", "KB1", false));
+        for (int minute = 1; minute < 60; minute++) {
+            send(heartbeat("SRV-01", String.format("02:%02d", minute)));
+            harness.processWatermark(at(String.format("02:%02d:30", minute)));
+        }
+
+        assertThat(facts()).as("alive all along").noneMatch(f -> f.kind == FactKind.DEVICE_SILENT);
+        assertThat(harness.numEventTimeTimers()).as("one coalesced timer").isEqualTo(1);
     }
 
     @Test
@@ -165,7 +178,7 @@ class DeviceTrackerTest {
         }
 
         assertThat(harness.numKeyedStateEntries()).as("device record only: session and buffer gone").isEqualTo(1);
-        assertThat(harness.numEventTimeTimers()).as("the liveness timer only").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("no timer once the session is over").isZero();
     }
 
     @Test

@@ -1,0 +1,165 @@
+package io.patchwatch.benchmarks.fleet;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * patchwatch side by side with the floor and the naive all-events-into-CEP job, on the same
+ * simulated Patch Tuesday, in one process, interleaved (floor, naive, patchwatch, floor, ...), for
+ * each fleet size, parallelism and state backend; then checkpoint size and duration, and the
+ * detection lag of a live-clock run. Prints a Markdown table (benchmarks/README.md holds the last one).
+ *
+ * <pre>
+ * bin/patchwatch bench compare            # the full matrix (about 15 min on 2 cores)
+ * bin/patchwatch bench compare --quick    # 100k devices, parallelism 2 (about 2 min)
+ * bin/patchwatch bench compare --sizes 10000,100000 --parallelism 2 --backends heap --runs 3
+ * </pre>
+ */
+public final class ComparisonBenchmark {
+    private ComparisonBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        long started = System.nanoTime();
+        System.out.printf(Locale.ROOT, "patchwatch comparison: sizes %s, parallelism %s, backends %s, %d interleaved runs, "
+                        + "%d cores, max heap %d MB%n", o.sizes, o.parallelism, o.backends, o.runs,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        // Warm-up (not counted): class loading and the JIT's first pass.
+        for (Variant v : Variant.values()) {
+            FleetRun.execute(v, new PatchTuesday(10_000), 1, Backend.HEAP, Duration.ofSeconds(20));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int devices : o.sizes) {
+            PatchTuesday scenario = new PatchTuesday(devices);
+            for (Backend backend : o.backends) {
+                for (int p : o.parallelism) {
+                    Map<Variant, List<FleetRun>> runs = new LinkedHashMap<>();
+                    for (int r = 0; r < o.runs; r++) {
+                        for (Variant v : o.variants) {
+                            FleetRun run = FleetRun.execute(v, scenario, p, backend, o.cap(v, devices));
+                            runs.computeIfAbsent(v, k -> new ArrayList<>()).add(run);
+                            System.out.printf(Locale.ROOT, "  %,9d devices %-7s p%d  %-10s run %d: %,11.0f events/s%s%s%n",
+                                    devices, backend.label(), p, v.name().toLowerCase(Locale.ROOT), r + 1, run.eventsPerSecond(),
+                                    run.finished() ? "" : " (capped at " + o.cap(v, devices).toSeconds() + " s)",
+                                    v == Variant.FLOOR || !run.finished() ? "" : ", alerts " + run.alerts()
+                                            + (run.matchesGroundTruth() ? " = ground truth" : " != ground truth ("
+                                            + scenario.expectedOffline() + " offline, " + scenario.expectedServiceDown() + " service)"));
+                        }
+                    }
+                    rows.add(new Row(scenario, backend, p, runs));
+                }
+            }
+        }
+        System.out.println();
+        if (o.variants.size() < Variant.values().length) {
+            System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
+            return;
+        }
+        System.out.println(table(rows));
+
+        if (!o.extras) {
+            System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
+            return;
+        }
+        // State: a checkpointed run at the largest size, per backend.
+        int largest = o.sizes.stream().max(Integer::compare).orElseThrow();
+        int pMax = o.parallelism.stream().max(Integer::compare).orElseThrow();
+        System.out.println();
+        System.out.println("| state, " + String.format(Locale.ROOT, "%,d", largest) + " devices, p" + pMax
+                + " | full checkpoint | per device | written (incremental) | duration |");
+        System.out.println("|---|---|---|---|---|");
+        for (Backend b : o.backends) {
+            CheckpointProbe.Checkpoint c = CheckpointProbe.run(new PatchTuesday(largest), pMax, b);
+            System.out.printf(Locale.ROOT, "| %s | %,d bytes | %d bytes | %,d bytes | %d ms (%d checkpoints) |%n", b.label(),
+                    c.stateSize(), c.stateSize() / largest, c.checkpointedSize(), c.durationMs(), c.count());
+        }
+
+        // Detection lag on the wall clock.
+        LiveLag.Result lag = LiveLag.run(o.quick ? 2_000 : 10_000, pMax);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "detection lag, live clock (%d alerts of %d expected): p50 %d ms, p99 %d ms, max %d ms%n",
+                lag.alerts(), lag.expected(), lag.p50(), lag.p99(), lag.max());
+        System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder t = new StringBuilder();
+        t.append("| devices | state | p | floor ev/s | naive ev/s | patchwatch ev/s | pw / floor | pw / naive | alerts = truth | peak heap (pw) |\n");
+        t.append("|---:|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (Row r : rows) {
+            double floor = r.median(Variant.FLOOR);
+            double naive = r.median(Variant.NAIVE);
+            double pw = r.median(Variant.PATCHWATCH);
+            boolean naiveCapped = r.runs.get(Variant.NAIVE).stream().anyMatch(x -> !x.finished());
+            boolean pwCapped = r.runs.get(Variant.PATCHWATCH).stream().anyMatch(x -> !x.finished());
+            String truth = "pw " + verdict(r.runs.get(Variant.PATCHWATCH)) + ", naive " + verdict(r.runs.get(Variant.NAIVE));
+            long heap = r.runs.get(Variant.PATCHWATCH).stream().mapToLong(FleetRun::peakHeapBytes).max().orElse(0);
+            t.append(String.format(Locale.ROOT, "| %,d | %s | %d | %s | %s%s | %s%s | %.2f | %.1f | %s | %d MB |%n",
+                    r.scenario.devices(), r.backend.label(), r.parallelism, human(floor), human(naive), naiveCapped ? " (capped)" : "",
+                    human(pw), pwCapped ? " (capped)" : "", pw / floor, pw / naive, truth, heap >> 20));
+        }
+        return t.toString();
+    }
+
+    private static String verdict(List<FleetRun> runs) {
+        if (runs.stream().anyMatch(r -> !r.finished())) {
+            return "n/a (capped)";
+        }
+        return runs.stream().allMatch(FleetRun::matchesGroundTruth) ? "yes" : "NO";
+    }
+
+    private static String human(double eventsPerSecond) {
+        return eventsPerSecond >= 1e6 ? String.format(Locale.ROOT, "%.2f M", eventsPerSecond / 1e6)
+                : String.format(Locale.ROOT, "%.0f k", eventsPerSecond / 1e3);
+    }
+
+    record Row(PatchTuesday scenario, Backend backend, int parallelism, Map<Variant, List<FleetRun>> runs) {
+        double median(Variant v) {
+            double[] rates = runs.get(v).stream().mapToDouble(FleetRun::eventsPerSecond).sorted().toArray();
+            return rates[rates.length / 2];
+        }
+    }
+
+    record Options(List<Integer> sizes, List<Integer> parallelism, List<Backend> backends, List<Variant> variants,
+                   int runs, boolean quick, boolean extras) {
+        static Options parse(String[] args) {
+            List<String> a = Arrays.asList(args);
+            boolean quick = a.contains("--quick");
+            List<Integer> sizes = quick ? List.of(100_000) : List.of(10_000, 100_000, 1_000_000);
+            List<Integer> parallelism = quick ? List.of(2) : List.of(1, 2);
+            List<Backend> backends = List.of(Backend.HEAP, Backend.ROCKSDB);
+            List<Variant> variants = List.of(Variant.values());
+            int runs = 3;
+            for (int i = 0; i + 1 < args.length; i++) {
+                switch (args[i]) {
+                    case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+                    case "--parallelism" -> parallelism = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+                    case "--backends" -> backends = Arrays.stream(args[i + 1].split(","))
+                            .map(s -> Backend.valueOf(s.toUpperCase(Locale.ROOT))).toList();
+                    case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                    case "--variants" -> variants = Arrays.stream(args[i + 1].split(","))
+                            .map(x -> Variant.valueOf(x.toUpperCase(Locale.ROOT))).toList();
+                    default -> { }
+                }
+            }
+            return new Options(sizes, parallelism, backends, variants, runs, quick, !a.contains("--no-extras"));
+        }
+
+        /**
+         * The naive job on RocksDB manages about 10 k events/s (REAL-COMPONENTS.md): it runs for a
+         * few seconds, long enough to measure its rate, not to the end. Everything else runs to the
+         * end unless something is badly wrong.
+         */
+        Duration cap(Variant v, int devices) {
+            if (v == Variant.NAIVE) {
+                return Duration.ofSeconds(quick ? 6 : devices >= 1_000_000 ? 12 : 8);
+            }
+            return Duration.ofSeconds(180);
+        }
+    }
+}
