@@ -68,6 +68,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient ValueState<PatchSession> session;
     private transient ListState<DeviceEvent> pending;
     private transient MapState<String, Long> lastRunning;
+    private transient ValueState<Watches> watches;
     private transient Counter lateEvents;
     private transient Counter silences;
     private transient DeviceCounts counts;
@@ -86,6 +87,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 new ValueStateDescriptor<>("patch-session", PatchSession.class);
         public static final ListStateDescriptor<DeviceEvent> PENDING =
                 new ListStateDescriptor<>("pending-events", new AvroTypeInfo<>(DeviceEvent.class));
+        public static final ValueStateDescriptor<Watches> WATCHES =
+                new ValueStateDescriptor<>("watches", Watches.class);
         public static final MapStateDescriptor<String, Long> LAST_RUNNING =
                 new MapStateDescriptor<>("service-last-running", Types.STRING, Types.LONG);
 
@@ -98,6 +101,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         session = getRuntimeContext().getState(States.SESSION);
         pending = getRuntimeContext().getListState(States.PENDING);
         lastRunning = getRuntimeContext().getMapState(States.LAST_RUNNING);
+        watches = getRuntimeContext().getState(States.WATCHES);
         MetricGroup metrics = JobMetrics.group(getRuntimeContext());
         lateEvents = metrics.counter(JobMetrics.LATE_EVENTS);
         silences = metrics.counter(JobMetrics.SILENCES);
@@ -207,6 +211,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
+        expireWatches(ctx.getCurrentKey(), timestamp, out);
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
@@ -237,6 +242,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         long ts = e.getTs();
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
+        // A deadline at this very moment has passed before the event counts (as CEP's within).
+        expireWatches(key, ts, out);
         PatchSession s = session.value();
         if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
             closeSession(profile);
@@ -268,7 +275,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     if (f.rebootRequired) {
                         DeviceFact pendingReboot = f.copy();
                         pendingReboot.windowMs = profile.rule(RuleIds.REBOOT_PENDING_TOO_LONG).windowMs();
-                        out.collect(pendingReboot);
+                        Watches w = watchesOf();
+                        if (w.pendingReboot == null) {
+                            w.pendingReboot = pendingReboot;
+                            watches.update(w);
+                        }
                     }
                 }
             }
@@ -276,7 +287,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 if (s != null) {
                     DeviceFact f = fact(key, d, s, FactKind.REBOOT_INITIATED, ts);
                     f.windowMs = profile.rule(RuleIds.REBOOT_HANG).windowMs();
-                    out.collect(f);
+                    Watches w = watchesOf();
+                    if (w.reboot == null) {
+                        w.reboot = f;
+                        watches.update(w);
+                    }
                 }
             }
             case booted -> {
@@ -286,17 +301,26 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     session.update(s);
                 }
                 DeviceFact boot = fact(key, d, s, FactKind.BOOTED, ts);
-                // Boots end reboot-pending windows (P may outlast the session) and reboot hangs.
-                out.collect(boot);
                 ctx.output(JobTags.RESOLUTIONS, boot);
-                if (s != null) {
+                // Boots end reboot-pending windows (P may outlast the session) and reboot hangs,
+                // and start the watch of the session's critical services.
+                Watches w = watches.value();
+                if (w != null) {
+                    w.reboot = null;
+                    w.pendingReboot = null;
+                }
+                if (s != null && s.critical.length > 0) {
+                    w = w == null ? new Watches() : w;
                     for (String service : s.critical) {
-                        DeviceFact watch = fact(key, d, s, FactKind.SERVICE_WATCH, ts);
-                        watch.service = service;
-                        watch.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                        out.collect(watch);
+                        if (w.services.stream().noneMatch(x -> x.service.equalsIgnoreCase(service))) {
+                            DeviceFact watch = fact(key, d, s, FactKind.SERVICE_WATCH, ts);
+                            watch.service = service;
+                            watch.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
+                            w.services.add(watch);
+                        }
                     }
                 }
+                saveWatches(w);
             }
             case unexpected_shutdown -> {
                 // One crash is logged twice at the next boot (EventLog 6008 and Kernel-Power 41):
@@ -317,8 +341,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     running.service = e.getService();
                     running.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
                     ctx.output(JobTags.RESOLUTIONS, running);
-                    if (watched(s, e.getService(), ts)) {
-                        out.collect(running);
+                    Watches w = watches.value();
+                    if (w != null && watched(s, e.getService(), ts)
+                            && w.services.removeIf(x -> x.service.equalsIgnoreCase(e.getService()))) {
+                        saveWatches(w);
                     }
                 }
             }
@@ -403,6 +429,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 next = min(next, d.lastSignal + profile.silenceAfterMs());
             }
         }
+        Watches w = watches.value();
+        if (w != null) {
+            next = min(next, w.nextDeadline());
+        }
         if (next == d.timer) {
             return;
         }
@@ -418,6 +448,59 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (next != NONE) {
             ctx.timerService().registerEventTimeTimer(next);
         }
+    }
+
+    private Watches watchesOf() throws Exception {
+        Watches w = watches.value();
+        return w == null ? new Watches() : w;
+    }
+
+    private void saveWatches(Watches w) throws Exception {
+        if (w == null || w.isEmpty()) {
+            watches.clear();
+        } else {
+            watches.update(w);
+        }
+    }
+
+    /**
+     * Every watch whose deadline is at or before {@code now} becomes a deadline fact for the rules
+     * (the awaited event did not come): CEP then sees one fact per problem, not one per patched
+     * device, which keeps it cheap on RocksDB.
+     */
+    private void expireWatches(String key, long now, Collector<DeviceFact> out) throws Exception {
+        Watches w = watches.value();
+        if (w == null || w.nextDeadline() > now) {
+            return;
+        }
+        if (w.reboot != null && w.reboot.ts + w.reboot.windowMs <= now) {
+            out.collect(deadline(w.reboot, FactKind.REBOOT_HUNG));
+            w.reboot = null;
+        }
+        if (w.pendingReboot != null && w.pendingReboot.ts + w.pendingReboot.windowMs <= now) {
+            out.collect(deadline(w.pendingReboot, FactKind.REBOOT_STILL_PENDING));
+            w.pendingReboot = null;
+        }
+        List<DeviceFact> expired = new ArrayList<>();
+        for (DeviceFact watch : w.services) {
+            if (watch.ts + watch.windowMs <= now) {
+                expired.add(watch);
+            }
+        }
+        expired.sort(Comparator.comparingLong(f -> f.ts));
+        for (DeviceFact watch : expired) {
+            out.collect(deadline(watch, FactKind.SERVICE_NOT_STARTED));
+        }
+        w.services.removeAll(expired);
+        saveWatches(w);
+    }
+
+    /** The start fact of a watch, as the fact of its deadline. */
+    private static DeviceFact deadline(DeviceFact start, FactKind kind) {
+        DeviceFact f = start.copy();
+        f.kind = kind;
+        f.ts = start.ts + start.windowMs;
+        return f;
     }
 
     private long nextPendingTs() throws Exception {

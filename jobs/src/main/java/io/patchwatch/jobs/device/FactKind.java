@@ -11,8 +11,14 @@ public enum FactKind {
     REBOOT_INITIATED,
     BOOTED,
     UNEXPECTED_SHUTDOWN,
-    /** At a boot inside a patch session: this critical service must run within M. */
+    /** At a boot inside a patch session: this critical service must run within M (tracker-internal). */
     SERVICE_WATCH,
     SERVICE_RUNNING,
-    SERVICE_FAILED
+    SERVICE_FAILED,
+    /** B passed after a restart in a session without a boot (ts = restart + B). */
+    REBOOT_HUNG,
+    /** P passed after a reboot-requiring install without a boot (ts = install + P). */
+    REBOOT_STILL_PENDING,
+    /** M passed after a boot in a session and this critical service never ran (ts = boot + M). */
+    SERVICE_NOT_STARTED
 }

@@ -2,7 +2,6 @@ package io.patchwatch.jobs.rules;
 
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.FactKind;
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 
 /** The CEP conditions the rules are made of. */
@@ -19,9 +18,6 @@ final class FactConditions {
     }
 
     /** A fact of this kind about the same service as the event matched as {@code startStep}. */
-    static IterativeCondition<DeviceFact> sameService(FactKind kind, String startStep) {
-        return new SameServiceCondition(kind, startStep);
-    }
 
     private static final class KindCondition extends SimpleCondition<DeviceFact> {
         private static final long serialVersionUID = 1L;
@@ -36,30 +32,6 @@ final class FactConditions {
         @Override
         public boolean filter(DeviceFact f) {
             return f.kind == kind && (!inSession || f.inSession);
-        }
-    }
-
-    private static final class SameServiceCondition extends IterativeCondition<DeviceFact> {
-        private static final long serialVersionUID = 1L;
-        private final FactKind kind;
-        private final String startStep;
-
-        SameServiceCondition(FactKind kind, String startStep) {
-            this.kind = kind;
-            this.startStep = startStep;
-        }
-
-        @Override
-        public boolean filter(DeviceFact f, Context<DeviceFact> ctx) throws Exception {
-            if (f.kind != kind || f.service == null) {
-                return false;
-            }
-            for (DeviceFact start : ctx.getEventsForPattern(startStep)) {
-                if (f.service.equalsIgnoreCase(start.service)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

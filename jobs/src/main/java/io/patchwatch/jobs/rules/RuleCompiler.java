@@ -5,11 +5,9 @@ import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Builds the CEP part of the topology: for every rule, every window it has in rules.yaml and every
@@ -19,7 +17,6 @@ import org.apache.flink.util.OutputTag;
 public final class RuleCompiler {
 
     /** Where absence rules send their timed-out partial matches. */
-    public static final OutputTag<Trigger> TIMEOUTS = new OutputTag<>("rule-timeouts", TypeInformation.of(Trigger.class));
 
     public static final List<PostPatchRule> RULES = List.of(
             new OfflineAfterPatchRule(),
@@ -46,8 +43,7 @@ public final class RuleCompiler {
                             .process(rp.matches())
                             .uid(uid)
                             .name("Rule " + uid);
-                    DataStream<Trigger> all = matched.union(matched.getSideOutput(TIMEOUTS));
-                    triggers = triggers == null ? all : triggers.union(all);
+                    triggers = triggers == null ? matched : triggers.union(matched);
                 }
             }
         }

@@ -5,8 +5,8 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 
 /**
- * A compiled CEP pattern and what turns its matches (and, for absence rules, its timed-out partial
- * matches, sent to {@link RuleCompiler#TIMEOUTS}) into triggers.
+ * A compiled CEP pattern and what turns its matches into triggers (absences reach CEP as the
+ * tracker's deadline facts, so a match is all a rule needs).
  *
  * @param variant a short name when a rule needs several patterns ("no-start", "crash"), else ""
  */

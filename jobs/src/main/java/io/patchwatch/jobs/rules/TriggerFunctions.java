@@ -4,10 +4,12 @@ import io.patchwatch.jobs.device.DeviceFact;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
 import org.apache.flink.util.Collector;
 
-/** The two ways a CEP match becomes a trigger: a complete match, or an absence (a timeout). */
+/**
+ * How a CEP match becomes a trigger. Absences are deadline facts from the tracker, so every rule
+ * is a match: the trigger fires at the time of the matched fact.
+ */
 final class TriggerFunctions {
     private TriggerFunctions() {}
 
@@ -23,14 +25,6 @@ final class TriggerFunctions {
         return new OnMatch(ruleId, step, subject);
     }
 
-    /**
-     * Fires when the pattern that began with {@code startStep} did not complete within the window:
-     * at start + window, the deadline the semantics define (not the watermark that noticed it).
-     */
-    static PatternProcessFunction<DeviceFact, Trigger> onTimeout(
-            String ruleId, String startStep, long windowMs, Subject subject) {
-        return new OnTimeout(ruleId, startStep, windowMs, subject);
-    }
 
     static Trigger trigger(String ruleId, DeviceFact f, long ts, Subject subject) {
         Trigger t = Trigger.of(ruleId, f, ts);
@@ -66,33 +60,6 @@ final class TriggerFunctions {
         public void processMatch(Map<String, List<DeviceFact>> match, Context ctx, Collector<Trigger> out) {
             DeviceFact f = match.get(step).get(0);
             out.collect(trigger(ruleId, f, f.ts, subject));
-        }
-    }
-
-    private static final class OnTimeout extends PatternProcessFunction<DeviceFact, Trigger>
-            implements TimedOutPartialMatchHandler<DeviceFact> {
-        private static final long serialVersionUID = 1L;
-        private final String ruleId;
-        private final String startStep;
-        private final long windowMs;
-        private final Subject subject;
-
-        OnTimeout(String ruleId, String startStep, long windowMs, Subject subject) {
-            this.ruleId = ruleId;
-            this.startStep = startStep;
-            this.windowMs = windowMs;
-            this.subject = subject;
-        }
-
-        @Override
-        public void processMatch(Map<String, List<DeviceFact>> match, Context ctx, Collector<Trigger> out) {
-            // The awaited event came in time: nothing to report.
-        }
-
-        @Override
-        public void processTimedOutMatch(Map<String, List<DeviceFact>> match, Context ctx) {
-            DeviceFact start = match.get(startStep).get(0);
-            ctx.output(RuleCompiler.TIMEOUTS, trigger(ruleId, start, start.ts + windowMs, subject));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.patchwatch.jobs.device;
 
 import static io.patchwatch.jobs.support.Events.at;
 import static io.patchwatch.jobs.support.Events.booted;
+import static io.patchwatch.jobs.support.Events.event;
 import static io.patchwatch.jobs.support.Events.heartbeat;
 import static io.patchwatch.jobs.support.Events.installed;
 import static io.patchwatch.jobs.support.Events.ping;
@@ -13,6 +14,7 @@ import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
 import java.time.Duration;
 import java.util.List;
@@ -138,18 +140,39 @@ class DeviceTrackerTest {
     }
 
     @Test
-    void bootInSessionWatchesBaselineAndConfiguredServices() throws Exception {
+    void bootInSessionWatchesBaselineServicesAndReportsOnlyTheOneThatNeverRan() throws Exception {
         send(service("SRV-01", "01:00", "Spooler", ServiceState.running));
+        send(service("SRV-01", "01:00", "W3SVC", ServiceState.running));
         send(service("SRV-01", "01:00", "Old", ServiceState.stopped));
         send(installed("SRV-01", "02:00", "KB1", true));
         send(booted("SRV-01", "02:10"));
-        harness.processWatermark(at("02:11"));
+        send(service("SRV-01", "02:12", "W3SVC", ServiceState.running));
+        harness.processWatermark(at("02:19:59"));
+        assertThat(facts()).as("before boot + M nothing is handed to the rules").isEmpty();
+        assertThat(harness.numEventTimeTimers()).as("one timer for session, watch and silence").isEqualTo(1);
 
-        List<DeviceFact> watches = facts().stream().filter(f -> f.kind == FactKind.SERVICE_WATCH).toList();
-        assertThat(watches).extracting(f -> f.service).containsExactly("Spooler");
-        assertThat(watches.get(0).windowMs).isEqualTo(Duration.ofMinutes(10).toMillis());
-        assertThat(facts()).extracting(f -> f.kind)
-                .contains(FactKind.PATCH_INSTALLED, FactKind.BOOTED);
+        harness.processWatermark(at("02:21"));
+        List<DeviceFact> notStarted = facts().stream().filter(f -> f.kind == FactKind.SERVICE_NOT_STARTED).toList();
+        assertThat(notStarted).extracting(f -> f.service).containsExactly("Spooler");
+        assertThat(notStarted.get(0).ts).as("boot + M").isEqualTo(at("02:20"));
+        assertThat(notStarted.get(0).kbs).containsExactly("KB1");
+        assertThat(resolutions()).extracting(f -> f.kind).contains(FactKind.PATCH_INSTALLED, FactKind.BOOTED);
+    }
+
+    @Test
+    void aRestartWithoutABootWithinBIsHandedOverAtItsDeadlineAndABootInTimeIsNot() throws Exception {
+        send(heartbeat("SRV-01", "02:00"));
+        send(heartbeat("SRV-02", "02:00"));
+        send(installed("SRV-01", "02:01", "KB1", false));
+        send(installed("SRV-02", "02:01", "KB1", false));
+        send(event("SRV-01", EventKind.reboot_initiated, "02:02").build());
+        send(event("SRV-02", EventKind.reboot_initiated, "02:02").build());
+        send(booted("SRV-02", "02:21:59"));
+        harness.processWatermark(at("02:23"));
+
+        List<DeviceFact> hung = facts().stream().filter(f -> f.kind == FactKind.REBOOT_HUNG).toList();
+        assertThat(hung).extracting(f -> f.device).containsExactly("SRV-01");
+        assertThat(hung.get(0).ts).as("restart + B").isEqualTo(at("02:22"));
     }
 
     @Test
@@ -160,7 +183,7 @@ class DeviceTrackerTest {
         send(installed("SRV-01", "02:05", "KB1", false));
         harness.processWatermark(at("02:06"));
 
-        DeviceFact boot = facts().stream().filter(f -> f.kind == FactKind.BOOTED).findFirst().orElseThrow();
+        DeviceFact boot = resolutions().stream().filter(f -> f.kind == FactKind.BOOTED).findFirst().orElseThrow();
         assertThat(boot.inSession).as("the boot came after the install in event time").isTrue();
     }
 
@@ -254,6 +277,11 @@ class DeviceTrackerTest {
 
     private List<DeviceFact> facts() {
         return harness.extractOutputValues();
+    }
+
+    private List<DeviceFact> resolutions() {
+        var side = harness.getSideOutput(JobTags.RESOLUTIONS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 
     private List<DeviceFact> backs() {
