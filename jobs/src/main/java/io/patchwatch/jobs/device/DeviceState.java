@@ -25,6 +25,11 @@ public class DeviceState {
     public long silentSince = NONE;
     /** The current silence started inside a patch session (its end resolves offline-after-patch). */
     public boolean silentInSession;
+    /**
+     * A problem fact went to the rules for this device: only then can an incident be open, so only
+     * then do its boots, installs and running services go to the incidents as resolving facts.
+     */
+    public boolean problems;
     /** The one event-time timer this device has registered, or NONE. */
     public long timer = NONE;
 

@@ -211,7 +211,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
-        expireWatches(ctx.getCurrentKey(), timestamp, out);
+        expireWatches(d, timestamp, out);
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
@@ -228,7 +228,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             counts.silent++;
             if (d.silentInSession) {
                 DeviceFact f = fact(ctx.getCurrentKey(), d, s, FactKind.DEVICE_SILENT, silentAt);
-                out.collect(f);
+                problem(d, out, f);
             }
         }
         schedule(d, ctx, nextPending);
@@ -243,7 +243,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
         // A deadline at this very moment has passed before the event counts (as CEP's within).
-        expireWatches(key, ts, out);
+        expireWatches(d, ts, out);
         PatchSession s = session.value();
         if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
             closeSession(profile);
@@ -269,9 +269,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 f.error = e.getError();
                 f.rebootRequired = Boolean.TRUE.equals(e.getRebootRequired());
                 if (kind == EventKind.patch_failed) {
-                    out.collect(f);
+                    problem(d, out, f);
                 } else {
-                    ctx.output(JobTags.RESOLUTIONS, f);
+                    resolution(d, ctx, f);
                     if (f.rebootRequired) {
                         DeviceFact pendingReboot = f.copy();
                         pendingReboot.windowMs = profile.rule(RuleIds.REBOOT_PENDING_TOO_LONG).windowMs();
@@ -301,7 +301,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     session.update(s);
                 }
                 DeviceFact boot = fact(key, d, s, FactKind.BOOTED, ts);
-                ctx.output(JobTags.RESOLUTIONS, boot);
+                resolution(d, ctx, boot);
                 // Boots end reboot-pending windows (P may outlast the session) and reboot hangs,
                 // and start the watch of the session's critical services.
                 Watches w = watches.value();
@@ -328,7 +328,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 if (s != null && (s.lastUnexpectedShutdown == NONE || ts - s.lastUnexpectedShutdown > SAME_CRASH_MS)) {
                     s.lastUnexpectedShutdown = ts;
                     session.update(s);
-                    out.collect(fact(key, d, s, FactKind.UNEXPECTED_SHUTDOWN, ts));
+                    problem(d, out, fact(key, d, s, FactKind.UNEXPECTED_SHUTDOWN, ts));
                 }
             }
             case service_state -> {
@@ -340,7 +340,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     DeviceFact running = fact(key, d, s, FactKind.SERVICE_RUNNING, ts);
                     running.service = e.getService();
                     running.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                    ctx.output(JobTags.RESOLUTIONS, running);
+                    resolution(d, ctx, running);
                     Watches w = watches.value();
                     if (w != null && watched(s, e.getService(), ts)
                             && w.services.removeIf(x -> x.service.equalsIgnoreCase(e.getService()))) {
@@ -354,7 +354,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     failed.service = e.getService();
                     failed.error = e.getError();
                     failed.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                    out.collect(failed);
+                    problem(d, out, failed);
                 }
             }
             default -> {}
@@ -468,17 +468,17 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
      * (the awaited event did not come): CEP then sees one fact per problem, not one per patched
      * device, which keeps it cheap on RocksDB.
      */
-    private void expireWatches(String key, long now, Collector<DeviceFact> out) throws Exception {
+    private void expireWatches(DeviceState d, long now, Collector<DeviceFact> out) throws Exception {
         Watches w = watches.value();
         if (w == null || w.nextDeadline() > now) {
             return;
         }
         if (w.reboot != null && w.reboot.ts + w.reboot.windowMs <= now) {
-            out.collect(deadline(w.reboot, FactKind.REBOOT_HUNG));
+            problem(d, out, deadline(w.reboot, FactKind.REBOOT_HUNG));
             w.reboot = null;
         }
         if (w.pendingReboot != null && w.pendingReboot.ts + w.pendingReboot.windowMs <= now) {
-            out.collect(deadline(w.pendingReboot, FactKind.REBOOT_STILL_PENDING));
+            problem(d, out, deadline(w.pendingReboot, FactKind.REBOOT_STILL_PENDING));
             w.pendingReboot = null;
         }
         List<DeviceFact> expired = new ArrayList<>();
@@ -489,10 +489,27 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
         expired.sort(Comparator.comparingLong(f -> f.ts));
         for (DeviceFact watch : expired) {
-            out.collect(deadline(watch, FactKind.SERVICE_NOT_STARTED));
+            problem(d, out, deadline(watch, FactKind.SERVICE_NOT_STARTED));
         }
         w.services.removeAll(expired);
         saveWatches(w);
+    }
+
+    /** A fact that can open an incident, to the rules. */
+    private static void problem(DeviceState d, Collector<DeviceFact> out, DeviceFact f) {
+        d.problems = true;
+        out.collect(f);
+    }
+
+    /**
+     * A fact that can end an incident, to the incidents; none for a device that never had a problem
+     * fact (most devices, on a good night): the incidents would only look for nothing, which on
+     * RocksDB is an iterator per fact.
+     */
+    private static void resolution(DeviceState d, Context ctx, DeviceFact f) {
+        if (d.problems) {
+            ctx.output(JobTags.RESOLUTIONS, f);
+        }
     }
 
     /** The start fact of a watch, as the fact of its deadline. */
