@@ -16,6 +16,13 @@ public enum Backend {
 
     void configure(Configuration conf) {
         conf.set(StateBackendOptions.STATE_BACKEND, type);
+        // As flink-conf/config.yaml: timers on the heap (few, only for devices in a patch session).
+        conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+        if (this == ROCKSDB) {
+            // The embedded cluster's default managed memory (128 MB for all slots) starves
+            // RocksDB's block cache and write buffers; a TaskManager of config.yaml has ~540 MB.
+            conf.setString("taskmanager.memory.managed.size", "768m");
+        }
     }
 
     String label() {

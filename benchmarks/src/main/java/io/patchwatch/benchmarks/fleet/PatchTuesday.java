@@ -18,7 +18,7 @@ import java.io.Serializable;
  */
 public record PatchTuesday(int devices) implements Serializable {
     public static final int MIN_MINUTES = 10;
-    public static final long MIN_EVENTS = 2_000_000L;
+    public static final long MIN_EVENTS = 1_000_000L;
     /** The event time of minute 0. */
     public static final long BASE = java.time.Instant.parse("2026-11-10T02:00:00Z").toEpochMilli();
     public static final String SERVICE = "Spooler";

@@ -128,6 +128,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     @Override
     public void processElement(DeviceEvent e, Context ctx, Collector<DeviceFact> out) throws Exception {
         DeviceState d = device.value();
+        // Whether the stored record must be written; see the hot path for when it need not be.
+        boolean dirty = d == null;
         if (d == null) {
             counts.devices++;
             d = new DeviceState();
@@ -136,14 +138,16 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             d.site = canonical(info.site());
         } else if (d.site == null && e.getSite() != null) {
             d.site = canonical(e.getSite());
+            dirty = true;
         }
         long watermark = ctx.timerService().currentWatermark();
         EventKind kind = e.getKind();
         boolean pingOk = kind == EventKind.ping && Boolean.TRUE.equals(e.getOk());
         boolean monitoringSignal = kind == EventKind.heartbeat || kind == EventKind.ping;
 
-        if (monitoringSignal) {
-            d.monitoredSince = d.monitoredSince == NONE ? e.getTs() : Math.min(d.monitoredSince, e.getTs());
+        if (monitoringSignal && (d.monitoredSince == NONE || e.getTs() < d.monitoredSince)) {
+            d.monitoredSince = e.getTs();
+            dirty = true;
         }
         if (e.getTs() <= watermark) {
             // 4. Late: apply now, at the watermark.
@@ -157,16 +161,23 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 pending.add(DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
             }
         } else if (kind == EventKind.heartbeat || pingOk) {
-            if (d.silentSince == NONE && d.lastSignal != NONE
-                    && e.getTs() < d.lastSignal + profile(ctx.getCurrentKey(), d).silenceAfterMs()) {
+            long silenceAfter = profile(ctx.getCurrentKey(), d).silenceAfterMs();
+            if (d.silentSince == NONE && d.lastSignal != NONE && e.getTs() < d.lastSignal + silenceAfter) {
                 // 1. Hot path: within N of a signal already applied, it cannot hide a silence,
                 //    whatever order such heartbeats arrive in. A first signal, or one past the
                 //    deadline, waits for its turn in event time (an earlier one may still come).
+                long stored = d.lastSignal;
                 d.lastSignal = Math.max(d.lastSignal, e.getTs());
                 // Only the silence deadline moved, later: a timer set for an earlier moment moves
                 // itself when it fires, and without a timer there is no session or buffer to
-                // schedule for (each keeps one). Nothing else to read or write.
-                device.update(d);
+                // schedule for (each keeps one). Nothing else to read.
+                // Without a timer no decision depends on the exact last signal (silence counts only
+                // in a session, and a session opens with an install, itself a signal), so the
+                // record is written only once the signal moved N/2: it stays recent enough for
+                // the next heartbeats to take this path, and RocksDB is spared most writes.
+                if (dirty || d.timer != NONE || d.lastSignal - stored >= silenceAfter / 2) {
+                    device.update(d);
+                }
                 return;
             } else {
                 pending.add(e);
