@@ -20,7 +20,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The patchwatch job over the scenario with checkpoints every second, read from the mini cluster's
+ * The patchwatch job over the scenario with checkpoints every 200 ms, read from the mini cluster's
  * REST API while it runs: the size and duration of the last checkpoint taken with every device in
  * state. Not timed (checkpoints would slow the throughput runs).
  */
@@ -40,7 +40,8 @@ public final class CheckpointProbe {
         }
         Configuration conf = new Configuration();
         backend.configure(conf);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        // Often: on the heap the whole run takes a second or two.
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(RestOptions.BIND_PORT, Integer.toString(port));
