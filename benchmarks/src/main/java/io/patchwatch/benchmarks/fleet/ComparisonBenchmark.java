@@ -56,11 +56,20 @@ public final class ComparisonBenchmark {
             }
         }
         System.out.println();
+        // A finished run whose alerts differ from the simulator's ground truth is a failure.
+        List<FleetRun> wrong = rows.stream().flatMap(r -> r.runs.values().stream()).flatMap(List::stream)
+                .filter(r -> r.variant() != Variant.FLOOR && r.finished() && !r.matchesGroundTruth()).toList();
+        if (o.variants.size() == Variant.values().length) {
+            System.out.println(table(rows));
+        }
+        if (!wrong.isEmpty()) {
+            System.out.println("ALERTS DIFFER FROM THE GROUND TRUTH in " + wrong.size() + " run(s)");
+            System.exit(1);
+        }
         if (o.variants.size() < Variant.values().length) {
             System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
             return;
         }
-        System.out.println(table(rows));
 
         if (!o.extras) {
             System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - started) / 1e9);
