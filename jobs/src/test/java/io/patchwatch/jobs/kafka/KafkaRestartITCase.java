@@ -12,6 +12,7 @@ import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.jobs.support.Scenario;
+import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
@@ -153,15 +154,7 @@ class KafkaRestartITCase {
     }
 
     private static List<Alert> committed(String topic) {
-        List<Alert> out = new ArrayList<>();
-        KafkaTestClients.readAll(KAFKA.bootstrapServers(), topic, true, Duration.ofMillis(700)).forEach(r -> {
-            try {
-                out.add(Alert.getDecoder().decode(r.value()));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        return out;
+        return CommittedAlerts.read(KAFKA.bootstrapServers(), topic);
     }
 
     private static Path latestCheckpoint(Path root) throws Exception {
