@@ -7,18 +7,14 @@ import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -55,8 +51,8 @@ public final class LiveLag {
         var source = new DataGeneratorSource<>(new Heartbeats(devices), (long) devices * SECONDS,
                 RateLimiterStrategy.perSecond(devices), TypeInformation.of(RawRecord.class));
         var records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Live fleet").setParallelism(1);
-        PatchwatchJob.defineWorkflow(List.of(new PatchwatchJob.Input("live", records, adapter, false)), settings, rules(),
-                        Inventory.empty())
+        PatchwatchJob.defineWorkflow(List.of(new PatchwatchJob.Input("live", records, adapter, false)), settings,
+                        Variant.defaultRulesWith("silence_after: 10m", "silence_after: 5s"), Inventory.empty())
                 .alerts().map(new Lag(), Types.LONG).sinkTo(new DiscardingSink<>());
         env.execute("patchwatch live lag");
         List<Long> lags = new ArrayList<>(LAGS);
@@ -67,13 +63,6 @@ public final class LiveLag {
         }
         return new Result(lags.get(lags.size() / 2), lags.get((int) Math.min(lags.size() - 1, Math.ceil(lags.size() * 0.99) - 1)),
                 lags.get(lags.size() - 1), lags.size(), expected);
-    }
-
-    private static RuleSet rules() throws Exception {
-        try (InputStream in = RuleSet.class.getResourceAsStream(RuleSet.DEFAULT_RESOURCE)) {
-            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("silence_after: 10m", "silence_after: 5s");
-            return RuleSet.parse(yaml.getBytes(StandardCharsets.UTF_8), "live benchmark rules");
-        }
     }
 
     private static final class Lag implements MapFunction<Alert, Long> {

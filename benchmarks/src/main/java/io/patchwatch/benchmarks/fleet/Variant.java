@@ -67,10 +67,16 @@ public enum Variant {
 
     /** The default rules.yaml with N and M at 3 minutes (see {@link PatchTuesday#RULES}). */
     static RuleSet rules() {
+        return defaultRulesWith("silence_after: 10m", "silence_after: 3m", "start_within: 10m", "start_within: 3m");
+    }
+
+    /** The default rules.yaml with some of its lines replaced: pairs of (line, replacement). */
+    static RuleSet defaultRulesWith(String... replacements) {
         try (InputStream in = RuleSet.class.getResourceAsStream(RuleSet.DEFAULT_RESOURCE)) {
-            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("silence_after: 10m", "silence_after: 3m")
-                    .replace("start_within: 10m", "start_within: 3m");
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (int i = 0; i + 1 < replacements.length; i += 2) {
+                yaml = yaml.replace(replacements[i], replacements[i + 1]);
+            }
             return RuleSet.parse(yaml.getBytes(StandardCharsets.UTF_8), "benchmark rules");
         } catch (IOException e) {
             throw new IllegalStateException(e);
