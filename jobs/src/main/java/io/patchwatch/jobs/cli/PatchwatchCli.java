@@ -42,6 +42,8 @@ public final class PatchwatchCli {
               alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
                         print the alerts of an alerts topic as JSON (read_committed)
               kafka start|stop|status   a local Kafka broker on 127.0.0.1 for manual runs (bin/patchwatch)
+              bench compare [--quick] | jmh | state-size | kafka | recovery   measurements (bin/patchwatch;
+                        see benchmarks/README.md)
               rules validate FILE
                         check a rules file; errors name the line, column or path
             """;
