@@ -1,0 +1,87 @@
+package io.patchwatch.connectors.sinks.syslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.testkit.syslog.RsyslogServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CEF alerts in RFC 5424 messages over TCP to a real rsyslog: what rsyslog stores reads back, field by
+ * field, with a CEF reader, values holding {@code |}, {@code =}, {@code \} and line breaks included.
+ */
+class SyslogToRsyslogITCase {
+    private static final CefFormat CEF = new CefFormat("0.1.0");
+
+    @TempDir
+    Path dir;
+
+    private static Alert alert(String device, String message, AlertStatus status) {
+        return Alert.newBuilder().setRule("service-down-after-reboot").setStatus(status).setTs(1_762_740_000_000L)
+                .setSeverity("error").setTenant("acme").setSite("hq").setDevice(device).setKbs(List.of("KB5044284"))
+                .setService("MSSQLSERVER").setMessage(message).setContext(AlertContext.newBuilder().build())
+                .setDedupKey("acme/" + device + "/service-down-after-reboot/1762740000000/1/MSSQLSERVER").build();
+    }
+
+    private static String syslog(Alert a) {
+        String cef = CEF.format(a);
+        return Rfc5424.message(Rfc5424.DEFAULT_FACILITY, Rfc5424.syslogSeverity(CefFormat.severity(a)), a.getTs(),
+                "patchwatch-test", "patchwatch", a.getRule(), cef);
+    }
+
+    @Test
+    void cefLinesArriveAndReadBackFieldByField() throws Exception {
+        Alert plain = alert("SQL-01", "MSSQLSERVER is not running after the post-patch reboot of SQL-01 (KB5044284)",
+                AlertStatus.firing);
+        Alert tricky = alert("SQL|02=x\\y", "line one\nmsg=forged | pipe \\ backslash", AlertStatus.firing);
+        Alert resolved = alert("SQL-01", plain.getMessage(), AlertStatus.resolved);
+
+        try (RsyslogServer rsyslog = RsyslogServer.start(dir);
+             SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", rsyslog.port(), false, 5_000)) {
+            client.send(syslog(plain));
+            client.send(syslog(tricky));
+            client.send(syslog(resolved));
+
+            List<String> lines = rsyslog.awaitMessages(3, Duration.ofSeconds(20));
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).startsWith("<131>1 2025-11-10T02:00:00.000Z patchwatch-test patchwatch - "
+                    + "service-down-after-reboot - CEF:0|");
+
+            CefParser.Event first = CefParser.parse(lines.get(0).substring(lines.get(0).indexOf("CEF:")));
+            assertThat(first.header()).containsExactly("0", "patchwatch", "patchwatch", "0.1.0",
+                    "service-down-after-reboot", plain.getMessage(), "7");
+            assertThat(first.extensions()).containsEntry("dvchost", "SQL-01").containsEntry("cs4", "MSSQLSERVER")
+                    .containsEntry("externalId", plain.getDedupKey()).containsEntry("act", "firing");
+
+            CefParser.Event second = CefParser.parse(lines.get(1).substring(lines.get(1).indexOf("CEF:")));
+            assertThat(second.extensions().get("dvchost")).isEqualTo("SQL|02=x\\y");
+            assertThat(second.extensions().get("msg")).isEqualTo(tricky.getMessage());
+            assertThat(second.extensions()).doesNotContainKey("msg=forged");
+
+            CefParser.Event third = CefParser.parse(lines.get(2).substring(lines.get(2).indexOf("CEF:")));
+            assertThat(third.header().get(6)).isEqualTo("0");
+            assertThat(third.extensions()).containsEntry("act", "resolved")
+                    .containsEntry("externalId", plain.getDedupKey());
+        }
+    }
+
+    @Test
+    void aReceiverThatIsDownIsAnErrorForTheCaller() throws Exception {
+        int port;
+        try (RsyslogServer rsyslog = RsyslogServer.start(dir.resolve("first"))) {
+            port = rsyslog.port();
+        }
+        try (SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", port, false, 2_000)) {
+            assertThatThrownBy(() -> client.send(syslog(alert("SQL-03", "m", AlertStatus.firing))))
+                    .isInstanceOf(IOException.class);
+        }
+    }
+}
