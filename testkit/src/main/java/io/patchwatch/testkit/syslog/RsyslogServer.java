@@ -1,10 +1,9 @@
 package io.patchwatch.testkit.syslog;
 
-import java.io.File;
+import io.patchwatch.testkit.ChildProcesses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,10 +44,7 @@ public final class RsyslogServer implements AutoCloseable {
             throw new IOException(BINARY + " is missing: install the Debian package (apt-get install rsyslog), as .ci/run does");
         }
         Files.createDirectories(dir.resolve("work"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = ChildProcesses.freeLoopbackPort();
         Path out = dir.resolve("messages.log");
         Path conf = dir.resolve("rsyslog.conf");
         // Only what the test needs: no local log sockets, no kernel log, one TCP input on loopback.
@@ -62,11 +58,7 @@ public final class RsyslogServer implements AutoCloseable {
                 input(type="imtcp" address="127.0.0.1" port="%d" ruleset="patchwatch")
                 """.formatted(dir.resolve("work"), out, port), StandardCharsets.UTF_8);
         Path log = dir.resolve("rsyslogd.log");
-        Process p = new ProcessBuilder(BINARY, "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        Process p = ChildProcesses.start(List.of(BINARY, "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString()), log);
         RsyslogServer server = new RsyslogServer(p, port, out, log);
         server.awaitPort();
         return server;
@@ -114,14 +106,6 @@ public final class RsyslogServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, 10);
     }
 }
