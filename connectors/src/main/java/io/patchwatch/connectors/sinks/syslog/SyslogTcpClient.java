@@ -6,23 +6,24 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * One TCP connection to a syslog receiver (RFC 6587 octet counting), optionally over TLS (RFC 5425)
- * with the JVM's trust store and host name verification on: a receiver whose certificate does not
+ * with the given trust (the JVM's or a CA file's) and host name verification on: a receiver whose certificate does not
  * match is refused, never trusted silently. Not thread-safe; a send that fails closes the connection
  * and the next send opens a new one, so retries belong to the caller.
  */
 public final class SyslogTcpClient implements AutoCloseable {
     private final String host;
     private final int port;
-    private final boolean tls;
+    private final SSLContext tls;
     private final int timeoutMs;
     private Socket socket;
     private OutputStream out;
 
-    public SyslogTcpClient(String host, int port, boolean tls, int timeoutMs) {
+    /** @param tls null for plain TCP */
+    public SyslogTcpClient(String host, int port, SSLContext tls, int timeoutMs) {
         this.host = host;
         this.port = port;
         this.tls = tls;
@@ -48,8 +49,8 @@ public final class SyslogTcpClient implements AutoCloseable {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(host, port), timeoutMs);
         s.setSoTimeout(timeoutMs);
-        if (tls) {
-            SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
+        if (tls != null) {
+            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, host, port, true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             ssl.setSSLParameters(params);

@@ -7,15 +7,40 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.connectors.sinks.delivery.AlertRoute;
+import io.patchwatch.connectors.sinks.delivery.DeliveryOperator;
+import io.patchwatch.connectors.sinks.delivery.DeliveryPolicy;
+import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
+import io.patchwatch.connectors.sinks.delivery.SinkSpec;
+import io.patchwatch.connectors.sinks.delivery.SinkType;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.alertmanager.AlertmanagerServer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** patchwatch alerts posted to a real Alertmanager: fired ones are listed with their labels, resolved ones leave. */
+/**
+ * Alerts through the delivery operator (on a Flink mini cluster) to a real Alertmanager: fired ones are
+ * listed with their labels, stay active while firing thanks to the re-sends, and leave after the resolve.
+ */
 class AlertmanagerITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = PatchwatchMiniCluster.extension();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -29,32 +54,67 @@ class AlertmanagerITCase {
                 .setDedupKey("acme/" + device + "/service-down-after-reboot/" + (ts - 600_000) + "/1/" + service).build();
     }
 
+    /** Alerts of the job: two firing, then (when the test says so) the resolve of the first. */
+    static final CountDownLatch RESOLVE = new CountDownLatch(1);
+    private static final long FIRED_AT = System.currentTimeMillis() - 60_000;
+    private static final Alert SQL = alert("SQL-01", "MSSQLSERVER", AlertStatus.firing, FIRED_AT);
+    private static final Alert WEB = alert("WEB-01", "W3SVC", AlertStatus.firing, FIRED_AT);
+
+    private static Alert nth(long i) throws InterruptedException {
+        if (i == 0) {
+            return SQL;
+        }
+        if (i == 1) {
+            return WEB;
+        }
+        RESOLVE.await();
+        // As patchwatch makes a resolve: the firing alert with status and time changed, so the same labels.
+        return Alert.newBuilder(SQL).setStatus(AlertStatus.resolved).setTs(System.currentTimeMillis()).build();
+    }
+
     @Test
-    void firedAlertsAppearWithTheirLabelsAndLeaveAfterTheResolve() throws Exception {
-        long firedAt = System.currentTimeMillis() - 60_000;
-        Alert sql = alert("SQL-01", "MSSQLSERVER", AlertStatus.firing, firedAt);
-        Alert web = alert("WEB-01", "W3SVC", AlertStatus.firing, firedAt);
+    void firedAlertsAppearWithTheirLabelsStayWhileFiringAndLeaveAfterTheResolve() throws Exception {
         try (AlertmanagerServer am = AlertmanagerServer.start(dir)) {
-            AlertmanagerClient client = new AlertmanagerClient(am.url(), null, Duration.ofMinutes(5), Duration.ofSeconds(5));
+            // Valid for 4 s only, re-sent every second: without the re-sends Alertmanager would resolve them.
+            DeliveryPolicy policy = DeliveryPolicy.defaults().withResendInterval(Duration.ofSeconds(1));
+            SinkSpec spec = new SinkSpec("alertmanager", SinkType.ALERTMANAGER, am.url(), null, null, null, null,
+                    Map.of(), Map.of("validity", "PT4S"), AlertRoute.all(), policy);
+            StreamExecutionEnvironment env = PatchwatchMiniCluster.environment();
+            env.fromSource(new DataGeneratorSource<>(AlertmanagerITCase::nth, 3, new AvroTypeInfo<>(Alert.class)),
+                            WatermarkStrategy.noWatermarks(), "alerts").setParallelism(1)
+                    .keyBy(Alert::getDedupKey)
+                    .transform("Deliver to Alertmanager", TypeInformation.of(FailedDelivery.class),
+                            new DeliveryOperator(spec, "test", false))
+                    .sinkTo(new DiscardingSink<>());
+            JobClient job = env.executeAsync("alertmanager");
+            try {
+                JsonNode listed = awaitAlerts(am, 2);
+                JsonNode first = find(listed, "SQL-01");
+                assertThat(first.path("labels").path("alertname").asText()).isEqualTo("service-down-after-reboot");
+                assertThat(first.path("labels").path("rule").asText()).isEqualTo("service-down-after-reboot");
+                assertThat(first.path("labels").path("tenant").asText()).isEqualTo("acme");
+                assertThat(first.path("labels").path("device").asText()).isEqualTo("SQL-01");
+                assertThat(first.path("labels").path("severity").asText()).isEqualTo("error");
+                assertThat(first.path("labels").path("service").asText()).isEqualTo("MSSQLSERVER");
+                assertThat(first.path("labels").path("dedup_key").asText()).isEqualTo(SQL.getDedupKey());
+                assertThat(first.path("annotations").path("summary").asText()).isEqualTo(SQL.getMessage());
+                assertThat(first.path("annotations").path("description").asText()).contains("KB5044284");
+                assertThat(first.path("status").path("state").asText()).isEqualTo("active");
+                Instant firstEnd = Instant.parse(first.path("endsAt").asText());
 
-            assertThat(client.post(List.of(sql, web))).isEqualTo(200);
-            JsonNode listed = awaitAlerts(am, 2);
-            JsonNode first = find(listed, "SQL-01");
-            assertThat(first.path("labels").path("alertname").asText()).isEqualTo("service-down-after-reboot");
-            assertThat(first.path("labels").path("tenant").asText()).isEqualTo("acme");
-            assertThat(first.path("labels").path("severity").asText()).isEqualTo("error");
-            assertThat(first.path("labels").path("service").asText()).isEqualTo("MSSQLSERVER");
-            assertThat(first.path("labels").path("dedup_key").asText()).isEqualTo(sql.getDedupKey());
-            assertThat(first.path("annotations").path("summary").asText()).isEqualTo(sql.getMessage());
-            assertThat(first.path("status").path("state").asText()).isEqualTo("active");
+                // Three validity periods later both are still active, their end pushed on by the re-sends.
+                Thread.sleep(12_000);
+                JsonNode later = awaitAlerts(am, 2);
+                assertThat(later).allSatisfy(a -> assertThat(a.path("status").path("state").asText()).isEqualTo("active"));
+                assertThat(Instant.parse(find(later, "SQL-01").path("endsAt").asText())).isAfter(firstEnd.plusSeconds(8));
 
-            // The resolve of one (as patchwatch makes it: the firing alert with status and time
-            // changed, so the same labels): it leaves, the other stays.
-            Alert resolved = Alert.newBuilder(sql).setStatus(AlertStatus.resolved).setTs(System.currentTimeMillis()).build();
-            assertThat(client.post(List.of(resolved))).isEqualTo(200);
-            JsonNode after = awaitAlerts(am, 1);
-            assertThat(after).hasSize(1);
-            assertThat(after.get(0).path("labels").path("device").asText()).isEqualTo("WEB-01");
+                RESOLVE.countDown();
+                JsonNode after = awaitAlerts(am, 1);
+                assertThat(after.get(0).path("labels").path("device").asText()).isEqualTo("WEB-01");
+            } finally {
+                RESOLVE.countDown();
+                job.cancel();
+            }
         }
     }
 

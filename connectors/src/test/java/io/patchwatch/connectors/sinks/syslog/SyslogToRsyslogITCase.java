@@ -45,7 +45,7 @@ class SyslogToRsyslogITCase {
         Alert resolved = alert("SQL-01", plain.getMessage(), AlertStatus.resolved);
 
         try (RsyslogServer rsyslog = RsyslogServer.start(dir);
-             SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", rsyslog.port(), false, 5_000)) {
+             SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", rsyslog.port(), null, 5_000)) {
             client.send(syslog(plain));
             client.send(syslog(tricky));
             client.send(syslog(resolved));
@@ -79,7 +79,7 @@ class SyslogToRsyslogITCase {
         try (RsyslogServer rsyslog = RsyslogServer.start(dir.resolve("first"))) {
             port = rsyslog.port();
         }
-        try (SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", port, false, 2_000)) {
+        try (SyslogTcpClient client = new SyslogTcpClient("127.0.0.1", port, null, 2_000)) {
             assertThatThrownBy(() -> client.send(syslog(alert("SQL-03", "m", AlertStatus.firing))))
                     .isInstanceOf(IOException.class);
         }

@@ -1,0 +1,102 @@
+package io.patchwatch.connectors.sinks.delivery;
+
+import io.patchwatch.connectors.sinks.alertmanager.AlertmanagerRequests;
+import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.TlsContexts;
+import io.patchwatch.connectors.sinks.opsgenie.OpsgenieAlerts;
+import io.patchwatch.connectors.sinks.pagerduty.PagerDutyEvents;
+import io.patchwatch.connectors.sinks.servicenow.ServiceNowEvents;
+import io.patchwatch.connectors.sinks.splunk.SplunkHecEvents;
+import io.patchwatch.connectors.sinks.syslog.Rfc5424;
+import io.patchwatch.connectors.sinks.syslog.SyslogReceiver;
+import io.patchwatch.connectors.sinks.webhook.WebhookRequests;
+import io.patchwatch.connectors.sinks.webhook.WebhookTemplate;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import io.patchwatch.schemas.Alert;
+import javax.net.ssl.SSLContext;
+
+/** Builds the receiver of a {@link SinkSpec} where it runs, reading its secrets there. */
+public final class Receivers {
+    private Receivers() {}
+
+    public static AlertReceiver create(SinkSpec spec, Map<String, String> environment, String version) {
+        String secret = spec.secret() == null ? null : spec.secret().resolve(environment);
+        Duration timeout = spec.policy().timeout();
+        AlertReceiver receiver = switch (spec.type()) {
+            case SYSLOG -> syslog(spec, timeout, version);
+            default -> new HttpReceiver(requests(spec, secret, environment), timeout, spec.headers(),
+                    spec.caFile() == null ? null : TlsContexts.trusting(spec.caFile()));
+        };
+        List<String> secrets = new ArrayList<>();
+        if (secret != null) {
+            secrets.add(secret);
+        }
+        if (spec.urlSecret() != null) {
+            secrets.add(spec.urlSecret().resolve(environment));
+        }
+        return secrets.isEmpty() ? receiver : new Redacting(receiver, secrets);
+    }
+
+    /**
+     * Removes the sink's secrets from what a receiver answered: a receiver that echoes a request
+     * (or an error that names the URL of a Slack webhook) must not put a secret in a log line or
+     * in the failed-deliveries topic.
+     */
+    private record Redacting(AlertReceiver inner, List<String> secrets) implements AlertReceiver {
+        @Override
+        public CompletableFuture<DeliveryResult> send(Alert alert, boolean resend) {
+            return inner.send(alert, resend).thenApply(r -> {
+                String detail = r.detail();
+                for (String s : secrets) {
+                    detail = detail.replace(s, "<redacted>");
+                }
+                return new DeliveryResult(r.kind(), r.status(), detail, r.retryAfterMillis());
+            });
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    private static HttpReceiver.AlertRequests requests(SinkSpec spec, String secret, Map<String, String> environment) {
+        return switch (spec.type()) {
+            case PAGERDUTY -> new PagerDutyEvents(spec.url(), secret);
+            case ALERTMANAGER -> new AlertmanagerRequests(spec.url(), secret,
+                    Duration.parse(spec.option("validity", "PT15M")));
+            case SERVICENOW -> new ServiceNowEvents(spec.url(), spec.username(), secret);
+            case OPSGENIE -> new OpsgenieAlerts(spec.url(), secret);
+            case SPLUNK_HEC -> new SplunkHecEvents(spec.url(), secret, spec.option("index", null),
+                    spec.option("source", "patchwatch"), spec.option("sourcetype", "patchwatch:alert"));
+            case WEBHOOK -> new WebhookRequests(
+                    spec.urlSecret() != null ? spec.urlSecret().resolve(environment) : spec.url(),
+                    WebhookTemplate.compile(spec.option("template", null)), secret);
+            case SYSLOG -> throw new IllegalStateException("syslog is not HTTP");
+        };
+    }
+
+    private static SyslogReceiver syslog(SinkSpec spec, Duration timeout, String version) {
+        URI address = URI.create("tcp://" + spec.url());
+        SSLContext tls = Boolean.parseBoolean(spec.option("tls", "false")) ? TlsContexts.trusting(spec.caFile()) : null;
+        return new SyslogReceiver(address.getHost(), address.getPort(), tls, (int) timeout.toMillis(),
+                spec.option("format", "cef"), version,
+                Integer.parseInt(spec.option("facility", Integer.toString(Rfc5424.DEFAULT_FACILITY))),
+                spec.option("hostname", localHostName()), spec.option("app_name", "patchwatch"));
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "patchwatch";
+        }
+    }
+}
