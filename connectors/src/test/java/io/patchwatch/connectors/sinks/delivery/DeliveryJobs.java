@@ -13,19 +13,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
 /** Delivery topologies for the tests: alerts, keyed by dedup key, into one delivery operator per sink. */
-final class DeliveryJobs {
-    static final DeliveryPolicy FAST_RETRIES = new DeliveryPolicy(4, Duration.ofSeconds(15), Duration.ofMillis(200),
+public final class DeliveryJobs {
+    public static final DeliveryPolicy FAST_RETRIES = new DeliveryPolicy(4, Duration.ofSeconds(15), Duration.ofMillis(200),
             Duration.ofSeconds(2), Duration.ofMinutes(2), 10_000, Duration.ZERO);
 
     private DeliveryJobs() {}
 
-    static SinkSpec spec(String name, SinkType type, String url, SecretRef secret, Map<String, String> options,
+    public static SinkSpec spec(String name, SinkType type, String url, SecretRef secret, Map<String, String> options,
                          DeliveryPolicy policy) {
         return new SinkSpec(name, type, url, null, secret, "patchwatch-em", null, Map.of(), options, AlertRoute.all(), policy);
     }
 
     /** Adds the sinks to {@code env}; returns their failed deliveries, as one stream. */
-    static DataStream<FailedDelivery> deliver(StreamExecutionEnvironment env, List<Alert> alerts, List<SinkSpec> sinks,
+    public static DataStream<FailedDelivery> deliver(StreamExecutionEnvironment env, List<Alert> alerts, List<SinkSpec> sinks,
                                               boolean afterCheckpoint) {
         KeyedStream<Alert, String> keyed = env.fromData(alerts, new AvroTypeInfo<>(Alert.class)).setParallelism(1)
                 .uid("alerts").keyBy(Alert::getDedupKey);
@@ -39,7 +39,7 @@ final class DeliveryJobs {
     }
 
     /** Runs the bounded job to its end (every alert delivered or given up); returns the failed deliveries. */
-    static List<FailedDelivery> run(StreamExecutionEnvironment env, List<Alert> alerts, List<SinkSpec> sinks) throws Exception {
+    public static List<FailedDelivery> run(StreamExecutionEnvironment env, List<Alert> alerts, List<SinkSpec> sinks) throws Exception {
         List<FailedDelivery> out = new ArrayList<>();
         try (CloseableIterator<FailedDelivery> it = deliver(env, alerts, sinks, false).executeAndCollect("deliveries")) {
             it.forEachRemaining(out::add);

@@ -3,10 +3,17 @@ package io.patchwatch.connectors.sinks.syslog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchwatch.connectors.sinks.delivery.DeliveryJobs;
+import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
+import io.patchwatch.connectors.sinks.delivery.SinkType;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.syslog.RsyslogServer;
+import java.util.Map;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * field, with a CEF reader, values holding {@code |}, {@code =}, {@code \} and line breaks included.
  */
 class SyslogToRsyslogITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = PatchwatchMiniCluster.extension();
+
     private static final CefFormat CEF = new CefFormat("0.1.0");
 
     @TempDir
@@ -70,6 +80,33 @@ class SyslogToRsyslogITCase {
             assertThat(third.header().get(6)).isEqualTo("0");
             assertThat(third.extensions()).containsEntry("act", "resolved")
                     .containsEntry("externalId", plain.getDedupKey());
+        }
+    }
+
+    @Test
+    void theSyslogSinkDeliversCefAndLeefThroughTheJob() throws Exception {
+        Alert firing = alert("SQL-04", "MSSQLSERVER stopped | code=1067 \\ see\nlog", AlertStatus.firing);
+        Alert resolved = alert("SQL-04", "SQL-04 is back", AlertStatus.resolved);
+        try (RsyslogServer rsyslog = RsyslogServer.start(dir)) {
+            List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), List.of(firing, resolved), List.of(
+                    DeliveryJobs.spec("siem-cef", SinkType.SYSLOG, "127.0.0.1:" + rsyslog.port(), null,
+                            Map.of("format", "cef", "hostname", "patchwatch-01"), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("qradar", SinkType.SYSLOG, "127.0.0.1:" + rsyslog.port(), null,
+                            Map.of("format", "leef", "hostname", "patchwatch-01"), DeliveryJobs.FAST_RETRIES)));
+            assertThat(failed).isEmpty();
+
+            List<String> lines = rsyslog.awaitMessages(4, Duration.ofSeconds(20));
+            List<String> cef = lines.stream().filter(l -> l.contains(" CEF:0|")).toList();
+            List<String> leef = lines.stream().filter(l -> l.contains(" LEEF:1.0|")).toList();
+            assertThat(cef).hasSize(2);
+            assertThat(leef).hasSize(2);
+            assertThat(lines).allSatisfy(l -> assertThat(l).contains(" patchwatch-01 patchwatch - service-down-after-reboot - "));
+            CefParser.Event fired = CefParser.parse(cef.stream().filter(l -> l.contains("act=firing")).findFirst().orElseThrow()
+                    .replaceFirst("^.*? CEF:", "CEF:"));
+            assertThat(fired.extensions()).containsEntry("msg", firing.getMessage()).containsEntry("dvchost", "SQL-04");
+            // rsyslog stores a received tab as #011 (its escapeControlCharactersOnReceive default).
+            assertThat(leef).anySatisfy(l -> assertThat(l.replace("#011", "\t"))
+                    .contains("|service-down-after-reboot|devTime=1762740000000\tsev=1\tact=resolved\tdvchost=SQL-04\t"));
         }
     }
 

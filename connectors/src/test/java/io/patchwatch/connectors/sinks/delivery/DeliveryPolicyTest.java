@@ -1,0 +1,43 @@
+package io.patchwatch.connectors.sinks.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeliveryPolicyTest {
+    private final DeliveryPolicy policy = new DeliveryPolicy(8, Duration.ofSeconds(30), Duration.ofSeconds(1),
+            Duration.ofSeconds(60), Duration.ofHours(1), 1000, Duration.ZERO);
+
+    @Test
+    void backoffDoublesWithJitterBetweenHalfAndAll() {
+        assertThat(policy.backoffMillis(1, 0.0)).isEqualTo(500);
+        assertThat(policy.backoffMillis(1, 1.0)).isEqualTo(1000);
+        assertThat(policy.backoffMillis(2, 0.0)).isEqualTo(1000);
+        assertThat(policy.backoffMillis(4, 0.5)).isEqualTo(6000);
+    }
+
+    @Test
+    void backoffStopsGrowingAtTheMaximum() {
+        assertThat(policy.backoffMillis(7, 1.0)).isEqualTo(60_000);
+        assertThat(policy.backoffMillis(1000, 0.0)).isEqualTo(30_000);
+    }
+
+    @Test
+    void nonsenseIsRefused() {
+        assertThatThrownBy(() -> new DeliveryPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ZERO)).hasMessageContaining("max_in_flight");
+        assertThatThrownBy(() -> new DeliveryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ZERO)).hasMessageContaining("backoff");
+    }
+
+    @Test
+    void aSecretReferenceNamesWhereNotWhat() {
+        SecretRef ref = SecretRef.ofEnv("PD_ROUTING_KEY");
+        assertThat(ref.resolve(Map.of("PD_ROUTING_KEY", "abc123"))).isEqualTo("abc123");
+        assertThat(ref.toString()).isEqualTo("env:PD_ROUTING_KEY");
+        assertThatThrownBy(() -> ref.resolve(Map.of())).hasMessage("environment variable PD_ROUTING_KEY is not set");
+    }
+}
