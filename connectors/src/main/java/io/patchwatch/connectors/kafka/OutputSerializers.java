@@ -1,6 +1,7 @@
 package io.patchwatch.connectors.kafka;
 
 import io.patchwatch.connectors.json.AlertJson;
+import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
@@ -20,6 +21,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *   <li>alerts JSON mirror: the alert JSON of the README, same key;
  *   <li>dead letters: Avro {@code DeadLetter} (the original bytes, origin and reason), key = origin,
  *       with headers {@code patchwatch.reason} and {@code patchwatch.origin} for quick filtering;
+ *   <li>failed deliveries: JSON (sink, reason, the receiver's answer, the alert), key = dedup key,
+ *       headers {@code patchwatch.sink} and {@code patchwatch.reason};
  *   <li>events: the normalized events, Avro, key = tenant/device.
  * </ul>
  *
@@ -48,6 +51,11 @@ public final class OutputSerializers {
             return new ProducerRecord<>(topic, null, null, utf8(d.getOrigin()),
                     AvroSingleObject.encode(d), headers);
         };
+    }
+
+    public static KafkaRecordSerializationSchema<FailedDelivery> failedDeliveries(String topic) {
+        return (f, context, timestamp) -> new ProducerRecord<>(topic, null, null, utf8(f.dedupKey), utf8(f.toJson()),
+                List.of(new RecordHeader("patchwatch.sink", utf8(f.sink)), new RecordHeader("patchwatch.reason", utf8(f.reason))));
     }
 
     public static KafkaRecordSerializationSchema<DeviceEvent> events(String topic) {

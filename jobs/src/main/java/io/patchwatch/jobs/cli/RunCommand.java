@@ -27,6 +27,7 @@ final class RunCommand {
         JobConfig config;
         try {
             config = JobConfig.load(Path.of(args.get("config")));
+            config.requireSinkSecrets(System.getenv());
         } catch (ConfigException e) {
             err.println("patchwatch: " + e.getMessage());
             return 2;
@@ -40,7 +41,8 @@ final class RunCommand {
             StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), flink);
             KafkaPipeline.define(env, config, System.getenv(), false, Long.MAX_VALUE);
             out.println("patchwatch: running against " + config.kafka() + ", inputs "
-                    + config.inputs().stream().map(JobConfig.Input::topic).toList() + ", alerts to " + config.alertsTopic());
+                    + config.inputs().stream().map(JobConfig.Input::topic).toList() + ", alerts to " + config.alertsTopic()
+                    + (config.sinks().isEmpty() ? "" : " and sinks " + config.sinks().stream().map(s -> s.name()).toList()));
             env.execute("patchwatch");
             return 0;
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.kafka.KafkaConnection;
+import io.patchwatch.connectors.sinks.delivery.SinkSpec;
 import io.patchwatch.jobs.JobSettings;
 import java.io.IOException;
 import java.io.Serializable;
@@ -20,7 +21,7 @@ import java.util.Set;
 
 /**
  * job.yaml, read once into an immutable record: where the feeds come from, where alerts go, and how
- * the job treats time. Unknown keys are an error naming the file, line, column and key; secrets are
+ * the job treats time, and which alert sinks receive what. Unknown keys are an error naming the file, line, column and key; secrets are
  * only ever the name of an environment variable or a file.
  *
  * <pre>{@code
@@ -41,7 +42,9 @@ public record JobConfig(
         JobSettings settings,
         Duration checkpointInterval,
         String checkpointDirectory,
-        int parallelism)
+        int parallelism,
+        List<SinkSpec> sinks,
+        String failedDeliveriesTopic)
         implements Serializable {
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
@@ -141,7 +144,26 @@ public record JobConfig(
                 f.rules == null ? null : baseDir.resolve(f.rules).normalize(),
                 f.inventory == null ? null : baseDir.resolve(f.inventory).normalize(),
                 settings, duration(f.checkpoints.interval, fileName + ": checkpoints.interval"), f.checkpoints.directory,
-                parallelism);
+                parallelism, SinkConfigs.parse(f.sinks, fileName), f.outputs.failedDeliveriesTopic);
+    }
+
+    /**
+     * Every sink's secrets can be read here (a local run, where the TaskManager is this process):
+     * a missing variable or file stops the start with its name instead of failing deliveries later.
+     */
+    public void requireSinkSecrets(java.util.Map<String, String> environment) {
+        for (SinkSpec s : sinks) {
+            try {
+                if (s.secret() != null) {
+                    s.secret().resolve(environment);
+                }
+                if (s.urlSecret() != null) {
+                    s.urlSecret().resolve(environment);
+                }
+            } catch (IllegalStateException e) {
+                throw new ConfigException("sink " + s.name() + ": " + e.getMessage());
+            }
+        }
     }
 
     public RuleSet loadRules() {

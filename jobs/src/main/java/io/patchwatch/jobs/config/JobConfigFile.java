@@ -2,7 +2,9 @@ package io.patchwatch.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The shape of job.yaml, bound by Jackson with unknown keys refused; {@link JobConfig} checks values. */
 final class JobConfigFile {
@@ -29,6 +31,9 @@ final class JobConfigFile {
 
     @JsonProperty("parallelism")
     Integer parallelism;
+
+    @JsonProperty("sinks")
+    List<Sink> sinks = new ArrayList<>();
 
     static final class Kafka {
         @JsonProperty(value = "bootstrap_servers", required = true)
@@ -108,6 +113,147 @@ final class JobConfigFile {
 
         @JsonProperty("events_topic")
         String eventsTopic;
+
+        @JsonProperty("failed_deliveries_topic")
+        String failedDeliveriesTopic = "patchwatch-failed-deliveries";
+    }
+
+    /** One alert sink; {@link SinkConfigs} checks which keys its type takes. */
+    static final class Sink {
+        @JsonProperty(value = "name", required = true)
+        String name;
+
+        @JsonProperty(value = "type", required = true)
+        String type;
+
+        @JsonProperty("url")
+        String url;
+
+        @JsonProperty("url_env")
+        String urlEnv;
+
+        @JsonProperty("url_file")
+        String urlFile;
+
+        /** syslog: host:port. */
+        @JsonProperty("address")
+        String address;
+
+        @JsonProperty("username")
+        String username;
+
+        @JsonProperty("routing_key_env")
+        String routingKeyEnv;
+
+        @JsonProperty("routing_key_file")
+        String routingKeyFile;
+
+        @JsonProperty("api_key_env")
+        String apiKeyEnv;
+
+        @JsonProperty("api_key_file")
+        String apiKeyFile;
+
+        @JsonProperty("password_env")
+        String passwordEnv;
+
+        @JsonProperty("password_file")
+        String passwordFile;
+
+        @JsonProperty("token_env")
+        String tokenEnv;
+
+        @JsonProperty("token_file")
+        String tokenFile;
+
+        /** Refused with a clear message, as every inline secret. */
+        @JsonProperty("routing_key")
+        String inlineRoutingKey;
+
+        @JsonProperty("api_key")
+        String inlineApiKey;
+
+        @JsonProperty("password")
+        String inlinePassword;
+
+        @JsonProperty("token")
+        String inlineToken;
+
+        @JsonProperty("ca_file")
+        String caFile;
+
+        @JsonProperty("headers")
+        Map<String, String> headers = new LinkedHashMap<>();
+
+        @JsonProperty("template")
+        String template;
+
+        @JsonProperty("format")
+        String format;
+
+        @JsonProperty("tls")
+        Boolean tls;
+
+        @JsonProperty("facility")
+        Integer facility;
+
+        @JsonProperty("app_name")
+        String appName;
+
+        @JsonProperty("hostname")
+        String hostname;
+
+        @JsonProperty("index")
+        String index;
+
+        @JsonProperty("source")
+        String source;
+
+        @JsonProperty("sourcetype")
+        String sourcetype;
+
+        @JsonProperty("resend_interval")
+        String resendInterval;
+
+        @JsonProperty("alert_validity")
+        String alertValidity;
+
+        @JsonProperty("route")
+        Route route = new Route();
+
+        @JsonProperty("delivery")
+        Delivery delivery = new Delivery();
+    }
+
+    static final class Route {
+        @JsonProperty("tenants")
+        List<String> tenants = new ArrayList<>();
+
+        @JsonProperty("severities")
+        List<String> severities = new ArrayList<>();
+
+        @JsonProperty("rules")
+        List<String> rules = new ArrayList<>();
+    }
+
+    static final class Delivery {
+        @JsonProperty("max_in_flight")
+        Integer maxInFlight;
+
+        @JsonProperty("timeout")
+        String timeout;
+
+        @JsonProperty("backoff_initial")
+        String backoffInitial;
+
+        @JsonProperty("backoff_max")
+        String backoffMax;
+
+        @JsonProperty("max_age")
+        String maxAge;
+
+        @JsonProperty("max_pending")
+        Integer maxPending;
     }
 
     static final class Time {

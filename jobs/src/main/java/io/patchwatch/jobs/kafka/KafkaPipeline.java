@@ -3,7 +3,12 @@ package io.patchwatch.jobs.kafka;
 import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.PatchwatchVersion;
 import io.patchwatch.connectors.kafka.OutputSerializers;
+import io.patchwatch.connectors.sinks.delivery.DeliveryOperator;
+import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
+import io.patchwatch.connectors.sinks.delivery.SinkSpec;
+import io.patchwatch.schemas.Alert;
 import io.patchwatch.connectors.kafka.RawRecordDeserializer;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.PatchwatchJob;
@@ -27,7 +32,9 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -35,7 +42,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * The job on Kafka: the input topics of job.yaml, each through its format's adapter, into the
  * topology of {@link PatchwatchJob#defineWorkflow}; alerts (Avro, and optionally JSON) written
  * exactly once with Kafka transactions, committed at each checkpoint; dead letters and the
- * normalized events at least once.
+ * normalized events at least once; the alert sinks of job.yaml, each with its own delivery operator.
  *
  * <p>Bounded: the inputs are read up to their end offsets at start and the job then finishes, the
  * clock stopping at the newest event it read (like replay): for backfills and for tests.
@@ -115,11 +122,36 @@ public final class KafkaPipeline {
         out.deadLetters().sinkTo(sink(client, OutputSerializers.deadLetters(config.deadLetterTopic()),
                         DeliveryGuarantee.AT_LEAST_ONCE, null))
                 .uid("sink-dead-letters").name("Dead letters to " + config.deadLetterTopic());
+        deliver(out.alerts(), config, client);
         if (config.eventsTopic() != null) {
             out.events().sinkTo(sink(client, OutputSerializers.events(config.eventsTopic()),
                             DeliveryGuarantee.AT_LEAST_ONCE, null))
                     .uid("sink-events").name("Events to " + config.eventsTopic());
         }
+    }
+
+    /**
+     * The alert sinks of job.yaml: one delivery operator each, fed by the alerts keyed by dedup key
+     * (a firing alert and its resolve meet in one instance, in order); what none can deliver goes to
+     * the failed-deliveries topic. Alerts are handed to receivers once their checkpoint completed,
+     * as the alert topic commits them.
+     */
+    private static void deliver(DataStream<Alert> alerts, JobConfig config, Properties client) {
+        if (config.sinks().isEmpty()) {
+            return;
+        }
+        KeyedStream<Alert, String> byIncident = alerts.keyBy(Alert::getDedupKey);
+        DataStream<FailedDelivery> failed = null;
+        for (SinkSpec spec : config.sinks()) {
+            DataStream<FailedDelivery> f = byIncident
+                    .transform("Deliver to " + spec.name(), TypeInformation.of(FailedDelivery.class),
+                            new DeliveryOperator(spec, PatchwatchVersion.get(), true))
+                    .uid("deliver-" + spec.name());
+            failed = failed == null ? f : failed.union(f);
+        }
+        failed.sinkTo(sink(client, OutputSerializers.failedDeliveries(config.failedDeliveriesTopic()),
+                        DeliveryGuarantee.AT_LEAST_ONCE, null))
+                .uid("sink-failed-deliveries").name("Failed deliveries to " + config.failedDeliveriesTopic());
     }
 
     private static <T> KafkaSink<T> sink(Properties client, KafkaRecordSerializationSchema<T> serializer,

@@ -19,7 +19,7 @@ public record DeliveryPolicy(int maxInFlight, Duration timeout, Duration initial
                              Duration maxAge, int maxPending, Duration resendInterval) implements Serializable {
 
     public static DeliveryPolicy defaults() {
-        return new DeliveryPolicy(8, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(2),
+        return new DeliveryPolicy(8, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(2),
                 Duration.ofHours(1), 100_000, Duration.ZERO);
     }
 
