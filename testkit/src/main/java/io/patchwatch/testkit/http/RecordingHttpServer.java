@@ -2,6 +2,8 @@ package io.patchwatch.testkit.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.patchwatch.testkit.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP receiver for sink tests, on 127.0.0.1: records every request (method, path, query,
@@ -69,18 +72,27 @@ public final class RecordingHttpServer implements AutoCloseable {
     }
 
     private final int port;
+    private final SSLContext tls;
     private final List<Request> requests = new ArrayList<>();
     private volatile Function<Request, Answer> answers = r -> Answer.status(200);
     private volatile boolean keepBodies = true;
     private HttpServer server;
     private ExecutorService threads;
 
-    private RecordingHttpServer(int port) {
+    private RecordingHttpServer(int port, SSLContext tls) {
         this.port = port;
+        this.tls = tls;
     }
 
     public static RecordingHttpServer start() throws IOException {
-        RecordingHttpServer s = new RecordingHttpServer(ChildProcesses.freeLoopbackPort());
+        RecordingHttpServer s = new RecordingHttpServer(ChildProcesses.freeLoopbackPort(), null);
+        s.restart();
+        return s;
+    }
+
+    /** The same over HTTPS, presenting the certificate of {@code tls}. */
+    public static RecordingHttpServer startHttps(SSLContext tls) throws IOException {
+        RecordingHttpServer s = new RecordingHttpServer(ChildProcesses.freeLoopbackPort(), tls);
         s.restart();
         return s;
     }
@@ -90,7 +102,7 @@ public final class RecordingHttpServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     /** From now on, answer each request with what {@code answers} says (the request's status is not set yet). */
@@ -122,7 +134,13 @@ public final class RecordingHttpServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 200);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
