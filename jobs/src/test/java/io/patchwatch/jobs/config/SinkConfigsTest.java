@@ -90,6 +90,14 @@ class SinkConfigsTest {
     }
 
     @Test
+    void theCommentedSinksOfTheExampleFileAreValid() throws Exception {
+        String example = java.nio.file.Files.readString(Path.of("../flink-conf/job.example.yaml"));
+        String block = example.substring(example.indexOf("# sinks:\n") + "# sinks:\n".length());
+        String uncommented = block.lines().map(l -> l.replaceFirst("^# ", "")).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(sinks(uncommented + "\n")).extracting(SinkSpec::name).containsExactly("pagerduty", "alertmanager", "siem", "slack");
+    }
+
+    @Test
     void secretsAreNeverInlineAndNeverEcho() {
         assertThatThrownBy(() -> sinks("""
                   - {name: pd, type: pagerduty, routing_key: R0UT1NGKEY}
