@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JobConfigTest {
-    private static final String MINIMAL = """
+    static final String MINIMAL = """
             kafka:
               bootstrap_servers: 127.0.0.1:9092
             inputs:

@@ -15,16 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SinkConfigsTest {
-    private static final String BASE = """
-            kafka:
-              bootstrap_servers: 127.0.0.1:9092
-            inputs:
-              - topic: events
-            outputs:
-              alerts_topic: alerts
-              dead_letter_topic: dlq
-            sinks:
-            """;
+    private static final String BASE = JobConfigTest.MINIMAL + "sinks:\n";
 
     private static List<SinkSpec> sinks(String yaml) {
         return JobConfig.parse((BASE + yaml).getBytes(StandardCharsets.UTF_8), "job.yaml", Path.of(".")).sinks();

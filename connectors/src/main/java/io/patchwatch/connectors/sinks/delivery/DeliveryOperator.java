@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
@@ -77,6 +78,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
     private transient long pausedUntil;
     private transient boolean pauseTimerSet;
     private transient boolean failing;
+    /** The input ended: no more re-sends, so that waiting for the pending deliveries can end. */
+    private transient boolean inputEnded;
     private transient Map<String, Counter> outcomes;
 
     /**
@@ -204,6 +207,7 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
      */
     @Override
     public void endInput() throws Exception {
+        inputEnded = true;
         awaitingCheckpoint.values().forEach(alerts -> alerts.forEach(this::release));
         awaitingCheckpoint.clear();
         sinceLastCheckpoint.forEach(this::release);
@@ -273,7 +277,14 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
             d.inFlight = true;
             d.attempts++;
             inFlight++;
-            receiver.send(d.alert, d.resend).whenComplete((result, error) -> {
+            CompletableFuture<DeliveryResult> sent;
+            try {
+                sent = receiver.send(d.alert, d.resend);
+            } catch (RuntimeException e) {
+                // A receiver's bug must cost one alert (as a failed delivery), not the job.
+                sent = CompletableFuture.completedFuture(DeliveryResult.rejected(0, "cannot send: " + e));
+            }
+            sent.whenComplete((result, error) -> {
                 DeliveryResult r = error != null ? DeliveryResult.error(error) : result;
                 try {
                     mailbox.execute(() -> onResult(key, d, r), "delivery result");
@@ -360,6 +371,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
 
     private void scheduleResend(long now) {
         getProcessingTimeService().registerTimer(now + spec.policy().resendInterval().toMillis(), t -> {
+            if (inputEnded) {
+                return;
+            }
             long at = now();
             for (Alert a : firing.values()) {
                 // Only keys with nothing on the way: a re-send must not overtake a resolve.

@@ -11,6 +11,7 @@ import io.patchwatch.connectors.sinks.syslog.Rfc5424;
 import io.patchwatch.connectors.sinks.syslog.SyslogReceiver;
 import io.patchwatch.connectors.sinks.webhook.WebhookRequests;
 import io.patchwatch.connectors.sinks.webhook.WebhookTemplate;
+import io.patchwatch.schemas.Alert;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import io.patchwatch.schemas.Alert;
 import javax.net.ssl.SSLContext;
 
 /** Builds the receiver of a {@link SinkSpec} where it runs, reading its secrets there. */
