@@ -42,8 +42,10 @@ public final class PatchwatchCli {
               alerts tail --bootstrap HOST:PORT [--topic T] [--from-beginning] [--max N] [--timeout 30s]
                         print the alerts of an alerts topic as JSON (read_committed)
               kafka start|stop|status   a local Kafka broker on 127.0.0.1 for manual runs (bin/patchwatch)
-              bench compare [--quick] | jmh | state-size | kafka | recovery   measurements (bin/patchwatch;
+              bench compare [--quick] | jmh | state-size | kafka | recovery | sinks   measurements (bin/patchwatch;
                         see benchmarks/README.md)
+              sinks test --config job.yaml [--sink NAME]
+                        send a test alert (firing, then resolved) to each alert sink; exit 1 if one fails
               rules validate FILE
                         check a rules file; errors name the line, column or path
             """;
@@ -68,6 +70,7 @@ public final class PatchwatchCli {
                 case "alerts" -> AlertsCommand.run(argv, out, err);
                 case "submit" -> ClusterCommands.submit(argv, out, err);
                 case "stop" -> ClusterCommands.stop(argv, out, err);
+                case "sinks" -> SinksCommand.run(argv, out, err);
                 default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
             };
         } catch (Args.UsageException e) {
