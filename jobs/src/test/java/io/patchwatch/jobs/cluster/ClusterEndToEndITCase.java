@@ -21,6 +21,7 @@ import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.flink.FlinkCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
+import io.patchwatch.testkit.http.RecordingHttpServer;
 import io.patchwatch.testkit.prometheus.PrometheusServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -103,7 +105,19 @@ class ClusterEndToEndITCase {
         List<String> expected = replay(all, plan).stream().map(AlertJson::toJson).toList();
         assertThat(expected).as("the night raises alerts").hasSizeGreaterThan(20);
 
-        Path jobYaml = jobConfig("recovery", input, alerts, deadLetters, plan);
+        // A ticketing webhook as alert sink, its token in a file read by the TaskManager.
+        RecordingHttpServer tickets = RecordingHttpServer.start();
+        tickets.answer(r -> RecordingHttpServer.Answer.status(201));
+        Path token = Files.writeString(dir.resolve("tickets-token"), "t0ken-for-the-tickets\n");
+        String sinks = """
+                sinks:
+                  - name: tickets
+                    type: webhook
+                    url: %s/api/incidents
+                    token_file: %s
+                    template: '{"key": "{{dedup_key}}", "status": "{{status}}", "device": "{{device}}"}'
+                """.formatted(tickets.url(), token);
+        Path jobYaml = jobConfig("recovery", input, alerts, deadLetters, plan, sinks);
         String jobId = submit(jobYaml, null);
         awaitRunning(jobId);
 
@@ -131,6 +145,18 @@ class ClusterEndToEndITCase {
         List<String> seen = committed(alerts).stream().sorted(Replay.ALERT_ORDER).map(AlertJson::toJson).toList();
         assertThat(seen).as("read_committed alerts after the kill equal replay").containsExactlyElementsOf(expected);
 
+        // The sink got every committed alert, with its status, across the kill: pending deliveries
+        // were in the checkpoint. (A request in flight at the kill may arrive twice; tickets
+        // de-duplicate by key, so only the set is asserted.)
+        Set<String> committedKeys = committed(alerts).stream().map(a -> a.getDedupKey() + " " + a.getStatus())
+                .collect(Collectors.toSet());
+        await("every alert delivered to the webhook", Duration.ofSeconds(60), () -> tickets.accepted().stream()
+                .map(r -> r.body().replaceAll(".*\"key\": \"([^\"]+)\", \"status\": \"(\\w+)\".*", "$1 $2"))
+                .collect(Collectors.toSet()).equals(committedKeys));
+        assertThat(tickets.accepted()).allSatisfy(r ->
+                assertThat(r.header("Authorization")).isEqualTo("Bearer t0ken-for-the-tickets"));
+        tickets.close();
+
         // 4. Metrics in Prometheus: every device tracked (a gauge restored from the checkpoint),
         //    events per kind, dead letters per reason, alerts per rule, the detection lag.
         long devices = plan.devices().size() + 2;
@@ -144,6 +170,7 @@ class ClusterEndToEndITCase {
         assertThat(sum("count(" + METRIC + "open_sessions)")).as("one open_sessions series per subtask").isEqualTo(2);
         assertThat(sum("sum(" + METRIC + "silent_devices)")).isBetween(0.0, (double) devices);
         assertThat(sum("sum(" + METRIC + "detection_lag_ms_count)")).isPositive();
+        assertThat(sum("sum(" + METRIC + "deliveries_total{sink=\"tickets\",outcome=\"delivered\"})")).isPositive();
         cancel(jobId);
     }
 
@@ -194,6 +221,11 @@ class ClusterEndToEndITCase {
      * it, and its events would be late (applied at the watermark), unlike in replay.
      */
     private static Path jobConfig(String name, String input, String alerts, String deadLetters, FleetPlan plan) throws Exception {
+        return jobConfig(name, input, alerts, deadLetters, plan, "");
+    }
+
+    private static Path jobConfig(String name, String input, String alerts, String deadLetters, FleetPlan plan,
+                                  String sinks) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         Files.copy(Path.of(System.getProperty(FlinkCluster.CONF_PROPERTY), "rules.yaml"), d.resolve("rules.yaml"));
         String inventory = "";
@@ -225,7 +257,8 @@ class ClusterEndToEndITCase {
                 checkpoints:
                   interval: 1s
                 parallelism: 2
-                """.formatted(KAFKA.bootstrapServers(), name, input, alerts, deadLetters, inventory));
+                %s
+                """.formatted(KAFKA.bootstrapServers(), name, input, alerts, deadLetters, inventory, sinks));
         return yaml;
     }
 
