@@ -115,8 +115,13 @@ class DeliveryOutagesITCase {
     void rejectedAndExpiredAlertsGoToFailedDeliveriesWithTheResponse() throws Exception {
         Alert good = TestAlerts.offline("acme", "SRV-OK-01", 1);
         Alert bad = TestAlerts.offline("acme", "SRV-BAD-01", 1);
+        Path token = dir.resolve("token");
+        Files.writeString(token, "s3cret-t0ken");
         try (RecordingHttpServer hook = RecordingHttpServer.start();
-             RecordingHttpServer down = RecordingHttpServer.start()) {
+             RecordingHttpServer down = RecordingHttpServer.start();
+             RecordingHttpServer echo = RecordingHttpServer.start()) {
+            // A receiver that quotes the request's credentials in its refusal.
+            echo.answer(r -> Answer.status(401).withBody("{\"error\":\"bad credentials: " + r.header("Authorization") + "\"}"));
             hook.answer(r -> r.body().contains("SRV-BAD-01")
                     ? Answer.status(400).withBody("{\"error\":\"invalid_payload\",\"field\":\"device\"}") : Answer.status(200));
             down.answer(r -> Answer.status(502).withBody("Bad Gateway"));
@@ -126,7 +131,9 @@ class DeliveryOutagesITCase {
                     DeliveryJobs.spec("tickets", SinkType.WEBHOOK, hook.url() + "/hook", null,
                             Map.of("template", "{\"device\": \"{{device}}\", \"key\": \"{{dedup_key}}\"}"), DeliveryJobs.FAST_RETRIES),
                     DeliveryJobs.spec("gone", SinkType.WEBHOOK, down.url() + "/hook", null,
-                            Map.of("template", "{\"device\": \"{{device}}\"}"), shortLived));
+                            Map.of("template", "{\"device\": \"{{device}}\"}"), shortLived),
+                    DeliveryJobs.spec("echo", SinkType.SPLUNK_HEC, echo.url(), SecretRef.ofFile(token.toString()), Map.of(),
+                            DeliveryJobs.FAST_RETRIES));
 
             List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), List.of(good, bad), sinks);
 
@@ -148,6 +155,12 @@ class DeliveryOutagesITCase {
                 assertThat(f.response).contains("Bad Gateway");
                 assertThat(f.attempts).isGreaterThan(2);
                 assertThat(f.failedAt - f.queuedAt).isLessThanOrEqualTo(3_000 + 1_000);
+            });
+            // The secret the receiver echoed is not in the failed delivery.
+            assertThat(bySink.get("echo")).hasSize(2).allSatisfy(f -> {
+                assertThat(f.status).isEqualTo(401);
+                assertThat(f.response).contains("bad credentials: Splunk <redacted>").doesNotContain("s3cret-t0ken");
+                assertThat(f.toJson()).doesNotContain("s3cret-t0ken");
             });
         }
     }
