@@ -105,8 +105,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
                 new ListStateDescriptor<>("deliveries-" + spec.name(), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restored = new ArrayList<>();
         if (context.isRestored()) {
-            for (byte[] entry : state.get()) {
-                restored.add(entry);
+            for (byte[] blob : state.get()) {
+                restored.addAll(PendingDelivery.unpack(blob));
             }
         }
     }
@@ -187,7 +187,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
         for (Alert a : firing.values()) {
             entries.add(PendingDelivery.encode(PendingDelivery.FIRING, a, false, now, 0));
         }
-        state.update(entries);
+        // One blob per instance: a union list state keeps an offset per element in the checkpoint's
+        // metadata, which would grow with every pending delivery.
+        state.update(List.of(PendingDelivery.pack(entries)));
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One alert on its way to one sink, and how its delivery has gone so far. Kept in the delivery
@@ -56,6 +58,38 @@ final class PendingDelivery {
 
     byte[] encode() {
         return encode(PENDING, alert, resend, queuedAt, attempts);
+    }
+
+    /** Entries as one byte array: a count, then each entry with its length. */
+    static byte[] pack(List<byte[]> entries) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(entries.stream().mapToInt(e -> e.length + 4).sum() + 4);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(entries.size());
+            for (byte[] e : entries) {
+                out.writeInt(e.length);
+                out.write(e);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<byte[]> unpack(byte[] blob) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob));
+            int n = in.readInt();
+            List<byte[]> entries = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] e = new byte[in.readInt()];
+                in.readFully(e);
+                entries.add(e);
+            }
+            return entries;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the pending deliveries in the checkpoint cannot be read", e);
+        }
     }
 
     static byte kind(byte[] entry) {
