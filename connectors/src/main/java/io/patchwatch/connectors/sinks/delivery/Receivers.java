@@ -76,11 +76,27 @@ public final class Receivers {
             case OPSGENIE -> new OpsgenieAlerts(spec.url(), secret);
             case SPLUNK_HEC -> new SplunkHecEvents(spec.url(), secret, spec.option("index", null),
                     spec.option("source", "patchwatch"), spec.option("sourcetype", "patchwatch:alert"));
-            case WEBHOOK -> new WebhookRequests(
-                    spec.urlSecret() != null ? spec.urlSecret().resolve(environment) : spec.url(),
+            case WEBHOOK -> new WebhookRequests(webhookUrl(spec, environment),
                     WebhookTemplate.compile(spec.option("template", null)), secret);
             case SYSLOG -> throw new IllegalStateException("syslog is not HTTP");
         };
+    }
+
+    /** A URL read from a secret is checked here, so that an error about it never quotes it. */
+    private static String webhookUrl(SinkSpec spec, Map<String, String> environment) {
+        if (spec.urlSecret() == null) {
+            return spec.url();
+        }
+        String url = spec.urlSecret().resolve(environment);
+        try {
+            URI uri = URI.create(url);
+            if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("sink " + spec.name() + ": the URL in " + spec.urlSecret() + " is not an http(s) URL");
+        }
+        return url;
     }
 
     private static SyslogReceiver syslog(SinkSpec spec, Duration timeout, String version) {

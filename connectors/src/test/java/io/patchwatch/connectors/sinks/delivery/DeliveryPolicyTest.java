@@ -34,6 +34,15 @@ class DeliveryPolicyTest {
     }
 
     @Test
+    void aMalformedSecretUrlIsReportedWithoutQuotingIt() {
+        SinkSpec spec = new SinkSpec("slack", SinkType.WEBHOOK, null, SecretRef.ofEnv("SLACK_URL"), null, null, null,
+                Map.of(), Map.of("template", "{}"), AlertRoute.all(), DeliveryPolicy.defaults());
+        assertThatThrownBy(() -> Receivers.create(spec, Map.of("SLACK_URL", "hooks.slack.com/services/T0/B0/S3CRET"), "t"))
+                .hasMessage("sink slack: the URL in env:SLACK_URL is not an http(s) URL");
+        Receivers.create(spec, Map.of("SLACK_URL", "https://hooks.slack.com/services/T0/B0/S3CRET"), "t").close();
+    }
+
+    @Test
     void aSecretReferenceNamesWhereNotWhat() {
         SecretRef ref = SecretRef.ofEnv("PD_ROUTING_KEY");
         assertThat(ref.resolve(Map.of("PD_ROUTING_KEY", "abc123"))).isEqualTo("abc123");
