@@ -3,14 +3,18 @@ package io.patchwatch.connectors.sinks.http;
 import io.patchwatch.connectors.sinks.delivery.AlertReceiver;
 import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.schemas.Alert;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -26,6 +30,8 @@ public final class HttpReceiver implements AlertReceiver {
     public interface AlertRequests {
         HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis);
     }
+
+    static final int MAX_BODY_BYTES = 8192;
 
     private final ExecutorService executor;
     private final HttpClient client;
@@ -66,11 +72,24 @@ public final class HttpReceiver implements AlertReceiver {
             // An alert this sink cannot express (a template that does not fit it): retrying cannot help.
             return CompletableFuture.completedFuture(DeliveryResult.rejected(0, "cannot build the request: " + e.getMessage()));
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .handle((response, error) -> error != null
                         ? DeliveryResult.error(error)
                         : HttpOutcomes.classify(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
-                                response.body(), System.currentTimeMillis()));
+                                start(response.body()), System.currentTimeMillis()))
+                // The request timeout ends with the headers; a body that stalls after them must not
+                // hold an in-flight slot for ever.
+                .completeOnTimeout(DeliveryResult.retry(0, "no complete answer within twice the timeout", -1),
+                        2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The start of an answer's body: enough to say why; a receiver cannot make us hold megabytes. */
+    private static String start(InputStream body) {
+        try (body) {
+            return new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(the body could not be read: " + e.getClass().getSimpleName() + ")";
+        }
     }
 
     @Override
