@@ -126,6 +126,10 @@ final class JobConfigFile {
         @JsonProperty(value = "type", required = true)
         String type;
 
+        /** false: checked, but not delivered to (to keep a sink's settings while it is off). */
+        @JsonProperty("enabled")
+        boolean enabled = true;
+
         @JsonProperty("url")
         String url;
 

@@ -50,7 +50,10 @@ final class SinkConfigs {
                 throw new ConfigException(at + ".type: " + e.getMessage());
             }
             try {
-                specs.add(spec(s, type));
+                SinkSpec spec = spec(s, type);
+                if (s.enabled) {
+                    specs.add(spec);
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(at + ": " + e.getMessage());
             }

@@ -127,6 +127,15 @@ class SinkConfigsTest {
     }
 
     @Test
+    void aDisabledSinkIsCheckedButNotUsed() {
+        assertThat(sinks("  - {name: on, type: opsgenie, api_key_env: K}\n"
+                + "  - {name: off, type: opsgenie, api_key_env: K, enabled: false}\n"))
+                .extracting(SinkSpec::name).containsExactly("on");
+        assertThatThrownBy(() -> sinks("  - {name: off, type: opsgenie, enabled: false}\n"))
+                .hasMessageContaining("needs api_key_env");
+    }
+
+    @Test
     void aLocalRunChecksThatEverySecretCanBeRead() {
         JobConfig config = JobConfig.parse((BASE + "  - {name: pd, type: pagerduty, routing_key_env: PD_KEY}\n")
                 .getBytes(StandardCharsets.UTF_8), "job.yaml", Path.of("."));
