@@ -146,8 +146,8 @@ class ClusterEndToEndITCase {
         assertThat(seen).as("read_committed alerts after the kill equal replay").containsExactlyElementsOf(expected);
 
         // The sink got every committed alert, with its status, across the kill: pending deliveries
-        // were in the checkpoint. (A request in flight at the kill may arrive twice; tickets
-        // de-duplicate by key, so only the set is asserted.)
+        // were in the checkpoint. (What was delivered after the last checkpoint before the kill is
+        // delivered again after it; tickets de-duplicate by key, so only the set is asserted.)
         Set<String> committedKeys = committed(alerts).stream().map(a -> a.getDedupKey() + " " + a.getStatus())
                 .collect(Collectors.toSet());
         await("every alert delivered to the webhook", Duration.ofSeconds(60), () -> tickets.accepted().stream()

@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  *       pauses the whole sink for its Retry-After. A 4xx other than 429 is not retried, and an alert
  *       not delivered within {@code max_age} is given up: both go out as a {@link FailedDelivery}.
  *   <li>An alert is handed to the receiver only once the checkpoint that contains it completed
- *       (as the exactly-once alert topic commits it), and every alert not yet delivered is in the
- *       checkpoint: a restart neither loses an alert nor sends one the restored job will send
- *       again. Only requests in flight at a crash can reach a receiver twice; every receiver
- *       de-duplicates those by the dedup key.
+ *       (as the exactly-once alert topic commits it): an alert that a restart takes back was never
+ *       sent. Every alert not yet delivered is in the checkpoint: a restart loses none. A restart
+ *       repeats what was delivered after the last completed checkpoint; the receivers that keep
+ *       incidents merge such a repeat by its dedup key.
  *   <li>With a resend interval (Alertmanager), firing alerts are sent again until resolved.
  * </ul>
  *

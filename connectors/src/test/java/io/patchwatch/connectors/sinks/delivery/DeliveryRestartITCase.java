@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pending deliveries are in the checkpoint: a job whose PagerDuty is half down is cancelled, and
  * restored from its retained checkpoint at another parallelism, PagerDuty up again. Every alert
- * then reached PagerDuty exactly once per status: none lost with the job, none sent twice.
+ * then reached PagerDuty exactly once per status: none lost with the job, and none of those
+ * delivered before the checkpoint sent again.
  */
 class DeliveryRestartITCase {
     @RegisterExtension
