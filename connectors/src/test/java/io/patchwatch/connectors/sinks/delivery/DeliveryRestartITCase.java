@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pending deliveries are in the checkpoint: a job whose PagerDuty is half down is cancelled, and
- * restored from its retained checkpoint at another parallelism, PagerDuty up again. Every alert
+ * restored from its retained checkpoint at parallelism 2 instead of 1 (each instance keeps the
+ * deliveries of its own keys), PagerDuty up again. Every alert
  * then reached PagerDuty exactly once per status: none lost with the job, and none of those
  * delivered before the checkpoint sent again.
  */
@@ -63,14 +64,14 @@ class DeliveryRestartITCase {
         try (RecordingHttpServer pd = RecordingHttpServer.start()) {
             // Half the devices get through, the other half's alerts wait in retries.
             pd.answer(r -> r.body().matches("(?s).*SRV-00[0-4].*") ? Answer.status(202) : Answer.status(503));
-            JobClient first = start(pd, key, checkpoints, null, 2);
+            JobClient first = start(pd, key, checkpoints, null, 1);
             pd.awaitAccepted(INCIDENTS, Duration.ofSeconds(60));
             Thread.sleep(2_000); // a checkpoint or two with the rest pending
             first.cancel().get();
             assertThat(pd.accepted()).hasSize(INCIDENTS);
 
             pd.answer(r -> Answer.status(202));
-            JobClient second = start(pd, key, checkpoints, latestCheckpoint(checkpoints), 1);
+            JobClient second = start(pd, key, checkpoints, latestCheckpoint(checkpoints), 2);
             try {
                 pd.awaitAccepted(2 * INCIDENTS, Duration.ofSeconds(60));
                 Thread.sleep(3_000); // and nothing more arrives
