@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restored from its retained checkpoint at parallelism 2 instead of 1 (each instance keeps the
  * deliveries of its own keys), PagerDuty up again. Every alert
  * then reached PagerDuty exactly once per status: none lost with the job, and none of those
- * delivered before the checkpoint sent again.
+ * delivered before the checkpoint sent again. And before the checkpoint that holds an alert has
+ * completed, the alert is not sent at all (a restart could still take it back).
  */
 class DeliveryRestartITCase {
     @RegisterExtension
@@ -84,10 +85,32 @@ class DeliveryRestartITCase {
         }
     }
 
+    @Test
+    void nothingIsSentBeforeTheCheckpointHoldingItCompleted() throws Exception {
+        Path key = dir.resolve("routing-key");
+        Files.writeString(key, "R0UTING");
+        try (RecordingHttpServer pd = RecordingHttpServer.start()) {
+            pd.answer(r -> Answer.status(202));
+            // No checkpoint completes within the test: the alerts are not the job's for good yet.
+            JobClient job = start(pd, key, dir.resolve("checkpoints"), null, 1, Duration.ofHours(1));
+            try {
+                Thread.sleep(4_000);
+                assertThat(pd.requests()).isEmpty();
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
     private JobClient start(RecordingHttpServer pd, Path key, Path checkpoints, Path restoreFrom, int parallelism)
             throws Exception {
+        return start(pd, key, checkpoints, restoreFrom, parallelism, Duration.ofMillis(500));
+    }
+
+    private JobClient start(RecordingHttpServer pd, Path key, Path checkpoints, Path restoreFrom, int parallelism,
+                            Duration checkpointInterval) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (restoreFrom != null) {
