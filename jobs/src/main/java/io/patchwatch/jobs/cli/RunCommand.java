@@ -21,15 +21,8 @@ final class RunCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1, Set.of("config", "from-checkpoint"), Set.of(), Set.of());
-        if (args.get("config") == null) {
-            throw new Args.UsageException("run needs --config job.yaml");
-        }
-        JobConfig config;
-        try {
-            config = JobConfig.load(Path.of(args.get("config")));
-            config.requireSinkSecrets(System.getenv());
-        } catch (ConfigException e) {
-            err.println("patchwatch: " + e.getMessage());
+        JobConfig config = localJobConfig(args, "run", err);
+        if (config == null) {
             return 2;
         }
         try {
@@ -51,6 +44,24 @@ final class RunCommand {
         } catch (Exception e) {
             err.println("patchwatch: the job failed: " + ReplayCommand.rootMessage(e));
             return 1;
+        }
+    }
+
+    /**
+     * The job.yaml of {@code --config} for a command that delivers alerts from this process: its
+     * sink secrets must be readable here. Null once the error is printed.
+     */
+    static JobConfig localJobConfig(Args args, String command, PrintStream err) {
+        if (args.get("config") == null) {
+            throw new Args.UsageException(command + " needs --config job.yaml");
+        }
+        try {
+            JobConfig config = JobConfig.load(Path.of(args.get("config")));
+            config.requireSinkSecrets(System.getenv());
+            return config;
+        } catch (ConfigException e) {
+            err.println("patchwatch: " + e.getMessage());
+            return null;
         }
     }
 }

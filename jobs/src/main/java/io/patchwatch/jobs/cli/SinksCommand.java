@@ -5,13 +5,11 @@ import io.patchwatch.connectors.sinks.delivery.AlertReceiver;
 import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.connectors.sinks.delivery.Receivers;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,15 +31,8 @@ final class SinksCommand {
             throw new Args.UsageException("usage: patchwatch sinks test --config job.yaml [--sink NAME]");
         }
         Args args = Args.parse(argv, 2, Set.of("config", "sink"), Set.of(), Set.of());
-        if (args.get("config") == null) {
-            throw new Args.UsageException("sinks test needs --config job.yaml");
-        }
-        JobConfig config;
-        try {
-            config = JobConfig.load(Path.of(args.get("config")));
-            config.requireSinkSecrets(System.getenv());
-        } catch (ConfigException e) {
-            err.println("patchwatch: " + e.getMessage());
+        JobConfig config = RunCommand.localJobConfig(args, "sinks test", err);
+        if (config == null) {
             return 2;
         }
         List<SinkSpec> sinks = config.sinks().stream()
