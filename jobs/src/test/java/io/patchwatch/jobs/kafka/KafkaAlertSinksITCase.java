@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
@@ -103,8 +104,7 @@ class KafkaAlertSinksITCase {
             KafkaPipeline.define(env, config, Map.of(), true, Scenario.time("02:45"));
             env.execute("patchwatch sinks it");
 
-            List<Alert> committed = KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true, Duration.ofSeconds(3))
-                    .stream().map(r -> decode(r.value())).toList();
+            List<Alert> committed = CommittedAlerts.read(KAFKA.bootstrapServers(), alerts);
             List<String> critical = committed.stream().filter(a -> a.getSeverity().equals("critical"))
                     .map(a -> a.getDedupKey() + " " + (a.getStatus() == AlertStatus.firing ? "trigger" : "resolve")).sorted().toList();
             assertThat(critical).as("the night has a critical incident, fired and resolved").hasSizeGreaterThanOrEqualTo(2);
@@ -144,14 +144,6 @@ class KafkaAlertSinksITCase {
     private static JsonNode json(byte[] b) {
         try {
             return JSON.readTree(b);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Alert decode(byte[] b) {
-        try {
-            return Alert.getDecoder().decode(b);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
