@@ -89,6 +89,16 @@ class SinkConfigsTest {
     }
 
     @Test
+    void theJobYamlOfTheKubernetesExampleIsValid() throws Exception {
+        String manifest = java.nio.file.Files.readString(Path.of("../flink-conf/kubernetes/flinkdeployment.yaml"));
+        String block = manifest.substring(manifest.indexOf("  job.yaml: |\n") + "  job.yaml: |\n".length(), manifest.indexOf("\n---"));
+        String yaml = block.lines().map(l -> l.length() >= 4 ? l.substring(4) : l).collect(java.util.stream.Collectors.joining("\n"));
+        JobConfig config = JobConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "flinkdeployment.yaml", Path.of("."));
+        assertThat(config.sinks()).extracting(SinkSpec::name).containsExactly("pagerduty", "siem");
+        assertThat(manifest).contains("name: " + config.sinks().get(0).secret().env());
+    }
+
+    @Test
     void secretsAreNeverInlineAndNeverEcho() {
         assertThatThrownBy(() -> sinks("""
                   - {name: pd, type: pagerduty, routing_key: R0UT1NGKEY}
