@@ -1,12 +1,14 @@
 package io.patchwatch.connectors.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.AlertStatus;
 import io.patchwatch.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,61 @@ public final class AlertJson {
         buf.get(bytes);
         o.put("payload", new String(bytes, StandardCharsets.UTF_8));
         return write(o);
+    }
+
+    /**
+     * An alert back from its JSON form (a failed delivery's {@code alert}), for re-sending it.
+     *
+     * @throws IllegalArgumentException naming the first field that is missing or wrong
+     */
+    public static Alert fromJson(JsonNode o) {
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        AlertContext.Builder context = AlertContext.newBuilder();
+        JsonNode c = o.path("context");
+        context.setInstalledAt(optionalTime(c, "installed_at"));
+        context.setLastSeen(optionalTime(c, "last_seen"));
+        context.setBootedAt(optionalTime(c, "booted_at"));
+        context.setSilentForS(c.hasNonNull("silent_for_s") ? c.get("silent_for_s").asLong() : null);
+        context.setUpdate(optionalText(c, "update"));
+        context.setError(optionalText(c, "error"));
+        java.util.List<String> kbs = new java.util.ArrayList<>();
+        o.path("kbs").forEach(k -> kbs.add(k.asText()));
+        String status = text(o, "status");
+        if (!status.equals("firing") && !status.equals("resolved")) {
+            throw new IllegalArgumentException("status: '" + status + "' is not firing or resolved");
+        }
+        return Alert.newBuilder()
+                .setRule(text(o, "rule"))
+                .setStatus(AlertStatus.valueOf(status))
+                .setTs(EventTimes.parseIso(text(o, "ts")))
+                .setSeverity(text(o, "severity"))
+                .setTenant(text(o, "tenant"))
+                .setSite(optionalText(o, "site"))
+                .setDevice(text(o, "device"))
+                .setKbs(kbs)
+                .setService(optionalText(o, "service"))
+                .setMessage(text(o, "message"))
+                .setContext(context.build())
+                .setDedupKey(text(o, "dedup_key"))
+                .build();
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException(field + ": missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode o, String field) {
+        return o.hasNonNull(field) ? o.get(field).asText() : null;
+    }
+
+    private static Long optionalTime(JsonNode o, String field) {
+        return o.hasNonNull(field) ? EventTimes.parseIso(o.get(field).asText()) : null;
     }
 
     private static void putTime(ObjectNode o, String field, Long epochMs) {

@@ -46,6 +46,8 @@ public final class PatchwatchCli {
                         see benchmarks/README.md)
               sinks test --config job.yaml [--sink NAME]
                         send a test alert (firing, then resolved) to each alert sink; exit 1 if one fails
+              deliveries retry --config job.yaml --sink NAME [--idle 5s]
+                        send a sink's failed deliveries again (from the failed-deliveries topic)
               rules validate FILE
                         check a rules file; errors name the line, column or path
             """;
@@ -71,6 +73,7 @@ public final class PatchwatchCli {
                 case "submit" -> ClusterCommands.submit(argv, out, err);
                 case "stop" -> ClusterCommands.stop(argv, out, err);
                 case "sinks" -> SinksCommand.run(argv, out, err);
+                case "deliveries" -> DeliveriesCommand.run(argv, out, err);
                 default -> throw new Args.UsageException("unknown command '" + argv[0] + "'");
             };
         } catch (Args.UsageException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patchwatch.jobs.cli.PatchwatchCliAccess;
 import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.jobs.support.Scenario;
@@ -14,6 +15,7 @@ import io.patchwatch.testkit.http.RecordingHttpServer;
 import io.patchwatch.testkit.http.RecordingHttpServer.Answer;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka job with alert sinks from job.yaml: PagerDuty (routed: critical only) receives exactly
  * the committed critical alerts, each once per status; a ticketing webhook that refuses everything
- * (routed: patch-failed only) leaves its alerts in the failed-deliveries topic with the response.
+ * (routed: patch-failed only) leaves its alerts in the failed-deliveries topic with the response,
+ * and {@code patchwatch deliveries retry} sends them once it is fixed.
  */
 class KafkaAlertSinksITCase {
     @RegisterExtension
@@ -80,7 +83,7 @@ class KafkaAlertSinksITCase {
              RecordingHttpServer tickets = RecordingHttpServer.start()) {
             pd.answer(r -> Answer.status(202));
             tickets.answer(r -> Answer.status(422).withBody("{\"error\":\"assignment group required\"}"));
-            JobConfig config = JobConfig.parse(("""
+            String yaml = ("""
                     kafka: {bootstrap_servers: "%s", starting_offsets: earliest, group_id: sinks-it}
                     inputs: [{topic: %s}]
                     outputs: {alerts_topic: %s, dead_letter_topic: %s-dlq, failed_deliveries_topic: %s}
@@ -99,7 +102,9 @@ class KafkaAlertSinksITCase {
                         template: '{"short_description": "{{message}}", "ci": "{{device}}", "correlation_id": "{{dedup_key}}"}'
                         route: {rules: [patch-failed]}
                     """).formatted(KAFKA.bootstrapServers(), input, alerts, alerts, failedTopic, pd.url(), routingKey,
-                    tickets.url()).getBytes(StandardCharsets.UTF_8), "job.yaml", dir);
+                    tickets.url());
+            Path jobYaml = Files.writeString(dir.resolve("job.yaml"), yaml);
+            JobConfig config = JobConfig.load(jobYaml);
             StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
             KafkaPipeline.define(env, config, Map.of(), true, Scenario.time("02:45"));
             env.execute("patchwatch sinks it");
@@ -134,6 +139,21 @@ class KafkaAlertSinksITCase {
                     .isEqualTo("rejected");
             assertThat(failed).allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
                     .doesNotContain("R0UTING-K3Y-SECRET"));
+
+            // The ticketing tool is fixed: `patchwatch deliveries retry` sends its failed deliveries
+            // again, once; a second run finds nothing new.
+            tickets.answer(r -> Answer.status(201));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String[] retry = {"deliveries", "retry", "--config", jobYaml.toString(), "--sink", "tickets", "--idle", "3s"};
+            assertThat(PatchwatchCliAccess.run(retry, out)).isZero();
+            assertThat(tickets.accepted()).hasSize(patchFailed.size());
+            assertThat(tickets.accepted().stream().map(r -> body(r).get("correlation_id").asText()))
+                    .containsExactlyInAnyOrderElementsOf(patchFailed.stream().map(Alert::getDedupKey).toList());
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains(patchFailed.size() + " failed deliveries of tickets sent again");
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            assertThat(PatchwatchCliAccess.run(retry, again)).isZero();
+            assertThat(again.toString(StandardCharsets.UTF_8)).contains("0 failed deliveries of tickets sent again");
+            assertThat(tickets.accepted()).hasSize(patchFailed.size());
         }
     }
 

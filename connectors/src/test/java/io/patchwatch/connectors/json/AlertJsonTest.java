@@ -1,0 +1,39 @@
+package io.patchwatch.connectors.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
+import io.patchwatch.schemas.AlertStatus;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlertJsonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void anAlertReadsBackFromItsJson() throws Exception {
+        Alert full = Alert.newBuilder().setRule("patch-failed").setStatus(AlertStatus.resolved).setTs(1_762_741_620_123L)
+                .setSeverity("error").setTenant("acme").setSite("hq").setDevice("SRV \"01\"").setKbs(List.of("KB1", "KB2"))
+                .setService("Spooler").setMessage("line\nbreak")
+                .setContext(AlertContext.newBuilder().setInstalledAt(1L).setLastSeen(2_000L).setBootedAt(3_000L)
+                        .setSilentForS(600L).setUpdate("KB2").setError("0x80070643").build())
+                .setDedupKey("acme/SRV/patch-failed/1/1/KB2").build();
+        Alert sparse = Alert.newBuilder(full).setSite(null).setService(null).setKbs(List.of())
+                .setContext(AlertContext.newBuilder().build()).build();
+        for (Alert a : List.of(full, sparse)) {
+            assertThat(AlertJson.fromJson(JSON.readTree(AlertJson.toJson(a)))).isEqualTo(a);
+        }
+    }
+
+    @Test
+    void whatIsNotAnAlertSaysWhichField() throws Exception {
+        assertThatThrownBy(() -> AlertJson.fromJson(JSON.readTree("[1]"))).hasMessage("not a JSON object");
+        assertThatThrownBy(() -> AlertJson.fromJson(JSON.readTree("{\"rule\":\"r\",\"status\":\"firing\"}")))
+                .hasMessage("ts: missing or not a string");
+        assertThatThrownBy(() -> AlertJson.fromJson(JSON.readTree("{\"rule\":\"r\",\"status\":\"open\"}")))
+                .hasMessage("status: 'open' is not firing or resolved");
+    }
+}
