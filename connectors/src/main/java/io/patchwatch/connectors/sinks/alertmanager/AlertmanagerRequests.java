@@ -8,30 +8,24 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code POST /api/v2/alerts} of one alert to an Alertmanager, with an optional bearer token (for an
- * Alertmanager behind an authenticating proxy). Firing alerts are valid for {@code validity}; the
+ * {@code POST /api/v2/alerts} of one alert to an Alertmanager (an optional bearer token, for an
+ * Alertmanager behind an authenticating proxy, is added by {@link io.patchwatch.connectors.sinks.delivery.Receivers}). Firing alerts are valid for {@code validity}; the
  * delivery operator re-sends them well within it (the sink's {@code resend_interval}).
  */
 public final class AlertmanagerRequests implements HttpReceiver.AlertRequests {
     private final URI endpoint;
-    private final String bearerToken;
     private final Duration validity;
 
-    public AlertmanagerRequests(String baseUrl, String bearerToken, Duration validity) {
+    public AlertmanagerRequests(String baseUrl, Duration validity) {
         String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.endpoint = URI.create(base + "/api/v2/alerts");
-        this.bearerToken = bearerToken;
         this.validity = validity;
     }
 
     @Override
     public HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
+        return HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(AlertmanagerPayload.json(List.of(alert), nowMillis, validity)));
-        if (bearerToken != null) {
-            b.header("Authorization", "Bearer " + bearerToken);
-        }
-        return b;
     }
 }

@@ -31,7 +31,7 @@ public final class Receivers {
         Duration timeout = spec.policy().timeout();
         AlertReceiver receiver = switch (spec.type()) {
             case SYSLOG -> syslog(spec, timeout, version);
-            default -> new HttpReceiver(requests(spec, secret, environment), timeout, spec.headers(),
+            default -> new HttpReceiver(requests(spec, secret, environment), timeout, headers(spec, secret),
                     spec.caFile() == null ? null : TlsContexts.trusting(spec.caFile()));
         };
         List<String> secrets = new ArrayList<>();
@@ -70,16 +70,26 @@ public final class Receivers {
     private static HttpReceiver.AlertRequests requests(SinkSpec spec, String secret, Map<String, String> environment) {
         return switch (spec.type()) {
             case PAGERDUTY -> new PagerDutyEvents(spec.url(), secret);
-            case ALERTMANAGER -> new AlertmanagerRequests(spec.url(), secret,
-                    Duration.parse(spec.option("validity", "PT15M")));
+            case ALERTMANAGER -> new AlertmanagerRequests(spec.url(), Duration.parse(spec.option("validity", "PT15M")));
             case SERVICENOW -> new ServiceNowEvents(spec.url(), spec.username(), secret);
             case OPSGENIE -> new OpsgenieAlerts(spec.url(), secret);
             case SPLUNK_HEC -> new SplunkHecEvents(spec.url(), secret, spec.option("index", null),
                     spec.option("source", "patchwatch"), spec.option("sourcetype", "patchwatch:alert"));
             case WEBHOOK -> new WebhookRequests(webhookUrl(spec, environment),
-                    WebhookTemplate.compile(spec.option("template", null)), secret);
+                    WebhookTemplate.compile(spec.option("template", null)));
             case SYSLOG -> throw new IllegalStateException("syslog is not HTTP");
         };
+    }
+
+    /** The sink's own headers, and for the sinks whose token is a bearer token, its Authorization header. */
+    private static Map<String, String> headers(SinkSpec spec, String secret) {
+        boolean bearer = spec.type() == SinkType.ALERTMANAGER || spec.type() == SinkType.WEBHOOK;
+        if (!bearer || secret == null) {
+            return spec.headers();
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(spec.headers());
+        headers.put("Authorization", "Bearer " + secret);
+        return headers;
     }
 
     /** A URL read from a secret is checked here, so that an error about it never quotes it. */

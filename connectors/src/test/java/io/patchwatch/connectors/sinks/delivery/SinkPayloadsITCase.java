@@ -67,7 +67,7 @@ class SinkPayloadsITCase {
                             Map.of(), DeliveryJobs.FAST_RETRIES),
                     DeliveryJobs.spec("splunk", SinkType.SPLUNK_HEC, hec.url(), secret("hec", "B5A79AAD-D822-46CC-80D1-819F80D7BFB0"),
                             Map.of("index", "itops"), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("slack", SinkType.WEBHOOK, hook.url() + "/services/T000/B000/XXXX", null,
+                    DeliveryJobs.spec("slack", SinkType.WEBHOOK, hook.url() + "/services/T000/B000/XXXX", secret("hook", "w3bh00k-token"),
                             Map.of("template", "{\"text\": \"[{{status}}] {{message}}\", \"device\": \"{{device}}\", "
                                     + "\"kbs\": {{kbs_json}}, \"alert\": {{alert_json}}}"), DeliveryJobs.FAST_RETRIES));
 
@@ -196,7 +196,10 @@ class SinkPayloadsITCase {
     }
 
     private void checkWebhook(List<Request> requests) throws Exception {
-        assertThat(requests).hasSize(3).allSatisfy(r -> assertThat(r.path()).isEqualTo("/services/T000/B000/XXXX"));
+        assertThat(requests).hasSize(3).allSatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/services/T000/B000/XXXX");
+            assertThat(r.header("Authorization")).isEqualTo("Bearer w3bh00k-token");
+        });
         JsonNode longOne = requests.stream().map(SinkPayloadsITCase::body)
                 .filter(b -> b.get("device").asText().equals("SQL-02")).findFirst().orElseThrow();
         // Quotes, a backslash and a line break in the message stay inside the JSON string.
