@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param wallClockFloorLag live: the watermark never falls further behind the wall clock than this;
  *     null for replay (event time only)
  * @param clockStop replay: nothing fires or resolves after this time (the last input event)
- * @param maxFuture events further ahead of the newest event are dead letters
- * @param maxPast events further behind the newest event are dead letters
+ * @param maxFuture events further ahead of the wall clock are dead letters (a skewed host clock)
+ * @param maxPast events further behind the newest event (live: or the wall clock) are dead letters
  * @param acceptFrom replay: events before this are dead letters (too old), instead of the running
  *     check against the newest event; Long.MIN_VALUE for the running check
  * @param acceptUntil replay: events after this are dead letters (in the future); Long.MAX_VALUE
@@ -35,7 +35,12 @@ public record JobSettings(
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
     public static final Duration DEFAULT_FLOOR_LAG = Duration.ofMinutes(1);
-    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(7);
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(15);
+    /**
+     * Replay: a small cluster of events this far from the rest of a recording is a set of outliers
+     * (a host whose clock was reset), not part of it.
+     */
+    public static final Duration RECORDING_OUTLIER_GAP = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 

@@ -18,6 +18,11 @@ public record AdapterSettings(String tenant, String site, int maxRecordBytes, Ma
         return new AdapterSettings("default", null, DEFAULT_MAX_RECORD_BYTES, Map.of());
     }
 
+    /** True when this feed was configured for one tenant: records may not name another. */
+    public boolean tenantFixed() {
+        return tenant != null && !tenant.equals("default");
+    }
+
     public AdapterSettings withTenant(String tenant, String site) {
         return new AdapterSettings(tenant, site, maxRecordBytes, serviceNames);
     }

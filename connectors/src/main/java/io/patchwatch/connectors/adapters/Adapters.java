@@ -19,8 +19,17 @@ public final class Adapters {
 
     private Adapters() {}
 
-    /** @throws IllegalArgumentException naming the known formats when {@code name} is not one */
+    /**
+     * The adapter of a format, with the validation every format shares ({@link ValidatedAdapter}).
+     *
+     * @throws IllegalArgumentException naming the known formats when {@code name} is not one
+     */
     public static EventAdapter create(String name, AdapterSettings settings) {
+        return ValidatedAdapter.of(format(name, settings), settings.maxRecordBytes());
+    }
+
+    /** The format's own parser, without the shared validation (tests of one format). */
+    static EventAdapter format(String name, AdapterSettings settings) {
         return switch (name) {
             case CanonicalJsonAdapter.NAME -> new CanonicalJsonAdapter(settings.maxRecordBytes());
             case AvroEventAdapter.NAME -> new AvroEventAdapter(settings);

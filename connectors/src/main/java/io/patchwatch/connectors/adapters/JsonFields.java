@@ -1,6 +1,7 @@
 package io.patchwatch.connectors.adapters;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.patchwatch.connectors.text.SafeText;
 import java.time.format.DateTimeParseException;
 
 /** Reading typed fields out of JSON payloads, for adapters of JSON formats. */
@@ -12,9 +13,13 @@ public final class JsonFields {
         return n.isTextual() && !n.textValue().isBlank() ? n.textValue() : null;
     }
 
+    /** Numbers below this are epoch seconds (it is 5138 in seconds, 1973 in milliseconds). */
+    static final double SECONDS_BELOW = 1e11;
+
     /**
-     * A time field: ISO-8601 text, epoch milliseconds (integral) or epoch seconds (with a fraction,
-     * as Icinga writes them); {@code fallback} when absent.
+     * A time field: ISO-8601 text or an epoch number. A number is read by its size, whether it has a
+     * fraction or not: below 10^11 it is seconds (Icinga's {@code 1699582980.25}, a Unix time),
+     * above milliseconds; {@code fallback} when absent.
      *
      * @throws IllegalArgumentException when present but not a time
      */
@@ -23,17 +28,21 @@ public final class JsonFields {
         if (n.isMissingNode() || n.isNull()) {
             return fallback;
         }
-        if (n.isFloatingPointNumber()) {
-            return Math.round(n.doubleValue() * 1000);
-        }
-        if (n.isIntegralNumber()) {
-            return n.longValue();
+        if (n.isNumber()) {
+            double v = n.doubleValue();
+            if (!Double.isFinite(v) || v < 0 || (n.isIntegralNumber() && !n.canConvertToLong())) {
+                throw new IllegalArgumentException("field '" + field + "' is not an epoch time: " + SafeText.quote(n.asText()));
+            }
+            if (v < SECONDS_BELOW) {
+                return Math.round(v * 1000);
+            }
+            return n.isIntegralNumber() ? n.longValue() : Math.round(v);
         }
         if (n.isTextual()) {
             try {
                 return EventTimes.parseIso(n.textValue());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("field '" + field + "' is not ISO-8601: '" + n.textValue() + "'");
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new IllegalArgumentException("field '" + field + "' is not ISO-8601: " + SafeText.quote(n.textValue()));
             }
         }
         throw new IllegalArgumentException("field '" + field + "' is not a time");

@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.adapters;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -7,7 +8,17 @@ import java.io.IOException;
 /** Base of the adapters whose records are one JSON object each. */
 public abstract class JsonObjectAdapter extends RecordAdapter {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict: content after the first JSON value ({@code {..}{..}}) is malformed, never silently lost. */
+    private static final ObjectMapper MAPPER = strictMapper();
+
+    public static ObjectMapper strictMapper() {
+        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** @throws IOException when the bytes are not one JSON value */
+    public static JsonNode readTree(byte[] payload) throws IOException {
+        return MAPPER.readTree(payload);
+    }
 
     protected JsonObjectAdapter(String name, AdapterSettings settings) {
         super(name, settings);

@@ -66,7 +66,7 @@ final class DemoCommand {
             return 1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1);
+        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1, Replay.Counts.UNKNOWN);
 
         DemoReport report = DemoReport.of(plan, result.alerts());
         out.println();

@@ -6,6 +6,7 @@ import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.connectors.json.AlertJson;
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
@@ -61,7 +62,7 @@ final class ReplayCommand {
         }
         List<RawRecord> records;
         try {
-            records = Replay.readRecords(args.list("events").stream().map(Path::of).toList(), Adapters.multiLine(format));
+            records = Replay.readRecords(args.list("events").stream().map(Path::of).toList(), format);
         } catch (Replay.InputException e) {
             err.println("patchwatch: " + e.getMessage());
             return 2;
@@ -73,8 +74,8 @@ final class ReplayCommand {
         try {
             result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), records, args.flag("keep-order"),
                     adapter, settings, rules, inventory, null);
-        } catch (Exception e) {
-            err.println("patchwatch: replay failed: " + rootMessage(e));
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            err.println("patchwatch: replay failed: " + SafeText.forDisplay(rootMessage(e), 400));
             return 1;
         }
         try {
@@ -94,11 +95,16 @@ final class ReplayCommand {
             return 1;
         }
         long firing = result.alerts().stream().filter(a -> a.getStatus() == AlertStatus.firing).count();
-        err.printf("replayed %d records: %d alerts (%d firing, %d resolved), %d dead letters%s%n",
-                records.size(), result.alerts().size(), firing, result.alerts().size() - firing,
-                result.deadLetters().size(), result.deadLetters().isEmpty() ? "" : " written to " + deadFile);
+        Replay.Counts c = result.counts();
+        err.printf("replayed %d records: %d accepted, %d skipped (nothing patchwatch uses), %d dead letters%s%n",
+                c.records(), c.accepted(), c.skipped(), result.deadLetters().size(),
+                result.deadLetters().isEmpty() ? "" : " written to " + deadFile);
+        err.printf("%d alerts (%d firing, %d resolved)%n", result.alerts().size(), firing, result.alerts().size() - firing);
         for (DeadLetter d : result.deadLetters().stream().limit(5).toList()) {
-            err.println("  dead letter " + d.getOrigin() + ": " + d.getReason() + ": " + d.getDetail());
+            // Origins and details are bounded and neutralised where the dead letter is made; the
+            // terminal gets them through SafeText once more all the same.
+            err.println("  dead letter " + SafeText.forDisplay(d.getOrigin(), 512) + ": " + d.getReason() + ": "
+                    + SafeText.forDisplay(d.getDetail(), 400));
         }
         return 0;
     }

@@ -272,7 +272,7 @@ final class JobConfigFile {
         String wallClockFloor = "1m";
 
         @JsonProperty("max_future")
-        String maxFuture = "7d";
+        String maxFuture = "15m";
 
         @JsonProperty("max_past")
         String maxPast = "7d";

@@ -4,14 +4,17 @@ import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.DeadLetters;
 import io.patchwatch.connectors.adapters.EventAdapter;
-import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.Refusal;
+import io.patchwatch.connectors.adapters.ValidatedAdapter;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.metrics.JobMetrics;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -20,61 +23,44 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Raw records to canonical events through an {@link EventAdapter}. Whatever cannot be used goes to
- * {@link JobTags#DEAD_LETTERS} with its reason and is counted per reason ({@code
- * dead_letters{source, reason}}, see {@link JobMetrics}); nothing here throws.
+ * Raw records to canonical events through an {@link EventAdapter} with the validation every format
+ * shares ({@link ValidatedAdapter}). Whatever cannot be used goes to {@link JobTags#DEAD_LETTERS}
+ * with its reason and is counted per reason ({@code dead_letters{source, reason}}, see {@link
+ * JobMetrics}); nothing here throws.
  *
- * <p>Beyond what the adapter checks, an event must lie within {@code maxFuture} ahead of and {@code
- * maxPast} behind the newest event this subtask has accepted (and, live, the wall clock): a clock
- * set to 2099 on one host must not drag the watermark forward and make every other event late.
+ * <p>Beyond what the validation checks, every event of a record must lie within the job's {@link
+ * EventTimeLimits} (the same the watermark applies at the source): a clock set to 2099 on one host
+ * must not drag the watermark forward and make every other event late. A record is used whole or
+ * refused whole: one dead letter per refused record.
  */
 public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     private static final long serialVersionUID = 1L;
     private final String source;
-    private final EventAdapter adapter;
-    private final long maxFutureMs;
-    private final long maxPastMs;
-    private final boolean wallClockReference;
-    private final long acceptFrom;
-    private final long acceptUntil;
+    private final ValidatedAdapter adapter;
+    private final EventTimeLimits limits;
 
     private transient long newest;
     private transient Map<EventKind, Counter> eventsIn;
     private transient Counter skipped;
     private transient Map<DeadLetterReason, Counter> deadLetters;
     private transient Clock clock;
+    private transient List<DeviceEvent> pending;
 
-    /**
-     * @param wallClockReference live mode: the wall clock also counts as "newest" (replay: only events)
-     */
-    public NormalizeEvents(String source, EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference) {
-        this(source, adapter, maxFutureMs, maxPastMs, wallClockReference, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-
-    private NormalizeEvents(String source, EventAdapter adapter, long maxFutureMs, long maxPastMs, boolean wallClockReference,
-                            long acceptFrom, long acceptUntil) {
+    public NormalizeEvents(String source, EventAdapter adapter, EventTimeLimits limits, int maxRecordBytes) {
         this.source = source;
-        this.adapter = adapter;
-        this.maxFutureMs = maxFutureMs;
-        this.maxPastMs = maxPastMs;
-        this.wallClockReference = wallClockReference;
-        this.acceptFrom = acceptFrom;
-        this.acceptUntil = acceptUntil;
+        this.adapter = ValidatedAdapter.of(adapter, maxRecordBytes);
+        this.limits = limits;
     }
 
-    /**
-     * Live: the running check against the newest event and the wall clock. Replay of a recording: the
-     * fixed range the replay found (a recording may have quiet weeks; only outliers are refused).
-     */
     public static NormalizeEvents of(String source, EventAdapter adapter, io.patchwatch.jobs.JobSettings s) {
-        return new NormalizeEvents(source, adapter, s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live(),
-                s.acceptFrom(), s.acceptUntil());
+        return new NormalizeEvents(source, adapter, EventTimeLimits.of(s), s.maxRecordBytes());
     }
 
     @Override
     public void open(OpenContext openContext) {
         newest = Long.MIN_VALUE;
         clock = Clock.systemUTC();
+        pending = new ArrayList<>();
         MetricGroup metrics = JobMetrics.group(getRuntimeContext()).addGroup("source", source);
         skipped = metrics.counter(JobMetrics.RECORDS_SKIPPED);
         eventsIn = new EnumMap<>(EventKind.class);
@@ -90,40 +76,11 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<DeviceEvent> out) {
         byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
+        pending.clear();
         AdapterOutput output = new AdapterOutput() {
             @Override
             public void event(DeviceEvent e) {
-                if (acceptUntil != Long.MAX_VALUE || acceptFrom != Long.MIN_VALUE) {
-                    if (e.getTs() > acceptUntil) {
-                        deadLetter(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs())
-                                + " is more than " + maxFutureMs / 1000 + " s ahead of the rest of the recording (which ends "
-                                + EventTimes.format(acceptUntil) + ")");
-                    } else if (e.getTs() < acceptFrom) {
-                        deadLetter(DeadLetterReason.TS_TOO_OLD, "ts", "ts " + EventTimes.format(e.getTs())
-                                + " is more than " + maxPastMs / 1000 + " s before the rest of the recording (which starts "
-                                + EventTimes.format(acceptFrom) + ")");
-                    } else {
-                        eventsIn.get(e.getKind()).inc();
-                        out.collect(e);
-                    }
-                    return;
-                }
-                long reference = wallClockReference ? Math.max(newest, clock.millis()) : newest;
-                if (reference != Long.MIN_VALUE && e.getTs() > reference + maxFutureMs) {
-                    deadLetter(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs())
-                            + " is more than " + maxFutureMs / 1000 + " s ahead of the newest event ("
-                            + EventTimes.format(reference) + ")");
-                    return;
-                }
-                if (reference != Long.MIN_VALUE && e.getTs() < reference - maxPastMs) {
-                    deadLetter(DeadLetterReason.TS_TOO_OLD, "ts", "ts " + EventTimes.format(e.getTs())
-                            + " is more than " + maxPastMs / 1000 + " s behind the newest event ("
-                            + EventTimes.format(reference) + ")");
-                    return;
-                }
-                newest = Math.max(newest, e.getTs());
-                eventsIn.get(e.getKind()).inc();
-                out.collect(e);
+                pending.add(e);
             }
 
             @Override
@@ -134,16 +91,24 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
             @Override
             public void deadLetter(DeadLetterReason reason, String field, String detail) {
                 deadLetters.get(reason).inc();
-                ctx.output(JobTags.DEAD_LETTERS,
-                        DeadLetters.of(reason, field, detail, raw.origin, payload, clock.millis()));
+                ctx.output(JobTags.DEAD_LETTERS, DeadLetters.of(reason, field, detail, raw.origin, payload, clock.millis()));
             }
         };
-        try {
-            adapter.parse(payload, raw.origin, raw.timestamp, output);
-        } catch (RuntimeException e) {
-            // Adapters must not throw; if one does, the record is a dead letter and the job goes on.
-            output.deadLetter(DeadLetterReason.ADAPTER_FAILURE, null,
-                    adapter.name() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (adapter.parseRecord(payload, raw.origin, raw.timestamp, output) != ValidatedAdapter.Outcome.ACCEPTED) {
+            return;
+        }
+        long now = clock.millis();
+        for (DeviceEvent e : pending) {
+            Refusal refusal = limits.check(e.getTs(), newest, now);
+            if (refusal != null) {
+                output.deadLetter(refusal.reason(), refusal.field(), refusal.getMessage());
+                return;
+            }
+        }
+        for (DeviceEvent e : pending) {
+            newest = Math.max(newest, e.getTs());
+            eventsIn.get(e.getKind()).inc();
+            out.collect(e);
         }
     }
 }

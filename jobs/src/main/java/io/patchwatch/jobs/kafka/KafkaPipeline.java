@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.jobs.ingest.EventTimeWatermarks;
 import io.patchwatch.jobs.ingest.RecordEventTime;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -100,7 +101,7 @@ public final class KafkaPipeline {
             // Watermarks per partition, at the source: a topic or partition read ahead of the
             // others must not make their events late.
             DataStream<RawRecord> records = env
-                    .fromSource(source.build(), EventTimeWatermarks.of(settings, new RecordEventTime(adapter)),
+                    .fromSource(source.build(), EventTimeWatermarks.of(settings, new RecordEventTime(adapter, EventTimeLimits.of(settings), settings.maxRecordBytes())),
                             "Kafka " + in.topic())
                     .setParallelism(settings.ingestParallelism())
                     .uid("source-" + in.topic());

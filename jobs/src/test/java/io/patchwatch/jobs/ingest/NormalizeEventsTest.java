@@ -10,7 +10,9 @@ import io.patchwatch.jobs.JobTags;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
 import java.nio.charset.StandardCharsets;
+import io.patchwatch.jobs.JobSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -18,35 +20,38 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class NormalizeEventsTest {
-    private static final long DAYS_7 = Duration.ofDays(7).toMillis();
-
+    
     @Test
-    void eventsFarAheadOrBehindTheNewestAreDeadLetters() throws Exception {
-        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents("test", new CanonicalJsonAdapter(), DAYS_7, DAYS_7, false))) {
-            h.processElement(record("2026-11-10T02:00:00Z"), 0);
-            h.processElement(record("2026-11-16T02:00:00Z"), 0); // 6 days ahead: fine, and now the newest
-            h.processElement(record("2026-11-24T02:00:01Z"), 0); // 8 days ahead of the newest
-            h.processElement(record("2026-11-08T02:00:00Z"), 0); // 8 days behind the newest
-            h.processElement(record("2026-11-10T02:00:00Z"), 0); // 6 days behind: fine
+    void eventsBehindTheNewestOrAheadOfTheWallClockAreDeadLetters() throws Exception {
+        Instant now = Instant.now();
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(new CanonicalJsonAdapter(), bounded())) {
+            h.processElement(record(now.minus(Duration.ofDays(10))), 0);
+            h.processElement(record(now.minus(Duration.ofDays(4))), 0); // 6 days later: fine, and now the newest
+            h.processElement(record(now.plus(Duration.ofMinutes(20))), 0); // 20 min ahead of the wall clock
+            h.processElement(record(now.minus(Duration.ofDays(12))), 0); // 8 days behind the newest
+            h.processElement(record(now.minus(Duration.ofDays(9))), 0); // 5 days behind: fine
 
             assertThat(h.extractOutputValues()).hasSize(3);
             List<DeadLetter> dead = h.getSideOutput(JobTags.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
             assertThat(dead).extracting(DeadLetter::getReason).containsExactly("ts_in_future", "ts_too_old");
-            assertThat(dead.get(0).getDetail()).contains("ahead of the newest event (2026-11-16T02:00:00Z)");
+            assertThat(dead.get(0).getDetail()).contains("ahead of the wall clock");
             assertThat(dead.get(0).getOrigin()).isEqualTo("test");
         }
     }
 
     @Test
-    void liveTheWallClockIsAReferenceToo() throws Exception {
-        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents("test", new CanonicalJsonAdapter(), DAYS_7, DAYS_7, true))) {
-            // The very first event may not be years off when the wall clock says otherwise.
-            h.processElement(record("2099-01-01T00:00:00Z"), 0);
+    void liveAHostSixDaysAheadIsRefusedEvenAsTheFirstEvent() throws Exception {
+        JobSettings live = new JobSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Long.MAX_VALUE,
+                JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
+                JobSettings.DEFAULT_MAX_RECORD_BYTES, 1);
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(new CanonicalJsonAdapter(), live)) {
+            h.processElement(record(Instant.now().plus(Duration.ofDays(6))), 0);
+            h.processElement(record(Instant.parse("2099-01-01T00:00:00Z")), 0);
+            h.processElement(record(Instant.now()), 0);
 
-            assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.getSideOutput(JobTags.DEAD_LETTERS)).hasSize(1);
+            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(h.getSideOutput(JobTags.DEAD_LETTERS)).extracting(r -> r.getValue().getReason())
+                    .containsExactly("ts_in_future", "ts_in_future");
         }
     }
 
@@ -63,9 +68,8 @@ class NormalizeEventsTest {
                 throw new IllegalStateException("bug");
             }
         };
-        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(
-                new NormalizeEvents("test", broken, DAYS_7, DAYS_7, false))) {
-            h.processElement(record("2026-11-10T02:00:00Z"), 0);
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(broken, bounded())) {
+            h.processElement(record(Instant.now()), 0);
 
             DeadLetter d = h.getSideOutput(JobTags.DEAD_LETTERS).peek().getValue();
             assertThat(d.getReason()).isEqualTo("adapter_failure");
@@ -73,7 +77,16 @@ class NormalizeEventsTest {
         }
     }
 
-    private static RawRecord record(String ts) {
+    private static JobSettings bounded() {
+        return JobSettings.replay(Long.MAX_VALUE).bounded(Long.MAX_VALUE);
+    }
+
+    private static OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> harness(EventAdapter adapter, JobSettings s)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(NormalizeEvents.of("test", adapter, s));
+    }
+
+    private static RawRecord record(Instant ts) {
         return new RawRecord("test", ("{\"ts\":\"" + ts + "\",\"device\":\"a\",\"kind\":\"heartbeat\"}").getBytes(StandardCharsets.UTF_8));
     }
 }

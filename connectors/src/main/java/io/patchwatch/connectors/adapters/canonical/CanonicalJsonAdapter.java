@@ -9,6 +9,7 @@ import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
@@ -311,7 +312,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
 
     private ObjectMapper mapper() {
         if (mapper == null) {
-            mapper = new ObjectMapper();
+            mapper = JsonObjectAdapter.strictMapper();
             // Our own record limit applies first; lift Jackson's string limit so it never masks it.
             mapper.getFactory().setStreamReadConstraints(
                     StreamReadConstraints.builder().maxStringLength(maxRecordBytes + 1).build());

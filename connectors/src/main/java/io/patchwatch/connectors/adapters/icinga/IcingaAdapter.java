@@ -36,6 +36,10 @@ public final class IcingaAdapter extends JsonObjectAdapter {
     protected void parseObject(JsonNode root, long recordTimestamp, AdapterOutput out) {
         try {
             if (root.has("results")) {
+                if (!root.path("results").isArray()) {
+                    out.deadLetter(DeadLetterReason.WRONG_TYPE, "results", "'results' must be an array");
+                    return;
+                }
                 for (JsonNode r : root.path("results")) {
                     object(r, recordTimestamp, out);
                 }

@@ -1,18 +1,18 @@
 package io.patchwatch.connectors.adapters.nagios;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.RecordAdapter;
-import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.JsonFields;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeParseException;
 
 /**
  * Nagios (or Naemon, Icinga 1) host check results, as {@code ping} events. A record is either a line
@@ -28,7 +28,6 @@ import java.time.format.DateTimeParseException;
 public final class NagiosHostCheckAdapter extends RecordAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "nagios";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public NagiosHostCheckAdapter(AdapterSettings settings) {
         super(NAME, settings);
@@ -50,9 +49,9 @@ public final class NagiosHostCheckAdapter extends RecordAdapter {
                 return;
             }
             try {
-                ts = Long.parseLong(f[1].strip()) * 1000;
-            } catch (NumberFormatException e) {
-                out.deadLetter(DeadLetterReason.INVALID_VALUE, "ts", "TIMET is not epoch seconds: '" + f[1] + "'");
+                ts = Math.multiplyExact(Long.parseLong(f[1].strip()), 1000L);
+            } catch (NumberFormatException | ArithmeticException e) {
+                out.deadLetter(DeadLetterReason.INVALID_VALUE, "ts", "TIMET is not epoch seconds: " + SafeText.quote(f[1]));
                 return;
             }
             host = f[2];
@@ -60,9 +59,13 @@ public final class NagiosHostCheckAdapter extends RecordAdapter {
         } else if (text.stripLeading().startsWith("{")) {
             JsonNode o;
             try {
-                o = MAPPER.readTree(payload);
+                o = JsonObjectAdapter.readTree(payload);
             } catch (IOException e) {
                 out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON");
+                return;
+            }
+            if (o == null || !o.isObject()) {
+                out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object");
                 return;
             }
             host = o.path("host").isTextual() ? o.path("host").textValue() : null;
@@ -72,11 +75,10 @@ public final class NagiosHostCheckAdapter extends RecordAdapter {
                         "a Nagios check result needs 'host' and 'output' strings");
                 return;
             }
-            JsonNode t = o.path("ts");
             try {
-                ts = t.isIntegralNumber() ? t.asLong() : t.isTextual() ? EventTimes.parseIso(t.textValue()) : recordTimestamp;
-            } catch (DateTimeParseException e) {
-                out.deadLetter(DeadLetterReason.INVALID_VALUE, "ts", "field 'ts' is not ISO-8601: '" + t.textValue() + "'");
+                ts = JsonFields.time(o, "ts", recordTimestamp);
+            } catch (IllegalArgumentException e) {
+                out.deadLetter(DeadLetterReason.INVALID_VALUE, "ts", e.getMessage());
                 return;
             }
             if (ts == NO_TIMESTAMP) {
@@ -93,7 +95,7 @@ public final class NagiosHostCheckAdapter extends RecordAdapter {
         if (loss != null) {
             ok = loss < 100;
         } else if (check.status() == null) {
-            out.deadLetter(DeadLetterReason.INVALID_VALUE, "output", "plugin output states no status: '" + check.text() + "'");
+            out.deadLetter(DeadLetterReason.INVALID_VALUE, "output", "plugin output states no status: " + SafeText.quote(check.text()));
             return;
         } else if (check.status().equals("UNKNOWN")) {
             out.skipped("UNKNOWN host check");

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * @param perfdata label to value (number and unit, "0.298000ms"); malformed items are left out
  */
 public record PluginOutput(String status, String text, Map<String, String> perfdata) {
-    private static final Pattern STATUS = Pattern.compile("^(?:[A-Za-z0-9_\\-]+ )?(OK|WARNING|CRITICAL|UNKNOWN|UP|DOWN)\\b");
-    private static final Pattern PERF_ITEM = Pattern.compile("('[^']+'|[^\\s=']+)=([-\\d.]+[a-zA-Z%]*)");
+    private static final Pattern STATUS = Pattern.compile("^(?:[A-Za-z0-9_\\-]{1,64} )?(OK|WARNING|CRITICAL|UNKNOWN|UP|DOWN)\\b");
+    private static final Pattern NUMBER = Pattern.compile("^-?[\\d.]{1,32}");
 
     public static PluginOutput parse(String output) {
         String[] lines = output.strip().split("\\R");
@@ -33,16 +33,69 @@ public record PluginOutput(String status, String text, Map<String, String> perfd
                 inPerf = true;
             }
         }
-        Map<String, String> items = new LinkedHashMap<>();
-        Matcher m = PERF_ITEM.matcher(perf);
-        while (m.find()) {
-            items.put(m.group(1).replace("'", ""), m.group(2));
-        }
+        Map<String, String> items = perfdata(perf);
         Matcher s = STATUS.matcher(text);
         String status = s.find() ? s.group(1) : null;
         if ("UP".equals(status)) status = "OK";
         if ("DOWN".equals(status)) status = "CRITICAL";
         return new PluginOutput(status, text, items);
+    }
+
+    /**
+     * Perfdata items {@code label=value[UOM];warn;crit;min;max}, labels optionally in single quotes,
+     * read in one pass (a regular expression over a megabyte of crafted perfdata back-tracks).
+     */
+    static Map<String, String> perfdata(CharSequence perf) {
+        Map<String, String> items = new LinkedHashMap<>();
+        int n = perf.length();
+        int i = 0;
+        while (i < n && items.size() < 64) {
+            while (i < n && Character.isWhitespace(perf.charAt(i))) {
+                i++;
+            }
+            int labelStart = i;
+            String label;
+            if (i < n && perf.charAt(i) == '\'') {
+                int close = indexOf(perf, '\'', i + 1);
+                if (close < 0) {
+                    break;
+                }
+                label = perf.subSequence(i + 1, close).toString();
+                i = close + 1;
+            } else {
+                while (i < n && perf.charAt(i) != '=' && !Character.isWhitespace(perf.charAt(i))) {
+                    i++;
+                }
+                label = perf.subSequence(labelStart, i).toString();
+            }
+            if (i >= n || perf.charAt(i) != '=') {
+                while (i < n && !Character.isWhitespace(perf.charAt(i))) {
+                    i++; // not an item: skip the word
+                }
+                continue;
+            }
+            int valueStart = ++i;
+            while (i < n && !Character.isWhitespace(perf.charAt(i)) && perf.charAt(i) != ';') {
+                i++;
+            }
+            String value = perf.subSequence(valueStart, i).toString();
+            while (i < n && !Character.isWhitespace(perf.charAt(i))) {
+                i++; // thresholds, min, max
+            }
+            if (!label.isEmpty() && number(value) != null) {
+                items.putIfAbsent(label, value);
+            }
+        }
+        return items;
+    }
+
+    private static int indexOf(CharSequence s, char c, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Packet loss from check_ping / check_icmp perfdata ({@code pl=100%}), or null. */
@@ -54,19 +107,23 @@ public record PluginOutput(String status, String text, Map<String, String> perfd
     public Double rtaMs() {
         String rta = perfdata.get("rta");
         Double v = number(rta);
-        return v != null && rta.endsWith("s") && !rta.endsWith("ms") ? v * 1000 : v;
+        if (v == null) {
+            return null; // (a ternary "v * 1000 : v" would unbox v, and throw, right here)
+        }
+        return rta.endsWith("s") && !rta.endsWith("ms") ? v * 1000 : v;
     }
 
     private static Double number(String value) {
         if (value == null) {
             return null;
         }
-        Matcher m = Pattern.compile("^-?[\\d.]+").matcher(value);
+        Matcher m = NUMBER.matcher(value);
         if (!m.find()) {
             return null;
         }
         try {
-            return Double.parseDouble(m.group());
+            double d = Double.parseDouble(m.group());
+            return Double.isFinite(d) ? d : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -11,17 +11,19 @@ import java.util.regex.Pattern;
  * @param rttAvgMs the average round trip, null when no reply came back
  */
 public record PingOutput(String target, int transmitted, int received, double lossPct, Double rttAvgMs) {
+    // Every repetition is bounded ({1,N}, never + or * before a literal that may be missing): a
+    // crafted output of a megabyte of digits or colons then costs linear time, not quadratic.
     private static final Pattern UNIX_STATS = Pattern.compile(
-            "(\\d+) packets transmitted, (\\d+) (?:packets )?received,(?: \\+\\d+ errors,)? ([\\d.]+)% packet loss");
-    private static final Pattern UNIX_HOST = Pattern.compile("^--- (\\S+) ping6? statistics ---", Pattern.MULTILINE);
-    private static final Pattern UNIX_FIRST = Pattern.compile("^PING6?\\S*\\s+(?:\\S+ --> )?(\\S+)", Pattern.MULTILINE);
-    private static final Pattern UNIX_RTT = Pattern.compile("= [\\d.]+/([\\d.]+)/[\\d.]+(?:/[\\d.]+)? ms");
+            "(\\d{1,9}) packets transmitted, (\\d{1,9}) (?:packets )?received,(?: \\+\\d{1,9} errors,)? ([\\d.]{1,12})% packet loss");
+    private static final Pattern UNIX_HOST = Pattern.compile("^--- (\\S{1,255}) ping6? statistics ---", Pattern.MULTILINE);
+    private static final Pattern UNIX_FIRST = Pattern.compile("^PING6?\\S{0,16}[ \\t]{1,8}(?:\\S{1,255} --> )?(\\S{1,255})", Pattern.MULTILINE);
+    private static final Pattern UNIX_RTT = Pattern.compile("= [\\d.]{1,16}/([\\d.]{1,16})/[\\d.]{1,16}(?:/[\\d.]{1,16})? ms");
     // "Packets: Sent = 4, Received = 4, Lost = 0 (0% loss)," or "Pakiety: Wysłane = 4, Odebrane = 0, Utracone = 4"
     private static final Pattern WIN_STATS = Pattern.compile(
-            ":\\s*\\S+ = (\\d+), \\S+ = (\\d+), \\S+ = (\\d+)\\s*\\(?\\s*(\\d+)?");
-    private static final Pattern WIN_LOSS = Pattern.compile("\\((\\d+)%");
-    private static final Pattern WIN_FIRST = Pattern.compile("^\\S+ (\\S+)(?: \\[[^\\]]+\\])? ", Pattern.MULTILINE);
-    private static final Pattern WIN_AVG = Pattern.compile("= (\\d+)ms\\s*$", Pattern.MULTILINE);
+            ":[ \\t]{0,8}\\S{1,32} = (\\d{1,9}), \\S{1,32} = (\\d{1,9}), \\S{1,32} = (\\d{1,9})[ \\t]{0,8}\\(?[ \\t]{0,8}(\\d{1,3})?");
+    private static final Pattern WIN_LOSS = Pattern.compile("\\((\\d{1,3})%");
+    private static final Pattern WIN_FIRST = Pattern.compile("^\\S{1,64} (\\S{1,255})(?: \\[[^\\]\\n]{1,64}\\])? ", Pattern.MULTILINE);
+    private static final Pattern WIN_AVG = Pattern.compile("= (\\d{1,9})ms[ \\t\\r]{0,8}$", Pattern.MULTILINE);
 
     /** @throws IllegalArgumentException when the text is not the output of a finished ping */
     public static PingOutput parse(String text) {
@@ -52,15 +54,14 @@ public record PingOutput(String target, int transmitted, int received, double lo
             }
             return checked(target, tx, rx, lossPct, rtt);
         }
-        throw new IllegalArgumentException("not the output of a finished ping (no statistics): "
-                + text.strip().lines().findFirst().orElse("(empty)"));
+        throw new IllegalArgumentException("not the output of a finished ping (no statistics)");
     }
 
     private static PingOutput checked(String target, int tx, int rx, double loss, Double avg) {
         if (target == null) {
             throw new IllegalArgumentException("ping output names no target host");
         }
-        if (tx <= 0 || rx > tx) {
+        if (tx <= 0 || rx > tx || loss < 0 || loss > 100) {
             throw new IllegalArgumentException("ping statistics are inconsistent: " + tx + " sent, " + rx + " received");
         }
         return new PingOutput(target, tx, rx, loss, avg);

@@ -5,6 +5,7 @@ import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.JsonObjectAdapter;
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.connectors.adapters.JsonFields;
 import io.patchwatch.schemas.DeviceEvent;
@@ -60,6 +61,13 @@ public final class RmmJsonAdapter extends JsonObjectAdapter {
             return;
         }
         String tenant = JsonFields.text(o, "tenant");
+        if (tenant != null && settings.tenantFixed() && !tenant.strip().equalsIgnoreCase(settings.tenant())) {
+            // A feed configured for one tenant speaks for that tenant only: a record cannot file
+            // itself under another tenant's sinks and overrides.
+            out.deadLetter(DeadLetterReason.INVALID_VALUE, "tenant", "tenant " + SafeText.quote(tenant)
+                    + " is not this feed's tenant '" + settings.tenant() + "'");
+            return;
+        }
         String site = JsonFields.text(o, "site");
         DeviceEvent.Builder base = DeviceEvent.newBuilder().setTs(ts)
                 .setTenant(tenant != null ? tenant : settings.tenant())
@@ -69,7 +77,7 @@ public final class RmmJsonAdapter extends JsonObjectAdapter {
             case "patch_result" -> patch(o, base, out);
             case "service_inventory" -> services(o, base, out);
             default -> out.deadLetter(DeadLetterReason.INVALID_VALUE, "type",
-                    "unknown RMM record type '" + type + "' (patch_result, service_inventory)");
+                    "unknown RMM record type " + SafeText.quote(type) + " (patch_result, service_inventory)");
         }
     }
 
@@ -101,14 +109,15 @@ public final class RmmJsonAdapter extends JsonObjectAdapter {
             case "failed" -> out.event(b.setKind(EventKind.patch_failed).setError(JsonFields.text(o, "error")).build());
             case "started", "installing" -> out.event(b.setKind(EventKind.patch_started).build());
             default -> out.deadLetter(status == null ? DeadLetterReason.MISSING_FIELD : DeadLetterReason.INVALID_VALUE,
-                    "status", "patch status must be installed, failed or started, got " + (status == null ? "nothing" : "'" + status + "'"));
+                    "status", "patch status must be installed, failed or started, got " + SafeText.quote(status));
         }
     }
 
     private static void services(JsonNode o, DeviceEvent.Builder base, AdapterOutput out) {
         JsonNode list = o.path("services");
         if (!list.isArray()) {
-            out.deadLetter(DeadLetterReason.MISSING_FIELD, "services", "a service_inventory needs a 'services' array");
+            out.deadLetter(list.isMissingNode() || list.isNull() ? DeadLetterReason.MISSING_FIELD : DeadLetterReason.WRONG_TYPE,
+                    "services", "a service_inventory needs a 'services' array");
             return;
         }
         DeviceEvent template = base.setKind(EventKind.service_state).build();
@@ -117,7 +126,7 @@ public final class RmmJsonAdapter extends JsonObjectAdapter {
             ServiceState state = RmmServiceStates.of(JsonFields.text(s, "status"));
             if (name == null || state == null) {
                 out.deadLetter(DeadLetterReason.INVALID_VALUE, name == null ? "services[].name" : "services[].status",
-                        "service entry without a name or with an unknown status: " + s);
+                        "service entry without a name or with an unknown status");
                 continue;
             }
             out.event(DeviceEvent.newBuilder(template).setService(name)

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +36,9 @@ import java.util.Set;
 public final class TacticalRmmAdapter extends JsonObjectAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "tactical-rmm";
+    /** Devices whose last update inventory is remembered; a device pushed out starts a new baseline. */
+    static final int MAX_DEVICES_REMEMBERED = 100_000;
+    static final int MAX_UPDATES_PER_INVENTORY = 5_000;
 
     private transient Map<String, Set<String>> installedByDevice;
 
@@ -49,6 +53,10 @@ public final class TacticalRmmAdapter extends JsonObjectAdapter {
             return;
         }
         if (root.has("services")) {
+            if (!root.path("services").isArray()) {
+                out.deadLetter(DeadLetterReason.WRONG_TYPE, "services", "'services' must be an array");
+                return;
+            }
             services(root, recordTimestamp, out);
         } else if (root.size() == 1 && root.elements().next().isObject()) {
             updates(root, recordTimestamp, out);
@@ -68,6 +76,11 @@ public final class TacticalRmmAdapter extends JsonObjectAdapter {
                 installed.add(u.getKey());
                 byGuid.put(u.getKey(), u.getValue());
             }
+        }
+        if (installed.size() > MAX_UPDATES_PER_INVENTORY) {
+            out.deadLetter(DeadLetterReason.TOO_LARGE, null, "an update inventory of " + installed.size()
+                    + " installed updates, more than the limit of " + MAX_UPDATES_PER_INVENTORY);
+            return;
         }
         Set<String> before = installedByDevice().put(device.toLowerCase(Locale.ROOT), installed);
         if (before == null) {
@@ -111,9 +124,15 @@ public final class TacticalRmmAdapter extends JsonObjectAdapter {
                 .setDevice(device).setSource("tactical-rmm");
     }
 
+    /** The last inventory of the devices seen most recently, at most {@link #MAX_DEVICES_REMEMBERED}. */
     private Map<String, Set<String>> installedByDevice() {
         if (installedByDevice == null) {
-            installedByDevice = new HashMap<>();
+            installedByDevice = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+                    return size() > MAX_DEVICES_REMEMBERED;
+                }
+            };
         }
         return installedByDevice;
     }

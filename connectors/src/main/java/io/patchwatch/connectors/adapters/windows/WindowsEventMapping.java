@@ -8,7 +8,8 @@ import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
 import java.io.Serializable;
-import java.util.HashMap;
+import io.patchwatch.connectors.text.SafeText;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -40,6 +41,7 @@ final class WindowsEventMapping implements Serializable {
     private static final String UPDATE_CLIENT = "Microsoft-Windows-WindowsUpdateClient";
     private static final String EVENT_LOG = "EventLog";
     private static final String SCM = "Service Control Manager";
+    static final int MAX_ALIASES = 10_000;
 
     private final AdapterSettings settings;
     private final ServiceNames services;
@@ -123,7 +125,7 @@ final class WindowsEventMapping implements Serializable {
         ServiceState state = stateOf(ServiceNames.stateCodeFromBinary(w.binary()), w.param("param2", 1));
         if (state == null) {
             out.deadLetter(DeadLetterReason.INVALID_VALUE, "param2",
-                    "unknown service state '" + w.param("param2", 1) + "' (and no state code in Binary)");
+                    "unknown service state " + SafeText.quote(w.param("param2", 1)) + " (and no state code in Binary)");
             return;
         }
         out.event(b.setKind(EventKind.service_state).setService(serviceName(w, display)).setState(state).build());
@@ -171,8 +173,16 @@ final class WindowsEventMapping implements Serializable {
     private void rename(WindowsEvent w, AdapterOutput out) {
         String from = HostNames.device(w.param("param1", 0));
         String to = HostNames.device(w.param("param2", 1));
-        if (from == null || to == null) {
+        if (from == null || to == null || from.isEmpty() || to.isEmpty()) {
             out.deadLetter(DeadLetterReason.MISSING_FIELD, "param1", "EventLog 6011 without the old and new names");
+            return;
+        }
+        String computer = HostNames.device(w.computer());
+        if (!computer.equalsIgnoreCase(from) && !computer.equalsIgnoreCase(to)) {
+            // A machine logs its own rename, under its old or its new name; a 6011 about another
+            // machine is forged and would hand that machine's events to this one.
+            out.deadLetter(DeadLetterReason.INVALID_VALUE, "param1", "EventLog 6011 from " + SafeText.quote(computer)
+                    + " renames another machine (" + SafeText.quote(from) + " to " + SafeText.quote(to) + ")");
             return;
         }
         String identity = resolveAlias(from);
@@ -187,9 +197,15 @@ final class WindowsEventMapping implements Serializable {
         return identity != null ? identity : device;
     }
 
+    /** The renames of the machines that renamed themselves most recently, at most {@link #MAX_ALIASES}. */
     private Map<String, String> aliases() {
         if (aliases == null) {
-            aliases = new HashMap<>();
+            aliases = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_ALIASES;
+                }
+            };
         }
         return aliases;
     }

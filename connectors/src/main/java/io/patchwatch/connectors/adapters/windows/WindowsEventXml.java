@@ -1,6 +1,7 @@
 package io.patchwatch.connectors.adapters.windows;
 
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.text.SafeText;
 import java.io.ByteArrayInputStream;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,8 +10,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -23,8 +22,8 @@ import javax.xml.stream.XMLStreamReader;
  * an event payload is untrusted input.
  */
 public final class WindowsEventXml {
-    private static final Pattern PACKED_STRING = Pattern.compile("<string>(.*?)</string>", Pattern.DOTALL);
     private static final XMLInputFactory FACTORY = newFactory();
+    private static final java.util.regex.Pattern OFFSET_SUFFIX = java.util.regex.Pattern.compile("[+-]\\d\\d:\\d\\d$");
 
     private WindowsEventXml() {}
 
@@ -43,7 +42,12 @@ public final class WindowsEventXml {
             XMLStreamReader r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(xml));
             try {
                 while (r.hasNext()) {
-                    if (r.next() != XMLStreamConstants.START_ELEMENT) {
+                    int next = r.next();
+                    if (next == XMLStreamConstants.DTD || next == XMLStreamConstants.ENTITY_REFERENCE) {
+                        // An event never has one; a DTD is how entity expansion and file inclusion start.
+                        throw new IllegalArgumentException("event XML must not have a DOCTYPE or entity references");
+                    }
+                    if (next != XMLStreamConstants.START_ELEMENT) {
                         continue;
                     }
                     switch (r.getLocalName()) {
@@ -64,13 +68,7 @@ public final class WindowsEventXml {
                             if (name != null) {
                                 named.put(name, value);
                             } else {
-                                Matcher m = PACKED_STRING.matcher(value);
-                                boolean packed = false;
-                                while (m.find()) {
-                                    positional.add(m.group(1));
-                                    packed = true;
-                                }
-                                if (!packed) {
+                                if (!packedStrings(value, positional)) {
                                     positional.add(value);
                                 }
                             }
@@ -96,7 +94,7 @@ public final class WindowsEventXml {
         try {
             id = Integer.parseInt(eventId);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("EventID is not a number: '" + eventId + "'");
+            throw new IllegalArgumentException("EventID is not a number: " + SafeText.quote(eventId));
         }
         return new WindowsEvent(provider, id, parseTime(time), computer, recordId, named, positional, binary);
     }
@@ -104,12 +102,32 @@ public final class WindowsEventXml {
     /** {@code 2017-07-20T08:36:22.5885810Z}, {@code 2017-07-20 08:36:22.588581} (UTC) or with an offset. */
     static long parseTime(String text) {
         try {
-            return text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")
+            return text.endsWith("Z") || OFFSET_SUFFIX.matcher(text).find()
                     ? EventTimes.parseIso(text.replace(' ', 'T'))
                     : EventTimes.parseUtcLocal(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("TimeCreated SystemTime is not a time: '" + text + "'");
+            throw new IllegalArgumentException("TimeCreated SystemTime is not a time: " + SafeText.quote(text));
         }
+    }
+
+    /** {@code <string>a</string><string>b</string>} inside one Data element, read with indexOf (linear). */
+    private static boolean packedStrings(String value, List<String> positional) {
+        boolean packed = false;
+        int from = 0;
+        while (positional.size() < 256) {
+            int open = value.indexOf("<string>", from);
+            if (open < 0) {
+                break;
+            }
+            int close = value.indexOf("</string>", open + 8);
+            if (close < 0) {
+                break;
+            }
+            positional.add(value.substring(open + 8, close));
+            packed = true;
+            from = close + 9;
+        }
+        return packed;
     }
 
     /** EVTX readers write Binary as base64, wevtutil as hex. */
@@ -140,6 +158,7 @@ public final class WindowsEventXml {
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         return f;
     }
 }

@@ -2,6 +2,7 @@ package io.patchwatch.connectors.adapters.windows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
 import java.io.IOException;
 import java.time.format.DateTimeParseException;
@@ -18,7 +19,7 @@ import java.util.Map;
  * Winlogbeat writes it.
  */
 public final class WinlogbeatJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonObjectAdapter.strictMapper();
 
     private WinlogbeatJson() {}
 

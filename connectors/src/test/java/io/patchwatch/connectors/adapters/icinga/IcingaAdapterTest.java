@@ -53,7 +53,7 @@ class IcingaAdapterTest {
         assertThat(c.events.get(0).getOk()).isFalse();
         assertThat(c.events.get(0).getTs()).isEqualTo(1_794_276_123_500L);
         assertThat(c.events.get(1).getState()).isEqualTo(ServiceState.stopped);
-        assertThat(c.events.get(1).getTs()).as("epoch seconds as an integer").isEqualTo(1_794_276_200L);
+        assertThat(c.events.get(1).getTs()).as("epoch seconds as an integer are seconds too").isEqualTo(1_794_276_200_000L);
         assertThat(c.skipped).hasSize(1);
         assertThat(c.deadLetters).singleElement().asString().contains("without a time");
     }

@@ -20,7 +20,7 @@ class RmmAdaptersTest {
         Collected c = new Collected();
         rmm.parse(("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:03:00Z\",\"device\":\"SRV-01.corp.local\","
                 + "\"kb\":\"5044284\",\"status\":\"installed\",\"needs_reboot\":true}").getBytes(), "t", EventAdapter.NO_TIMESTAMP, c);
-        rmm.parse(("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:04:00Z\",\"tenant\":\"globex\",\"device\":\"SRV-02\","
+        rmm.parse(("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:04:00Z\",\"tenant\":\"ACME\",\"device\":\"SRV-02\","
                 + "\"title\":\"Security Update (KB5044099)\",\"status\":\"failed\",\"error\":\"0x80070643\"}").getBytes(), "t",
                 EventAdapter.NO_TIMESTAMP, c);
         rmm.parse("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:04:00Z\",\"device\":\"X\",\"kb\":\"KB1234567\",\"status\":\"done\"}".getBytes(),
@@ -28,6 +28,9 @@ class RmmAdaptersTest {
         rmm.parse("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:04:00Z\",\"device\":\"X\",\"status\":\"installed\"}".getBytes(),
                 "t", EventAdapter.NO_TIMESTAMP, c);
         rmm.parse("{\"type\":\"reboot\",\"ts\":1,\"device\":\"X\"}".getBytes(), "t", EventAdapter.NO_TIMESTAMP, c);
+        // A feed configured for acme cannot file a record under another tenant.
+        rmm.parse(("{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:04:00Z\",\"tenant\":\"globex\",\"device\":\"SRV-03\","
+                + "\"kb\":\"KB5044099\",\"status\":\"installed\"}").getBytes(), "t", EventAdapter.NO_TIMESTAMP, c);
 
         DeviceEvent installed = c.events.get(0);
         assertThat(installed.getKind()).isEqualTo(EventKind.patch_installed);
@@ -40,8 +43,10 @@ class RmmAdaptersTest {
         assertThat(failed.getKind()).isEqualTo(EventKind.patch_failed);
         assertThat(failed.getKb()).isEqualTo("KB5044099");
         assertThat(failed.getError()).isEqualTo("0x80070643");
-        assertThat(failed.getTenant()).isEqualTo("globex");
-        assertThat(c.deadLetters).hasSize(3);
+        assertThat(failed.getTenant()).isEqualTo("ACME");
+        assertThat(c.events).hasSize(2);
+        assertThat(c.deadLetters).hasSize(4);
+        assertThat(c.deadLetters.get(3)).contains("not this feed's tenant 'acme'");
     }
 
     @Test
