@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param acceptUntil replay: events after this are dead letters (in the future); Long.MAX_VALUE
  *     for the running check
  * @param ingestParallelism parallelism of parsing and watermarking (1 in replay: deterministic)
+ * @param deviceExpiry the state of a device that sent nothing for this long (processing time) is
+ *     dropped: devices retired for good do not stay in state for ever; null keeps state for ever
  */
 public record JobSettings(
         Duration outOfOrderness,
@@ -29,7 +31,8 @@ public record JobSettings(
         long acceptFrom,
         long acceptUntil,
         int maxRecordBytes,
-        int ingestParallelism)
+        int ingestParallelism,
+        Duration deviceExpiry)
         implements Serializable {
 
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
@@ -43,28 +46,30 @@ public record JobSettings(
     public static final Duration RECORDING_OUTLIER_GAP = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_DEVICE_EXPIRY = Duration.ofDays(30);
 
     /** Recorded events in event time: the clock stops at {@code clockStop}. */
     public static JobSettings replay(long clockStop) {
         return new JobSettings(DEFAULT_OUT_OF_ORDERNESS, null, null, clockStop,
-                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE, DEFAULT_MAX_RECORD_BYTES, 1);
+                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE, DEFAULT_MAX_RECORD_BYTES, 1,
+                DEFAULT_DEVICE_EXPIRY);
     }
 
     public JobSettings withOutOfOrderness(Duration d) {
         return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
-                maxRecordBytes, ingestParallelism);
+                maxRecordBytes, ingestParallelism, deviceExpiry);
     }
 
     /** Replay of a recording: its clock stop and the range of event times it accepts; one ordered input. */
     public JobSettings forRecording(long clockStop, long acceptFrom, long acceptUntil) {
         return new JobSettings(outOfOrderness, null, null, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
-                maxRecordBytes, 1);
+                maxRecordBytes, 1, deviceExpiry);
     }
 
     /** A bounded run over topics: event time only, the clock stopped, the configured parallelism kept. */
     public JobSettings bounded(long clockStop) {
         return new JobSettings(outOfOrderness, idleness, null, clockStop, maxFuture, maxPast, Long.MIN_VALUE, Long.MAX_VALUE,
-                maxRecordBytes, ingestParallelism);
+                maxRecordBytes, ingestParallelism, deviceExpiry);
     }
 
     public boolean live() {

@@ -83,7 +83,7 @@ public final class PatchwatchJob {
         // 3. Per device: liveness, sessions, reboots, services.
         SingleOutputStreamOperator<DeviceFact> facts = timed
                 .keyBy(new EventKey())
-                .process(new DeviceTracker(rules, inventory))
+                .process(new DeviceTracker(rules, inventory, settings.deviceExpiry()))
                 .uid(Operators.TRACKER_UID)
                 .name(Operators.TRACKER_NAME);
 

@@ -47,7 +47,7 @@ public final class LiveLag {
         var adapter = Adapters.create("avro", AdapterSettings.defaults());
         JobSettings settings = new JobSettings(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(1),
                 Long.MAX_VALUE, JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
-                JobSettings.DEFAULT_MAX_RECORD_BYTES, parallelism);
+                JobSettings.DEFAULT_MAX_RECORD_BYTES, parallelism, JobSettings.DEFAULT_DEVICE_EXPIRY);
         var source = new DataGeneratorSource<>(new Heartbeats(devices), (long) devices * SECONDS,
                 RateLimiterStrategy.perSecond(devices), TypeInformation.of(RawRecord.class));
         var records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Live fleet").setParallelism(1);

@@ -1,8 +1,6 @@
 package io.patchwatch.connectors.kafka;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,7 +9,8 @@ import java.util.Properties;
 /**
  * How to reach the Kafka cluster: bootstrap servers, security protocol, SASL and TLS. Secrets are
  * never values in a config file: each is the name of an environment variable or the path of a file,
- * read when the client properties are built, never logged ({@link #toString()} shows no secret).
+ * resolved by the Kafka client where it runs ({@link SecretConfigProvider}), never logged ({@link
+ * #toString()} shows no secret) and never part of the job graph.
  *
  * @param saslPasswordEnv environment variable holding the SASL password (or null)
  * @param saslPasswordFile file holding the SASL password (or null)
@@ -32,43 +31,80 @@ public record KafkaConnection(
         return new KafkaConnection(bootstrapServers, "PLAINTEXT", null, null, null, null, null, null, null);
     }
 
-    /** Client properties, secrets resolved now (a missing variable or file is an error naming it). */
-    public Properties clientProperties(Map<String, String> env) {
+    /**
+     * Client properties with every secret as a reference ({@link SecretConfigProvider}): the Kafka
+     * client resolves it where it runs, so no secret lands in the job graph, a savepoint's metadata
+     * or a REST answer. Call {@link #checkSecrets} first to fail early, naming what is missing.
+     */
+    public Properties clientProperties() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("security.protocol", securityProtocol);
+        boolean secrets = false;
         if (saslMechanism != null) {
-            String password = secret("sasl password", saslPasswordEnv, saslPasswordFile, env);
             String module = saslMechanism.startsWith("SCRAM")
                     ? "org.apache.kafka.common.security.scram.ScramLoginModule"
                     : "org.apache.kafka.common.security.plain.PlainLoginModule";
             p.put("sasl.mechanism", saslMechanism);
             p.put("sasl.jaas.config", module + " required username=\"" + jaasEscape(saslUsername)
-                    + "\" password=\"" + jaasEscape(password) + "\";");
+                    + "\" password=\"" + reference(SecretConfigProvider.JAAS, "sasl password", saslPasswordEnv, saslPasswordFile) + "\";");
+            secrets = true;
         }
         if (truststore != null) {
             p.put("ssl.truststore.location", truststore);
-            if (truststorePasswordEnv != null || truststorePasswordFile != null) {
-                p.put("ssl.truststore.password", secret("truststore password", truststorePasswordEnv, truststorePasswordFile, env));
+            if (truststore.endsWith(".pem") || truststore.endsWith(".crt")) {
+                p.put("ssl.truststore.type", "PEM");
             }
+            if (truststorePasswordEnv != null || truststorePasswordFile != null) {
+                p.put("ssl.truststore.password", reference("", "truststore password", truststorePasswordEnv, truststorePasswordFile));
+                secrets = true;
+            }
+        }
+        if (secrets) {
+            p.put("config.providers", SecretConfigProvider.ALIAS);
+            p.put("config.providers." + SecretConfigProvider.ALIAS + ".class", SecretConfigProvider.class.getName());
         }
         return p;
     }
 
-    private static String secret(String what, String envName, String file, Map<String, String> env) {
+    /**
+     * Checks that every secret can be read in this process, without keeping it.
+     *
+     * @param env the environment to look variables up in
+     * @throws IllegalArgumentException naming the variable or file (never a value)
+     */
+    public void checkSecrets(Map<String, String> env) {
+        if (saslMechanism != null) {
+            check("sasl password", saslPasswordEnv, saslPasswordFile, env);
+        }
+        if (truststore != null && (truststorePasswordEnv != null || truststorePasswordFile != null)) {
+            check("truststore password", truststorePasswordEnv, truststorePasswordFile, env);
+        }
+    }
+
+    private static String reference(String prefix, String what, String envName, String file) {
+        if (envName != null) {
+            return SecretConfigProvider.reference(prefix + "env", envName);
+        }
+        if (file != null) {
+            return SecretConfigProvider.reference(prefix + "file", Path.of(file).toAbsolutePath().toString());
+        }
+        throw new IllegalArgumentException("no " + what + ": give its environment variable or file");
+    }
+
+    private static void check(String what, String envName, String file, Map<String, String> env) {
         if (envName != null) {
             String v = env.get(envName);
             if (v == null || v.isEmpty()) {
                 throw new IllegalArgumentException("the " + what + " variable " + envName + " is not set");
             }
-            return v;
+            return;
         }
         if (file != null) {
-            try {
-                return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the " + what + " file " + file + ": " + e.getMessage());
+            if (!Files.isReadable(Path.of(file))) {
+                throw new IllegalArgumentException("cannot read the " + what + " file " + file);
             }
+            return;
         }
         throw new IllegalArgumentException("no " + what + ": give its environment variable or file");
     }

@@ -17,6 +17,10 @@ public final class Collected implements AdapterOutput {
     public final List<DeviceEvent> events = new ArrayList<>();
     public final List<String> deadLetters = new ArrayList<>();
     public final List<String> skipped = new ArrayList<>();
+    /** Each dead letter as "reason field". */
+    public final List<String> verdicts = new ArrayList<>();
+    public final List<DeadLetterReason> reasons = new ArrayList<>();
+    public final List<String> details = new ArrayList<>();
 
     public static Path fixture(String name) {
         return Path.of("src/test/resources/fixtures", name);
@@ -58,6 +62,9 @@ public final class Collected implements AdapterOutput {
     @Override
     public void deadLetter(DeadLetterReason reason, String field, String detail) {
         deadLetters.add(reason.code() + ": " + detail);
+        verdicts.add(reason.code() + " " + field);
+        reasons.add(reason);
+        details.add(detail);
     }
 
     @Override

@@ -57,7 +57,8 @@ final class DeliveriesCommand {
         }
         long idleMs = Durations.parse(args.get("idle", "5s")).toMillis();
 
-        Properties p = config.kafka().clientProperties(System.getenv());
+        config.kafka().checkSecrets(System.getenv());
+        Properties p = config.kafka().clientProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-retry-" + spec.name());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

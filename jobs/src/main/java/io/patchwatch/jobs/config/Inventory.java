@@ -1,5 +1,8 @@
 package io.patchwatch.jobs.config;
 
+import io.patchwatch.connectors.adapters.DeviceIdentity;
+import io.patchwatch.connectors.adapters.Refusal;
+
 import io.patchwatch.jobs.device.DeviceKeys;
 import java.io.IOException;
 import java.io.Serializable;
@@ -89,7 +92,14 @@ public final class Inventory implements Serializable {
                 throw new ConfigException(file + ":" + (n + 1) + ": 'device' is empty");
             }
             String tenant = cell(cells, index[1]);
-            DeviceInfo info = new DeviceInfo(tenant == null ? "default" : tenant, device,
+            try {
+                // The identity rules of events (ValidatedAdapter): the inventory names devices the same way.
+                tenant = DeviceIdentity.tenant(tenant == null ? "default" : tenant);
+                device = DeviceIdentity.device(device);
+            } catch (Refusal r) {
+                throw new ConfigException(file + ":" + (n + 1) + ": " + r.getMessage());
+            }
+            DeviceInfo info = new DeviceInfo(tenant, device,
                     cell(cells, index[2]), cell(cells, index[3]), cell(cells, index[4]));
             m.put(DeviceKeys.key(info.tenant(), info.device()), info);
         }

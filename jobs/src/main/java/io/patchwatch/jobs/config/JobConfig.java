@@ -134,7 +134,8 @@ public record JobConfig(
                 duration(t.maxPast, fileName + ": time.max_past"),
                 Long.MIN_VALUE, Long.MAX_VALUE,
                 JobSettings.DEFAULT_MAX_RECORD_BYTES,
-                f.parallelism == null ? 1 : f.parallelism);
+                f.parallelism == null ? 1 : f.parallelism,
+                "off".equals(t.deviceExpiry) ? null : duration(t.deviceExpiry, fileName + ": time.device_expiry"));
         int parallelism = f.parallelism == null ? 1 : f.parallelism;
         if (parallelism < 1) {
             throw new ConfigException(fileName + ": parallelism must be at least 1");

@@ -276,6 +276,10 @@ final class JobConfigFile {
 
         @JsonProperty("max_past")
         String maxPast = "7d";
+
+        /** A device that sent nothing this long is forgotten (its state expires), or "off". */
+        @JsonProperty("device_expiry")
+        String deviceExpiry = "30d";
     }
 
     static final class Checkpoints {

@@ -99,8 +99,12 @@ public final class RuleSet implements Serializable {
                 throw new ConfigException(where + ": 'match' is required");
             }
             validate(o, where);
-            overrides.add(new CompiledOverride(o.match.tenant, o.match.site, o.match.group,
-                    o.match.criticality, o.match.device, o, where));
+            // Tenants are folded to lower case and devices to their short names, as events are.
+            overrides.add(new CompiledOverride(
+                    o.match.tenant == null ? null : o.match.tenant.strip().toLowerCase(java.util.Locale.ROOT),
+                    o.match.site, o.match.group, o.match.criticality,
+                    o.match.device == null ? null : io.patchwatch.connectors.adapters.HostNames.device(
+                            io.patchwatch.connectors.adapters.DeviceIdentity.normalise(o.match.device)), o, where));
         }
         return new RuleSet(defaults, overrides);
     }

@@ -22,6 +22,8 @@ public class DeviceFact {
     /** Start of the session the fact belongs to (its id), or NONE. */
     public long sessionStart = NONE;
     public String[] kbs = new String[0];
+    /** Updates of the session beyond {@code kbs}, counted only. */
+    public int moreKbs;
     public long lastSeen = NONE;
     public long bootedAt = NONE;
     public String service;
@@ -45,6 +47,7 @@ public class DeviceFact {
         f.inSession = inSession;
         f.sessionStart = sessionStart;
         f.kbs = kbs;
+        f.moreKbs = moreKbs;
         f.lastSeen = lastSeen;
         f.bootedAt = bootedAt;
         f.service = service;

@@ -26,6 +26,10 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import io.patchwatch.jobs.JobSettings;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -64,6 +68,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private final RuleSet rules;
     private final Inventory inventory;
 
+    /** Services a device may learn as running (its baseline of critical services), at most. */
+    public static final int MAX_LEARNED_SERVICES = 64;
+    private final Duration expiry;
     private transient ValueState<DeviceState> device;
     private transient ValueState<PatchSession> session;
     private transient ListState<DeviceEvent> pending;
@@ -75,11 +82,27 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient Map<String, String> sites;
 
     public DeviceTracker(RuleSet rules, Inventory inventory) {
-        this.rules = rules;
-        this.inventory = inventory;
+        this(rules, inventory, JobSettings.DEFAULT_DEVICE_EXPIRY);
     }
 
-    /** State descriptors, shared with the tests that check cleanup. */
+    /** @param expiry a device that sent nothing this long is forgotten; null: never */
+    public DeviceTracker(RuleSet rules, Inventory inventory, Duration expiry) {
+        this.rules = rules;
+        this.inventory = inventory;
+        this.expiry = expiry;
+    }
+
+    private <S extends StateDescriptor<?, ?>> S withExpiry(S descriptor) {
+        if (expiry != null) {
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(expiry)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        return descriptor;
+    }
+
+    /** State descriptors (names and types), shared with the tests that check cleanup. */
     public static final class States {
         public static final ValueStateDescriptor<DeviceState> DEVICE =
                 new ValueStateDescriptor<>("device", DeviceState.class);
@@ -97,10 +120,15 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     @Override
     public void open(OpenContext openContext) {
-        device = getRuntimeContext().getState(States.DEVICE);
+        // A device that sent nothing for the expiry (processing time: a retired machine) loses its
+        // record and learned services. Its record is rewritten at least every N/2 while it is
+        // alive, so only devices gone for good expire; sessions and deadlines clear themselves.
+        device = getRuntimeContext().getState(
+                withExpiry(new ValueStateDescriptor<DeviceState>(States.DEVICE.getName(), DeviceState.class)));
         session = getRuntimeContext().getState(States.SESSION);
         pending = getRuntimeContext().getListState(States.PENDING);
-        lastRunning = getRuntimeContext().getMapState(States.LAST_RUNNING);
+        lastRunning = getRuntimeContext().getMapState(
+                withExpiry(new MapStateDescriptor<String, Long>(States.LAST_RUNNING.getName(), Types.STRING, Types.LONG)));
         watches = getRuntimeContext().getState(States.WATCHES);
         MetricGroup metrics = JobMetrics.group(getRuntimeContext());
         lateEvents = metrics.counter(JobMetrics.LATE_EVENTS);
@@ -345,7 +373,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             case service_state -> {
                 if (e.getState() == ServiceState.running) {
                     Long prev = lastRunning.get(e.getService());
-                    if (prev == null || prev < ts) {
+                    if (prev == null ? learnsAnotherService() : prev < ts) {
                         lastRunning.put(e.getService(), ts);
                     }
                     DeviceFact running = fact(key, d, s, FactKind.SERVICE_RUNNING, ts);
@@ -385,12 +413,31 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         } else {
             s.lastInstall = Math.max(s.lastInstall, e.getTs());
             if (Arrays.stream(s.kbs).noneMatch(update::equals)) {
-                s.kbs = Arrays.copyOf(s.kbs, s.kbs.length + 1);
-                s.kbs[s.kbs.length - 1] = update;
+                if (s.kbs.length >= PatchSession.MAX_KBS) {
+                    s.moreKbs++; // a repeat beyond the cap counts again: an estimate, never unbounded
+                } else {
+                    s.kbs = Arrays.copyOf(s.kbs, s.kbs.length + 1);
+                    s.kbs[s.kbs.length - 1] = update;
+                }
             }
         }
         session.update(s);
         return s;
+    }
+
+    /**
+     * Whether the device may learn one more service: at most {@link #MAX_LEARNED_SERVICES}, so a
+     * feed that calls a thousand names "running" cannot make a thousand critical services (and a
+     * thousand alerts) of one device. Counting walks the map, but only for a name not seen before.
+     */
+    private boolean learnsAnotherService() throws Exception {
+        int n = 0;
+        for (String ignored : lastRunning.keys()) {
+            if (++n >= MAX_LEARNED_SERVICES) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The configured services plus those seen running within the lookback before the session. */
@@ -578,6 +625,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             f.inSession = true;
             f.sessionStart = s.start;
             f.kbs = s.kbs;
+            f.moreKbs = s.moreKbs;
             f.bootedAt = s.bootedAt;
         }
         return f;

@@ -8,6 +8,10 @@ public class PatchSession {
     public long lastInstall;
     /** Updates installed or attempted in the session, in order, without repeats. */
     public String[] kbs = new String[0];
+    /** Updates of the session beyond the first {@link #MAX_KBS}: counted, not kept ("+N more"). */
+    public int moreKbs;
+    /** A session keeps at most this many updates: a feed cannot grow a device's state without end. */
+    public static final int MAX_KBS = 50;
     /** Critical services of this session: configured for the group plus the learned baseline. */
     public String[] critical = new String[0];
     public long bootedAt = DeviceState.NONE;

@@ -241,7 +241,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         vars.put("device", t.device);
         vars.put("tenant", t.tenant);
         vars.put("site", t.site == null ? "-" : t.site);
-        vars.put("kbs", kbs.isEmpty() ? "no KB" : String.join(", ", kbs));
+        vars.put("kbs", kbs.isEmpty() ? "no KB" : String.join(", ", kbs) + (t.moreKbs > 0 ? " +" + t.moreKbs + " more" : ""));
         vars.put("service", t.service == null ? "-" : t.service);
         vars.put("update", t.update == null ? "-" : t.update);
         vars.put("error", t.error == null ? "unknown" : t.error);

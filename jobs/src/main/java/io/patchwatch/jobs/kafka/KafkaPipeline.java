@@ -81,7 +81,9 @@ public final class KafkaPipeline {
     /** As above, with the rules and inventory already read (on a cluster they travel with the job). */
     public static void define(StreamExecutionEnvironment env, JobConfig config, RuleSet rules, Inventory inventory,
                               Map<String, String> environment, boolean bounded, long clockStop) {
-        Properties client = config.kafka().clientProperties(environment);
+        // Secrets stay references in the job graph; this process checks it could read them.
+        config.kafka().checkSecrets(environment);
+        Properties client = config.kafka().clientProperties();
         JobSettings settings = bounded ? config.settings().bounded(clockStop) : config.settings();
 
         // 1. One source per input topic, each with its format's adapter.

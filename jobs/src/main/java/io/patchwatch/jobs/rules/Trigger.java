@@ -15,6 +15,8 @@ public class Trigger {
     public long ts;
     public long sessionStart = DeviceFact.NONE;
     public String[] kbs = new String[0];
+    /** Updates of the session beyond {@code kbs}, counted only. */
+    public int moreKbs;
     /** The service (service-down-after-reboot) or update (patch-failed) the incident is about. */
     public String subject;
     public String service;
@@ -37,6 +39,7 @@ public class Trigger {
         t.ts = ts;
         t.sessionStart = f.sessionStart;
         t.kbs = f.kbs;
+        t.moreKbs = f.moreKbs;
         t.lastSeen = f.lastSeen;
         t.bootedAt = f.bootedAt;
         t.windowMs = f.windowMs;

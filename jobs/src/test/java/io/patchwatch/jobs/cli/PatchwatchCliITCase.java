@@ -55,7 +55,8 @@ class PatchwatchCliITCase {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0)).contains("\"reason\":\"wrong_type\"", "\"origin\":\"" + late + ":4\"");
         assertThat(lines.get(3)).contains("\"status\":\"resolved\"", "\"ts\":\"2026-11-10T02:40:00Z\"");
-        assertThat(err.toString()).contains("4 alerts (3 firing, 1 resolved), 1 dead letters");
+        assertThat(err.toString()).contains("replayed 7 records: 6 accepted, 0 skipped (nothing patchwatch uses), 1 dead letters",
+                "4 alerts (3 firing, 1 resolved)");
     }
 
     @Test

@@ -61,13 +61,22 @@ class JobConfigTest {
         Files.writeString(file, "from \"file\"\n", StandardCharsets.UTF_8);
         JobConfig fromFile = parse(kafka("security_protocol: SASL_PLAINTEXT", "sasl: {mechanism: PLAIN, username: pw, password_file: " + file + "}"));
 
-        Properties env = fromEnv.kafka().clientProperties(Map.of("KAFKA_PW", "s3cret"));
-        Properties filed = fromFile.kafka().clientProperties(Map.of());
+        fromEnv.kafka().checkSecrets(Map.of("KAFKA_PW", "s3cret"));
+        fromFile.kafka().checkSecrets(Map.of());
+        Properties env = fromEnv.kafka().clientProperties();
+        Properties filed = fromFile.kafka().clientProperties();
 
-        assertThat(env.getProperty("sasl.jaas.config")).contains("ScramLoginModule", "password=\"s3cret\"");
-        assertThat(filed.getProperty("sasl.jaas.config")).contains("PlainLoginModule", "password=\"from \\\"file\\\"\"");
+        // References only: the Kafka client resolves them where it runs, the job graph holds none.
+        assertThat(env.getProperty("sasl.jaas.config")).contains("ScramLoginModule", "password=\"${patchwatch:jaas-env:KAFKA_PW}\"");
+        assertThat(filed.getProperty("sasl.jaas.config")).contains("PlainLoginModule", "password=\"${patchwatch:jaas-file:" + file + "}\"");
+        assertThat(env).containsEntry("config.providers", "patchwatch");
+        assertThat(env.toString() + filed).doesNotContain("s3cret").doesNotContain("from");
+        // Where the client resolves it, a password with quotes stays one JAAS value.
+        org.apache.kafka.common.config.ConfigData data = new io.patchwatch.connectors.kafka.SecretConfigProvider()
+                .get("jaas-file", java.util.Set.of(file.toString()));
+        assertThat(data.data().get(file.toString())).isEqualTo("from \\\"file\\\"");
         assertThat(fromEnv.kafka().toString()).doesNotContain("s3cret").contains("SCRAM-SHA-512");
-        assertThatThrownBy(() -> fromEnv.kafka().clientProperties(Map.of()))
+        assertThatThrownBy(() -> fromEnv.kafka().checkSecrets(Map.of()))
                 .hasMessageContaining("variable KAFKA_PW is not set");
     }
 

@@ -165,6 +165,24 @@ class DeviceTrackerTest {
     }
 
     @Test
+    void aFeedCannotGrowADevicesServicesOrKbsWithoutBound() throws Exception {
+        // A sender that calls a thousand names "running": only the first MAX_LEARNED_SERVICES become critical.
+        for (int i = 0; i < 1000; i++) {
+            send(service("SRV-01", "01:00", "Svc" + i, ServiceState.running));
+        }
+        for (int i = 0; i < PatchSession.MAX_KBS + 30; i++) {
+            send(installed("SRV-01", "02:00", "KB" + (1000000 + i), true));
+        }
+        send(booted("SRV-01", "02:10"));
+        harness.processWatermark(at("02:21"));
+
+        List<DeviceFact> notStarted = facts().stream().filter(f -> f.kind == FactKind.SERVICE_NOT_STARTED).toList();
+        assertThat(notStarted).hasSize(DeviceTracker.MAX_LEARNED_SERVICES);
+        assertThat(notStarted.get(0).kbs).hasSize(PatchSession.MAX_KBS);
+        assertThat(notStarted.get(0).moreKbs).isEqualTo(30);
+    }
+
+    @Test
     void aRestartWithoutABootWithinBIsHandedOverAtItsDeadlineAndABootInTimeIsNot() throws Exception {
         send(heartbeat("SRV-01", "02:00"));
         send(heartbeat("SRV-02", "02:00"));

@@ -43,7 +43,7 @@ class NormalizeEventsTest {
     void liveAHostSixDaysAheadIsRefusedEvenAsTheFirstEvent() throws Exception {
         JobSettings live = new JobSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Long.MAX_VALUE,
                 JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
-                JobSettings.DEFAULT_MAX_RECORD_BYTES, 1);
+                JobSettings.DEFAULT_MAX_RECORD_BYTES, 1, JobSettings.DEFAULT_DEVICE_EXPIRY);
         try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(new CanonicalJsonAdapter(), live)) {
             h.processElement(record(Instant.now().plus(Duration.ofDays(6))), 0);
             h.processElement(record(Instant.parse("2099-01-01T00:00:00Z")), 0);

@@ -11,6 +11,12 @@ import java.util.Set;
  */
 public record AlertRoute(Set<String> tenants, Set<String> severities, Set<String> rules) implements Serializable {
 
+    /** Tenants are folded to lower case, as every event's tenant is. */
+    public AlertRoute {
+        tenants = tenants.stream().map(t -> t.strip().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     public static AlertRoute all() {
         return new AlertRoute(Set.of(), Set.of(), Set.of());
     }

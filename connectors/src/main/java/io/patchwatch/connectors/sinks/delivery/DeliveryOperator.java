@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.util.ArrayDeque;
@@ -350,7 +351,9 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
         outcomes.get(reason.equals("rejected") ? "rejected" : "expired").inc();
         // A re-send only kept a delivered alert alive: losing one is counted, not a failed delivery.
         if (!d.resend) {
-            LOG.warn("Sink {}: alert {} not delivered ({}, {} attempts): {}", spec.name(), d.key(), reason, d.attempts, d.lastError);
+            // The key holds a device name and the error a receiver's answer: neither may forge a log line.
+            LOG.warn("Sink {}: alert {} not delivered ({}, {} attempts): {}", spec.name(), SafeText.forDisplay(d.key(), 512),
+                    reason, d.attempts, SafeText.forDisplay(d.lastError, 512));
             output.collect(new StreamRecord<>(FailedDelivery.of(spec.name(), reason, d.lastStatus, d.lastError,
                     d.attempts, d.queuedAt, now, d.alert)));
         }
@@ -392,7 +395,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
     private void failing(DeliveryResult r) {
         if (!failing) {
             failing = true;
-            LOG.warn("Sink {} ({}) is failing, retrying with backoff: {}", spec.name(), spec.type().configName(), r.detail());
+            LOG.warn("Sink {} ({}) is failing, retrying with backoff: {}", spec.name(), spec.type().configName(),
+                    SafeText.forDisplay(r.detail(), 512));
         }
     }
 

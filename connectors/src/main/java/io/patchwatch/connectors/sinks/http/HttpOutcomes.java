@@ -27,19 +27,32 @@ public final class HttpOutcomes {
         return DeliveryResult.rejected(status, detail);
     }
 
-    /** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3); -1 when absent or unreadable. */
+    /**
+     * The longest pause a receiver can ask for: a Retry-After of a year (or one that overflows) must
+     * not switch a sink off; after this long the sink tries again and, if still refused, waits again.
+     */
+    public static final long MAX_RETRY_AFTER_MILLIS = 10 * 60 * 1000L;
+
+    /**
+     * Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), at most {@link
+     * #MAX_RETRY_AFTER_MILLIS}; -1 when absent or unreadable.
+     */
     static long retryAfterMillis(String value, long nowMillis) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isBlank() || value.length() > 64) {
             return -1;
         }
         String v = value.strip();
         try {
-            return Math.max(0, Long.parseLong(v) * 1000);
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? -1 : seconds >= MAX_RETRY_AFTER_MILLIS / 1000 ? MAX_RETRY_AFTER_MILLIS : seconds * 1000;
         } catch (NumberFormatException notSeconds) {
+            if (v.chars().allMatch(Character::isDigit)) {
+                return MAX_RETRY_AFTER_MILLIS; // more seconds than a long holds
+            }
             try {
                 long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                return Math.max(0, at - nowMillis);
-            } catch (DateTimeParseException notADate) {
+                return Math.min(MAX_RETRY_AFTER_MILLIS, Math.max(0, at - nowMillis));
+            } catch (DateTimeParseException | ArithmeticException notADate) {
                 return -1;
             }
         }

@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.sinks.syslog;
 
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.util.LinkedHashMap;
@@ -102,7 +103,8 @@ public final class CefFormat {
                 case '|' -> b.append("\\|");
                 // A line break would end the syslog message: a header has none.
                 case '\n', '\r' -> b.append(' ');
-                default -> b.append(c);
+                // Any other control character (ESC, NUL, NEL, U+2028, ...) never reaches a line raw.
+                default -> b.append(SafeText.isUnsafe(c) ? ' ' : c);
             }
         }
         return b;
@@ -116,7 +118,8 @@ public final class CefFormat {
                 case '=' -> b.append("\\=");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
-                default -> b.append(c);
+                // Any other control character (ESC, NUL, NEL, U+2028, ...) never reaches a line raw.
+                default -> b.append(SafeText.isUnsafe(c) ? ' ' : c);
             }
         }
         return b;

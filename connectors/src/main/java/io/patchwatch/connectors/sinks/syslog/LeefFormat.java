@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.sinks.syslog;
 
+import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.schemas.Alert;
 import java.util.Map;
 
@@ -48,7 +49,8 @@ public final class LeefFormat {
                 case '\t' -> b.append("\\t");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
-                default -> b.append(c);
+                // Any other control character (ESC, NUL, NEL, U+2028, ...) never reaches a line raw.
+                default -> b.append(SafeText.isUnsafe(c) ? ' ' : c);
             }
         }
         return b;

@@ -67,4 +67,16 @@ class CefFormatTest {
         assertThat(CefParser.parse(CEF.format(resolved)).header().get(6)).isEqualTo("0");
         assertThat(CefParser.parse(CEF.format(resolved)).extensions()).containsEntry("act", "resolved");
     }
+
+    @Test
+    void noControlCharacterOrLineSeparatorReachesACefOrLeefLineRaw() {
+        String hostile = "X\u001b[2J\u0000\u0085\u2028\u2029\u007f\u202eY";
+        Alert a = alert(hostile, "msg " + hostile, AlertStatus.firing, "warning");
+        for (String line : List.of(CEF.format(a), new LeefFormat("0.1.0").format(a))) {
+            // LEEF separates its attributes with tabs; nothing else below U+0020 may appear.
+            assertThat(line.replace("\t", "").chars().filter(c -> io.patchwatch.connectors.text.SafeText.isUnsafe((char) c)))
+                    .as(line).isEmpty();
+            assertThat(line).contains("X [2J");
+        }
+    }
 }
