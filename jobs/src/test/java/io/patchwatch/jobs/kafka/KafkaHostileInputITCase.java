@@ -1,0 +1,182 @@
+package io.patchwatch.jobs.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.schemas.DeadLetter;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
+import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live job on Kafka gets skewed clocks and poison in every partition while patch sessions are
+ * open: each bad record is one dead letter, nothing fires early, the job never fails, and the one
+ * device that really goes silent is alerted on at exactly its last signal + N.
+ */
+class KafkaHostileInputITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = PatchwatchMiniCluster.extension();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final int PARTITIONS = 2;
+    private static final List<String> DEVICES = List.of("HB-01", "HB-02", "HB-03", "HB-04");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void skewedClocksAndPoisonInEveryPartitionCostOnlyTheirDeadLetters() throws Exception {
+        String input = KAFKA.newTopic("hostile-in", PARTITIONS);
+        String alerts = KAFKA.newTopic("hostile-alerts", 1);
+        String deadLetters = KAFKA.newTopic("hostile-dlq", 1);
+        String rules = new String(getClass().getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
+                StandardCharsets.UTF_8) + "  - match: {tenant: hostile}\n    silence_after: 12s\n";
+        Files.writeString(dir.resolve("rules.yaml"), rules);
+        Files.writeString(dir.resolve("job.yaml"), """
+                kafka:
+                  bootstrap_servers: %s
+                  starting_offsets: earliest
+                  group_id: hostile-it
+                inputs:
+                  - {topic: %s, format: canonical-json}
+                outputs:
+                  alerts_topic: %s
+                  dead_letter_topic: %s
+                rules: rules.yaml
+                time:
+                  out_of_orderness: 1s
+                  idleness: 2s
+                  wall_clock_floor: 3s
+                checkpoints:
+                  interval: 1s
+                parallelism: 2
+                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters));
+        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
+        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
+        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
+        JobClient job = env.executeAsync("patchwatch hostile input it");
+        int poison = 0;
+        long lastHb01;
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
+            // 1. Every device heartbeats and installs a patch: four open sessions, N = 12 s.
+            long start = System.currentTimeMillis();
+            for (String d : DEVICES) {
+                send(p, input, partitionOf(d), canonical(start, d, "heartbeat", ""));
+                send(p, input, partitionOf(d), canonical(start, d, "patch_installed", ",\"kb\":\"KB5044284\""));
+            }
+            // 2. Poison into every partition, between heartbeats.
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                long now = System.currentTimeMillis();
+                send(p, input, partition, canonical(Long.parseLong("4070908800000"), "HB-01", "heartbeat", "")); // 2099
+                send(p, input, partition, canonical(now + Duration.ofDays(6).toMillis(), "HB-02", "heartbeat", ""));
+                send(p, input, partition, canonical(now, "SRV-\\ud800X", "heartbeat", ""));
+                send(p, input, partition, canonical(now, "HB-03", "heartbeat", ",\"title\":\"" + "x".repeat(990_000) + "\""));
+                send(p, input, partition, canonical(now, "acme/evil", "heartbeat", ""));
+                send(p, input, partition, "{\"ts\":\"+999999999-01-01T00:00:00Z\",\"device\":\"HB-01\",\"kind\":\"heartbeat\"}");
+                send(p, input, partition, new byte[] {(byte) 0xFF, (byte) 0xFE, '{'});
+                poison += 7;
+            }
+            // 3. Everyone keeps heartbeating for a while; then HB-01 stops, the others go on.
+            long until = System.currentTimeMillis() + 8_000;
+            long hb01 = start;
+            while (System.currentTimeMillis() < until) {
+                long now = System.currentTimeMillis();
+                for (String d : DEVICES) {
+                    send(p, input, partitionOf(d), canonical(now, d, "heartbeat", ""));
+                }
+                hb01 = now;
+                Thread.sleep(1_000);
+            }
+            lastHb01 = hb01;
+            until = System.currentTimeMillis() + 25_000;
+            while (System.currentTimeMillis() < until) {
+                long now = System.currentTimeMillis();
+                for (String d : DEVICES.subList(1, DEVICES.size())) {
+                    send(p, input, partitionOf(d), canonical(now, d, "heartbeat", ""));
+                }
+                Thread.sleep(1_000);
+            }
+            p.flush();
+
+            // 4. Only HB-01's silence, at exactly its last heartbeat + N; the job still runs.
+            List<Alert> seen = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+                KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true, Duration.ofSeconds(2))
+                        .forEach(r -> seen.add(decode(r.value())));
+            }
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            assertThat(seen).singleElement().satisfies(a -> {
+                assertThat(a.getRule()).isEqualTo("offline-after-patch");
+                assertThat(a.getStatus()).isEqualTo(AlertStatus.firing);
+                assertThat(a.getDevice()).isEqualTo("HB-01");
+                assertThat(a.getTs()).isEqualTo(lastHb01 + 12_000);
+            });
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    KafkaTestClients.readAll(KAFKA.bootstrapServers(), deadLetters, true, Duration.ofSeconds(3));
+            List<DeadLetter> letters = dead.stream().map(r -> decodeDeadLetter(r.value())).toList();
+            assertThat(letters).hasSize(poison);
+            assertThat(letters).extracting(DeadLetter::getReason)
+                    .containsOnly("ts_in_future", "invalid_value", "too_large", "malformed");
+            assertThat(letters.stream().filter(d -> d.getReason().equals("ts_in_future"))).hasSize(2 * PARTITIONS);
+            assertThat(dead).allSatisfy(r -> assertThat(r.value().length).isLessThan(80 * 1024));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static int partitionOf(String device) {
+        return DEVICES.indexOf(device) % PARTITIONS;
+    }
+
+    private static String canonical(long ts, String device, String kind, String extra) {
+        return "{\"ts\":\"" + EventTimes.format(ts) + "\",\"tenant\":\"hostile\",\"device\":\"" + device + "\",\"kind\":\"" + kind
+                + "\"" + extra + "}";
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, int partition, String json) {
+        send(p, topic, partition, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, int partition, byte[] value) {
+        KafkaTestClients.send(p, topic, partition, null, value);
+    }
+
+    private static Alert decode(byte[] b) {
+        try {
+            return Alert.getDecoder().decode(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static DeadLetter decodeDeadLetter(byte[] b) {
+        try {
+            return DeadLetter.getDecoder().decode(b);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
