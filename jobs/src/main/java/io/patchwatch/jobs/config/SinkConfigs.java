@@ -148,11 +148,13 @@ final class SinkConfigs {
             }
         }
         refuseForeign(s, allowed, type);
+        refuseCredentialHeaders(s.headers);
         if (type != SinkType.SYSLOG && urlSecret == null) {
             URI uri = URI.create(url);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
                 throw new IllegalArgumentException("url '" + url + "' is not an http(s) URL");
             }
+            refuseCredentialsInUrl(uri);
         }
         AlertRoute route = new AlertRoute(Set.copyOf(s.route.tenants), Set.copyOf(s.route.severities), Set.copyOf(s.route.rules));
         for (String sev : route.severities()) {
@@ -198,6 +200,43 @@ final class SinkConfigs {
         if (value != null) {
             throw new IllegalArgumentException(key + ": secrets are not read from the config file; use " + key
                     + "_env (an environment variable) or " + key + "_file");
+        }
+    }
+
+    /** Header names that carry credentials; a header value is not a secret store. */
+    private static final java.util.regex.Pattern CREDENTIAL_HEADER = java.util.regex.Pattern.compile(
+            "(?i).*(authorization|cookie|token|secret|passw|api-?key|apikey|auth|session|signature).*");
+    /** Query parameters that carry credentials (Slack / Teams style secrets in the URL). */
+    private static final java.util.regex.Pattern CREDENTIAL_PARAM = java.util.regex.Pattern.compile(
+            "(?i)(token|key|api_?key|secret|sig|signature|password|passwd|code|auth|access_token)");
+
+    private static void refuseCredentialHeaders(Map<String, String> headers) {
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (CREDENTIAL_HEADER.matcher(h.getKey()).matches()) {
+                throw new IllegalArgumentException("headers." + h.getKey() + ": a header that carries a credential cannot be "
+                        + "written in job.yaml; use token_env / token_file (sent as a bearer token) or the sink's own secret key");
+            }
+            String v = h.getValue() == null ? "" : h.getValue();
+            if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7F) || h.getKey().chars().anyMatch(c -> c <= 0x20 || c >= 0x7F || c == ':')) {
+                throw new IllegalArgumentException("headers." + h.getKey() + ": names and values must be printable, on one line");
+            }
+        }
+    }
+
+    private static void refuseCredentialsInUrl(URI uri) {
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("url: credentials in the URL (user:password@) are not read from the config file; "
+                    + "use the sink's password_env / password_file, or url_env / url_file when the URL itself is the secret");
+        }
+        String query = uri.getRawQuery();
+        if (query != null) {
+            for (String param : query.split("&")) {
+                String name = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+                if (CREDENTIAL_PARAM.matcher(name).matches()) {
+                    throw new IllegalArgumentException("url: the query parameter '" + name + "' carries a credential; "
+                            + "use url_env / url_file when the URL itself is the secret");
+                }
+            }
         }
     }
 

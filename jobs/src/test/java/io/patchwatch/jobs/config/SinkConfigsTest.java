@@ -153,4 +153,41 @@ class SinkConfigsTest {
         assertThatThrownBy(() -> config.requireSinkSecrets(Map.of()))
                 .hasMessage("sink pd: environment variable PD_KEY is not set");
     }
+
+    @Test
+    void credentialsInHeadersOrInTheUrlAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> sinks("""
+                  - name: hook
+                    type: webhook
+                    url: https://hooks.example.com/alerts
+                    headers: {X-Api-Key: hunter2}
+                    template: '{"text": "{{message}}"}'
+                """)).hasMessageContaining("headers.X-Api-Key").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> sinks("""
+                  - name: hook
+                    type: webhook
+                    url: https://hooks.example.com/alerts
+                    headers: {Authorization: Basic aHVudGVyMg==}
+                    template: '{"text": "{{message}}"}'
+                """)).hasMessageContaining("headers.Authorization").hasMessageNotContaining("aHVudGVyMg");
+        assertThatThrownBy(() -> sinks("""
+                  - name: am
+                    type: alertmanager
+                    url: https://admin:hunter2@am.example.com:9093
+                """)).hasMessageContaining("url: credentials in the URL").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> sinks("""
+                  - name: hook
+                    type: webhook
+                    url: https://hooks.example.com/alerts?team=ops&token=hunter2
+                    template: '{"text": "{{message}}"}'
+                """)).hasMessageContaining("'token'").hasMessageNotContaining("hunter2");
+        // A harmless header stays allowed.
+        assertThat(sinks("""
+                  - name: hook
+                    type: webhook
+                    url: https://hooks.example.com/alerts?team=ops
+                    headers: {X-Source: patchwatch}
+                    template: '{"text": "{{message}}"}'
+                """).get(0).headers()).containsEntry("X-Source", "patchwatch");
+    }
 }

@@ -36,12 +36,32 @@ public final class Receivers {
         };
         List<String> secrets = new ArrayList<>();
         if (secret != null) {
-            secrets.add(secret);
+            secrets.addAll(encodings(secret));
+            if (spec.username() != null) {
+                // ServiceNow's basic authentication: the header a receiver might echo.
+                secrets.addAll(encodings(spec.username() + ":" + secret));
+            }
         }
         if (spec.urlSecret() != null) {
-            secrets.add(spec.urlSecret().resolve(environment));
+            secrets.addAll(encodings(spec.urlSecret().resolve(environment)));
         }
+        secrets.removeIf(s -> s.length() < 4); // redacting "abc" everywhere would garble every answer
         return secrets.isEmpty() ? receiver : new Redacting(receiver, secrets);
+    }
+
+    /** A secret as a receiver may echo it: as is, base64 (basic authentication), URL- and JSON-escaped. */
+    static List<String> encodings(String secret) {
+        java.util.Set<String> forms = new java.util.LinkedHashSet<>();
+        forms.add(secret);
+        forms.add(java.util.Base64.getEncoder().encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        forms.add(java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        forms.add(java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8));
+        forms.add(secret.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/"));
+        // Longest first, so a form that contains another is replaced whole.
+        List<String> sorted = new ArrayList<>(forms);
+        sorted.sort((a, b) -> b.length() - a.length());
+        return sorted;
     }
 
     /**
