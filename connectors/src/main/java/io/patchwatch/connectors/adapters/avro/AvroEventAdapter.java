@@ -8,7 +8,6 @@ import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.MissingSchemaException;
 
@@ -20,6 +19,20 @@ import org.apache.avro.message.MissingSchemaException;
 public final class AvroEventAdapter extends RecordAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "avro";
+
+    static {
+        // A length prefix must not make the decoder allocate gigabytes for a 1 MiB record. Avro
+        // reads these limits once; flink-conf/config.yaml sets them for the whole JVM as well.
+        limit("org.apache.avro.limits.string.maxLength", 1 << 20);
+        limit("org.apache.avro.limits.bytes.maxLength", 1 << 20);
+        limit("org.apache.avro.limits.collectionItems.maxLength", 100_000);
+    }
+
+    private static void limit(String property, int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, String.valueOf(value));
+        }
+    }
 
     public AvroEventAdapter(AdapterSettings settings) {
         super(NAME, settings);
@@ -33,7 +46,9 @@ public final class AvroEventAdapter extends RecordAdapter {
         } catch (BadHeaderException | MissingSchemaException ex) {
             out.deadLetter(DeadLetterReason.MALFORMED, null, "not a single-object encoded DeviceEvent: " + ex.getMessage());
             return;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException ex) {
+        } catch (IOException | RuntimeException ex) {
+            // Untrusted bytes: a length prefix of 2 GB, a negative array size, a bad enum index all
+            // surface as some runtime exception of the decoder.
             out.deadLetter(DeadLetterReason.MALFORMED, null, "truncated or corrupt Avro DeviceEvent: " + ex.getClass().getSimpleName());
             return;
         }
