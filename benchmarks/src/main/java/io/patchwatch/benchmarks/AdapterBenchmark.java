@@ -25,6 +25,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * Records per second one thread parses, per input format, on the real Windows sample (its 1,881
  * events as XML, and the same events as Winlogbeat JSON) and on canonical JSON lines. One
  * operation = one record; about 1/3 of the Windows records map to events, the rest are skipped.
+ * {@code validation}: {@code shared} is what the job runs (the format's parser inside {@link
+ * io.patchwatch.connectors.adapters.ValidatedAdapter}), {@code none} the parser alone, so one run
+ * shows what the shared validation costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +40,9 @@ public class AdapterBenchmark {
     @Param({"windows-xml", "winlogbeat", "canonical-json"})
     public String format;
 
+    @Param({"shared", "none"})
+    public String validation;
+
     private EventAdapter adapter;
     private List<byte[]> records;
     private int next;
@@ -44,7 +50,9 @@ public class AdapterBenchmark {
 
     @Setup
     public void setUp() {
-        adapter = Adapters.create(format, AdapterSettings.defaults());
+        adapter = validation.equals("shared")
+                ? Adapters.create(format, AdapterSettings.defaults())
+                : Adapters.withoutValidation(format, AdapterSettings.defaults());
         records = BenchmarkInputs.records(format);
         sink = new Sink();
     }

@@ -55,6 +55,11 @@ public final class ValidatedAdapter implements EventAdapter {
         return inner.name();
     }
 
+    /** The format's memory between records, if it has one (see {@link AdapterMemory}). */
+    public AdapterMemory memory() {
+        return inner instanceof AdapterMemory m ? m : null;
+    }
+
     @Override
     public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
         parseRecord(payload, origin, recordTimestamp, out);

@@ -16,7 +16,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import io.patchwatch.connectors.adapters.AdapterMemory;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -33,7 +40,7 @@ import org.apache.flink.util.Collector;
  * must not drag the watermark forward and make every other event late. A record is used whole or
  * refused whole: one dead letter per refused record.
  */
-public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
+public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private final String source;
     private final ValidatedAdapter adapter;
@@ -45,6 +52,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
     private transient Map<DeadLetterReason, Counter> deadLetters;
     private transient Clock clock;
     private transient List<DeviceEvent> pending;
+    private transient ListState<String> memoryState;
 
     public NormalizeEvents(String source, EventAdapter adapter, EventTimeLimits limits, int maxRecordBytes) {
         this.source = source;
@@ -71,6 +79,38 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> {
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetters.put(r, metrics.addGroup("reason", r.code()).counter(JobMetrics.DEAD_LETTERS));
         }
+    }
+
+    /**
+     * What the format remembers between records (a Windows machine's renames) is union list state:
+     * every instance gets back all of it after a restart or a rescale, whichever partitions it reads.
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        AdapterMemory memory = adapter.memory();
+        if (memory == null) {
+            return;
+        }
+        memoryState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("adapter-memory", Types.STRING));
+        if (context.isRestored()) {
+            Map<String, String> remembered = new java.util.HashMap<>();
+            for (String entry : memoryState.get()) {
+                int tab = entry.indexOf('\t');
+                remembered.put(entry.substring(0, tab), entry.substring(tab + 1));
+            }
+            memory.restore(remembered);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (memoryState == null) {
+            return;
+        }
+        List<String> entries = new ArrayList<>();
+        // Keys and values are device names: validated names hold no tab.
+        adapter.memory().remembered().forEach((k, v) -> entries.add(k + "\t" + v));
+        memoryState.update(entries);
     }
 
     @Override

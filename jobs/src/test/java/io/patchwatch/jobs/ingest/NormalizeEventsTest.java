@@ -77,6 +77,33 @@ class NormalizeEventsTest {
         }
     }
 
+    @Test
+    void aMachinesRenameSurvivesARestartInTheOperatorState() throws Exception {
+        EventAdapter windows = io.patchwatch.connectors.adapters.Adapters.create("windows-xml",
+                io.patchwatch.connectors.adapters.AdapterSettings.defaults());
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(windows, bounded())) {
+            h.processElement(new RawRecord("t", xml("WIN-OLD", 6011, "<Data>WIN-OLD</Data><Data>SRV-NEW</Data>")), 0);
+            snapshot = h.snapshot(1, 1);
+        }
+        // A new instance, as after a restart: it knows the rename only from the checkpoint.
+        var restored = new OneInputStreamOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.ProcessOperator<>(
+                NormalizeEvents.of("test", io.patchwatch.connectors.adapters.Adapters.create("windows-xml",
+                        io.patchwatch.connectors.adapters.AdapterSettings.defaults()), bounded())));
+        try (restored) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new RawRecord("t", xml("SRV-NEW", 6005, "")), 0);
+            assertThat(restored.extractOutputValues()).extracting(DeviceEvent::getDevice).containsExactly("WIN-OLD");
+        }
+    }
+
+    private static byte[] xml(String computer, int id, String data) {
+        return ("<Event><System><Provider Name=\"EventLog\"/><EventID>" + id + "</EventID><TimeCreated SystemTime=\""
+                + Instant.now().minus(Duration.ofHours(1)) + "\"/><Computer>" + computer + "</Computer></System><EventData>"
+                + data + "</EventData></Event>").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static JobSettings bounded() {
         return JobSettings.replay(Long.MAX_VALUE).bounded(Long.MAX_VALUE);
     }

@@ -3,25 +3,21 @@ package io.patchwatch.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.support.CommittedAlerts;
+import io.patchwatch.jobs.support.LiveKafkaJob;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import io.patchwatch.schemas.DeadLetter;
-import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,32 +47,7 @@ class KafkaHostileInputITCase {
         String input = KAFKA.newTopic("hostile-in", PARTITIONS);
         String alerts = KAFKA.newTopic("hostile-alerts", 1);
         String deadLetters = KAFKA.newTopic("hostile-dlq", 1);
-        String rules = new String(getClass().getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
-                StandardCharsets.UTF_8) + "  - match: {tenant: hostile}\n    silence_after: 12s\n";
-        Files.writeString(dir.resolve("rules.yaml"), rules);
-        Files.writeString(dir.resolve("job.yaml"), """
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: hostile-it
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                rules: rules.yaml
-                time:
-                  out_of_orderness: 1s
-                  idleness: 2s
-                  wall_clock_floor: 3s
-                checkpoints:
-                  interval: 1s
-                parallelism: 2
-                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters));
-        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
-        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
-        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
-        JobClient job = env.executeAsync("patchwatch hostile input it");
+        JobClient job = LiveKafkaJob.start(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters, "hostile", "12s");
         int poison = 0;
         long lastHb01;
         try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
@@ -121,12 +92,7 @@ class KafkaHostileInputITCase {
             p.flush();
 
             // 4. Only HB-01's silence, at exactly its last heartbeat + N; the job still runs.
-            List<Alert> seen = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
-                KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true, Duration.ofSeconds(2))
-                        .forEach(r -> seen.add(decode(r.value())));
-            }
+            List<Alert> seen = CommittedAlerts.await(KAFKA.bootstrapServers(), alerts, Duration.ofSeconds(30));
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             assertThat(seen).singleElement().satisfies(a -> {
                 assertThat(a.getRule()).isEqualTo("offline-after-patch");
@@ -134,14 +100,12 @@ class KafkaHostileInputITCase {
                 assertThat(a.getDevice()).isEqualTo("HB-01");
                 assertThat(a.getTs()).isEqualTo(lastHb01 + 12_000);
             });
-            List<ConsumerRecord<byte[], byte[]>> dead =
-                    KafkaTestClients.readAll(KAFKA.bootstrapServers(), deadLetters, true, Duration.ofSeconds(3));
-            List<DeadLetter> letters = dead.stream().map(r -> decodeDeadLetter(r.value())).toList();
+            List<DeadLetter> letters = CommittedAlerts.deadLetters(KAFKA.bootstrapServers(), deadLetters);
             assertThat(letters).hasSize(poison);
             assertThat(letters).extracting(DeadLetter::getReason)
                     .containsOnly("ts_in_future", "invalid_value", "too_large", "malformed");
             assertThat(letters.stream().filter(d -> d.getReason().equals("ts_in_future"))).hasSize(2 * PARTITIONS);
-            assertThat(dead).allSatisfy(r -> assertThat(r.value().length).isLessThan(80 * 1024));
+            assertThat(letters).allSatisfy(d -> assertThat(d.getPayload().remaining() + d.getDetail().length()).isLessThan(80 * 1024));
         } finally {
             job.cancel().get();
         }
@@ -162,21 +126,5 @@ class KafkaHostileInputITCase {
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, int partition, byte[] value) {
         KafkaTestClients.send(p, topic, partition, null, value);
-    }
-
-    private static Alert decode(byte[] b) {
-        try {
-            return Alert.getDecoder().decode(b);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static DeadLetter decodeDeadLetter(byte[] b) {
-        try {
-            return DeadLetter.getDecoder().decode(b);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

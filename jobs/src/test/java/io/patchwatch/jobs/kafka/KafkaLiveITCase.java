@@ -3,21 +3,18 @@ package io.patchwatch.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.support.CommittedAlerts;
+import io.patchwatch.jobs.support.LiveKafkaJob;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -42,32 +39,7 @@ class KafkaLiveITCase {
         String alerts = KAFKA.newTopic("live-alerts", 1);
         String deadLetters = KAFKA.newTopic("live-dlq", 1);
         // N of 20 s for this tenant, so the test waits seconds, not minutes.
-        String rules = new String(getClass().getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
-                StandardCharsets.UTF_8) + "  - match: {tenant: live}\n    silence_after: 20s\n";
-        Files.writeString(dir.resolve("rules.yaml"), rules);
-        Files.writeString(dir.resolve("job.yaml"), """
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: live-it
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                rules: rules.yaml
-                time:
-                  out_of_orderness: 1s
-                  idleness: 2s
-                  wall_clock_floor: 3s
-                checkpoints:
-                  interval: 1s
-                parallelism: 2
-                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters));
-        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
-        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
-        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
-        JobClient job = env.executeAsync("patchwatch live it");
+        JobClient job = LiveKafkaJob.start(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters, "live", "20s");
         try {
             // Everything goes to partition 0; partition 1 never receives a record.
             long now = System.currentTimeMillis();
@@ -77,12 +49,7 @@ class KafkaLiveITCase {
                         + "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\"}");
             }
             // Silent at now - 3 s + 20 s; then nothing arrives at all: only the wall clock moves time.
-            List<Alert> seen = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
-                KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true, Duration.ofSeconds(2))
-                        .forEach(r -> seen.add(decode(r.value())));
-            }
+            List<Alert> seen = CommittedAlerts.await(KAFKA.bootstrapServers(), alerts, Duration.ofSeconds(90));
             assertThat(seen).singleElement().satisfies(a -> {
                 assertThat(a.getRule()).isEqualTo("offline-after-patch");
                 assertThat(a.getStatus()).isEqualTo(AlertStatus.firing);
@@ -96,13 +63,5 @@ class KafkaLiveITCase {
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, String json) {
         KafkaTestClients.send(p, topic, 0, "LIVE-01".getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Alert decode(byte[] b) {
-        try {
-            return Alert.getDecoder().decode(b);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.patchwatch.jobs.support;
 
 import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,29 @@ import java.util.List;
 /** The alerts of an alerts topic as a read_committed consumer sees them (what users get). */
 public final class CommittedAlerts {
     private CommittedAlerts() {}
+
+    /** Reads until at least one committed alert is there or {@code timeout} passed; all of them. */
+    public static List<Alert> await(String bootstrap, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Alert> alerts = read(bootstrap, topic);
+        while (alerts.isEmpty() && System.nanoTime() < deadline) {
+            alerts = read(bootstrap, topic);
+        }
+        return alerts;
+    }
+
+    /** The dead letters of a dead-letter topic, committed. */
+    public static List<DeadLetter> deadLetters(String bootstrap, String topic) {
+        List<DeadLetter> out = new ArrayList<>();
+        KafkaTestClients.readAll(bootstrap, topic, true, Duration.ofSeconds(2)).forEach(r -> {
+            try {
+                out.add(DeadLetter.getDecoder().decode(r.value()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("not an Avro dead letter at offset " + r.offset() + " of " + topic, e);
+            }
+        });
+        return out;
+    }
 
     public static List<Alert> read(String bootstrap, String topic) {
         List<Alert> out = new ArrayList<>();

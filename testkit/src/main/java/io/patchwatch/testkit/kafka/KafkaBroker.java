@@ -40,15 +40,25 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int securePort;
     private final Process process;
     private final boolean deleteOnClose;
 
-    private KafkaBroker(Path dir, int port, Process process, boolean deleteOnClose) {
+    private KafkaBroker(Path dir, int port, int securePort, Process process, boolean deleteOnClose) {
         this.dir = dir;
         this.port = port;
+        this.securePort = securePort;
         this.process = process;
         this.deleteOnClose = deleteOnClose;
     }
+
+    /**
+     * A SASL_SSL listener: SCRAM-SHA-512 for {@code username} / {@code password} (made at format
+     * time, as KRaft wants), TLS with the key of a PKCS#12 key store. The broker keeps a plaintext
+     * listener on another loopback port for its own use and the test's admin client ({@link
+     * #bootstrapServers()}); the clients under test use {@link #secureBootstrapServers()}.
+     */
+    public record Secured(String username, String password, Path keyStore, String keyStorePassword) {}
 
     /**
      * Formats a fresh log directory under {@code dir}, starts the broker and waits until it answers.
@@ -64,24 +74,46 @@ public final class KafkaBroker implements AutoCloseable {
         return start(Files.createTempDirectory("patchwatch-kafka-"), 0, true);
     }
 
+    /** A broker with a SASL_SSL listener as {@link Secured} says, in a temporary directory deleted on close. */
+    public static KafkaBroker startSecured(Secured secured) throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("patchwatch-kafka-secured-"), 0, true, secured);
+    }
+
     private static KafkaBroker start(Path dir, int port, boolean deleteOnClose) throws IOException, InterruptedException {
+        return start(dir, port, deleteOnClose, null);
+    }
+
+    private static KafkaBroker start(Path dir, int port, boolean deleteOnClose, Secured secured)
+            throws IOException, InterruptedException {
         String classpath = brokerClasspath();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
+        int securePort = secured == null ? -1 : freePort();
         Files.createDirectories(dir);
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, serverProperties(dir.resolve("data"), clientPort, controllerPort), StandardCharsets.UTF_8);
+        String properties = serverProperties(dir.resolve("data"), clientPort, controllerPort);
+        if (secured != null) {
+            // Later lines win in a properties file: the listener lines are replaced.
+            properties += securedProperties(clientPort, controllerPort, securePort, secured);
+        }
+        Files.writeString(config, properties, StandardCharsets.UTF_8);
         Path log = dir.resolve("broker.log");
 
-        // 1. Format the storage (a KRaft node needs a cluster id on disk before it starts).
-        Process format = java(classpath, log, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
+        // 1. Format the storage (a KRaft node needs a cluster id on disk before it starts), with
+        //    the SCRAM credentials of a secured broker.
+        List<String> formatArgs = new ArrayList<>(List.of("format", "-t", clusterId(), "-c", config.toString()));
+        if (secured != null) {
+            formatArgs.addAll(List.of("--add-scram",
+                    "SCRAM-SHA-512=[name=" + secured.username() + ",password=" + secured.password() + "]"));
+        }
+        Process format = java(classpath, log, "kafka.tools.StorageTool", formatArgs.toArray(new String[0]));
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IOException("formatting the Kafka storage failed:\n" + tail(log));
         }
         // 2. Start the broker and wait until it answers a metadata request.
         Process broker = java(classpath, log, "kafka.Kafka", config.toString());
-        KafkaBroker b = new KafkaBroker(dir, clientPort, broker, deleteOnClose);
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, broker, deleteOnClose);
         b.awaitReady();
         return b;
     }
@@ -133,6 +165,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_SSL listener of a {@link #startSecured secured} broker. */
+    public String secureBootstrapServers() {
+        if (securePort < 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return "127.0.0.1:" + securePort;
     }
 
     public Path directory() {
@@ -224,6 +264,22 @@ public final class KafkaBroker implements AutoCloseable {
                 "message.max.bytes=8388608",
                 "replica.fetch.max.bytes=8388608",
                 "") ;
+    }
+
+    private static String securedProperties(int clientPort, int controllerPort, int securePort, Secured s) {
+        return String.join("\n",
+                "listeners=PLAINTEXT://127.0.0.1:" + clientPort + ",SASL_SSL://127.0.0.1:" + securePort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + clientPort + ",SASL_SSL://127.0.0.1:" + securePort,
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "ssl.keystore.type=PKCS12",
+                "ssl.keystore.location=" + s.keyStore(),
+                "ssl.keystore.password=" + s.keyStorePassword(),
+                "ssl.key.password=" + s.keyStorePassword(),
+                "");
     }
 
     private static Process java(String classpath, Path log, String main, String... args) throws IOException {

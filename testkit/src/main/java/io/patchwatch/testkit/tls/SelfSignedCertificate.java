@@ -43,6 +43,15 @@ public final class SelfSignedCertificate {
         return new SelfSignedCertificate(ks, pem);
     }
 
+    /** The PKCS#12 key store with the key and certificate (a server's side), password {@link #keyStorePassword()}. */
+    public Path keyStore() {
+        return keyStore;
+    }
+
+    public String keyStorePassword() {
+        return PASSWORD;
+    }
+
     /** The certificate, PEM: what a client trusts as its CA file. */
     public Path pem() {
         return pem;

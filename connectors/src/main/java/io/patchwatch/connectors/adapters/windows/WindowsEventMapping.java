@@ -177,6 +177,10 @@ final class WindowsEventMapping implements Serializable {
             out.deadLetter(DeadLetterReason.MISSING_FIELD, "param1", "EventLog 6011 without the old and new names");
             return;
         }
+        if (SafeText.hasUnsafe(from) || SafeText.hasUnsafe(to)) {
+            out.deadLetter(DeadLetterReason.INVALID_VALUE, "param1", "EventLog 6011 names with control characters");
+            return;
+        }
         String computer = HostNames.device(w.computer());
         if (!computer.equalsIgnoreCase(from) && !computer.equalsIgnoreCase(to)) {
             // A machine logs its own rename, under its old or its new name; a 6011 about another
@@ -190,6 +194,15 @@ final class WindowsEventMapping implements Serializable {
             aliases().put(to.toLowerCase(Locale.ROOT), identity);
         }
         out.skipped("EventLog 6011 (rename " + from + " -> " + to + ")");
+    }
+
+    /** The renames learned so far, new name to first name (lower case). */
+    Map<String, String> remembered() {
+        return new java.util.HashMap<>(aliases());
+    }
+
+    void restore(Map<String, String> remembered) {
+        remembered.forEach((to, identity) -> aliases().put(to, identity));
     }
 
     private String resolveAlias(String device) {

@@ -1,0 +1,49 @@
+package io.patchwatch.jobs.support;
+
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.kafka.KafkaPipeline;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Kafka job live on the wall clock, with a short N for one tenant so that tests wait seconds:
+ * out-of-orderness 1 s, idleness 2 s, wall-clock floor 3 s, checkpoints every second, parallelism 2.
+ */
+public final class LiveKafkaJob {
+    private LiveKafkaJob() {}
+
+    public static JobClient start(Path dir, String bootstrap, String input, String alerts, String deadLetters,
+                                  String tenant, String silenceAfter) throws Exception {
+        String rules = new String(LiveKafkaJob.class.getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
+                StandardCharsets.UTF_8) + "  - match: {tenant: " + tenant + "}\n    silence_after: " + silenceAfter + "\n";
+        Files.writeString(dir.resolve("rules.yaml"), rules);
+        Files.writeString(dir.resolve("job.yaml"), """
+                kafka:
+                  bootstrap_servers: %s
+                  starting_offsets: earliest
+                  group_id: %s
+                inputs:
+                  - {topic: %s, format: canonical-json}
+                outputs:
+                  alerts_topic: %s
+                  dead_letter_topic: %s
+                rules: rules.yaml
+                time:
+                  out_of_orderness: 1s
+                  idleness: 2s
+                  wall_clock_floor: 3s
+                checkpoints:
+                  interval: 1s
+                parallelism: 2
+                """.formatted(bootstrap, input + "-group", input, alerts, deadLetters));
+        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
+        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
+        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
+        return env.executeAsync("patchwatch live " + input);
+    }
+}
