@@ -304,10 +304,16 @@ public final class KafkaBroker implements AutoCloseable {
         return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
     }
 
+    /** A random KRaft cluster id; never one starting with '-', which the storage tool takes for an option. */
     private static String clusterId() {
-        UUID u = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        while (true) {
+            UUID u = UUID.randomUUID();
+            ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     private static int freePort() throws IOException {
