@@ -11,8 +11,14 @@ public abstract class JsonObjectAdapter extends RecordAdapter {
     /** Strict: content after the first JSON value ({@code {..}{..}}) is malformed, never silently lost. */
     private static final ObjectMapper MAPPER = strictMapper();
 
+    /**
+     * Strict JSON for untrusted records: content after the first value is an error, and so is a key
+     * given twice ({@code {"device":"A","device":"B"}} would otherwise quietly mean B).
+     */
     public static ObjectMapper strictMapper() {
-        return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return mapper;
     }
 
     /** @throws IOException when the bytes are not one JSON value */

@@ -104,6 +104,12 @@ class ValidatedAdapterTest {
                 .singleElement().asString().startsWith("malformed");
         assertThat(run(RmmJsonAdapter.NAME, "{\"type\":\"service_inventory\",\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\","
                 + "\"services\":{\"name\":\"Spooler\"}}").verdicts).singleElement().asString().startsWith("wrong_type services");
+        // A key given twice would quietly mean its last value: refused in every JSON format.
+        assertThat(run(CanonicalJsonAdapter.NAME, "{\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\",\"device\":\"B\","
+                + "\"kind\":\"heartbeat\"}").verdicts).singleElement().asString().startsWith("malformed");
+        assertThat(run(WinlogbeatAdapter.NAME, "{\"@timestamp\":\"2026-11-10T02:00:00Z\",\"host\":{\"name\":\"A\",\"name\":\"B\"},"
+                + "\"winlog\":{\"provider_name\":\"EventLog\",\"event_id\":6005}}").verdicts).singleElement().asString()
+                .startsWith("malformed");
     }
 
     @Test

@@ -258,6 +258,9 @@ final class JobConfigFile {
 
         @JsonProperty("max_pending")
         Integer maxPending;
+
+        @JsonProperty("max_retry_after")
+        String maxRetryAfter;
     }
 
     static final class Time {

@@ -180,7 +180,8 @@ final class SinkConfigs {
                 d.backoffMax == null ? p.maxBackoff() : Durations.parse(d.backoffMax),
                 d.maxAge == null ? p.maxAge() : Durations.parse(d.maxAge),
                 d.maxPending == null ? p.maxPending() : d.maxPending,
-                options.containsKey("resend_interval") ? Duration.parse(options.get("resend_interval")) : Duration.ZERO);
+                options.containsKey("resend_interval") ? Duration.parse(options.get("resend_interval")) : Duration.ZERO,
+                d.maxRetryAfter == null ? p.maxRetryAfter() : Durations.parse(d.maxRetryAfter));
     }
 
     private static SecretRef secret(String what, String env, String file, boolean required) {

@@ -316,7 +316,8 @@ public final class DeliveryOperator extends AbstractStreamOperator<FailedDeliver
             case RETRY -> {
                 d.lastStatus = r.status();
                 d.lastError = r.detail();
-                long delay = r.retryAfterMillis() >= 0 ? r.retryAfterMillis() : spec.policy().backoffMillis(d.attempts, random.nextDouble());
+                long delay = r.retryAfterMillis() >= 0 ? spec.policy().pauseMillis(r.retryAfterMillis())
+                        : spec.policy().backoffMillis(d.attempts, random.nextDouble());
                 if (r.status() == 429) {
                     pausedUntil = Math.max(pausedUntil, now + delay);
                 }

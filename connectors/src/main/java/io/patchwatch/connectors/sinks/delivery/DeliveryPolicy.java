@@ -14,9 +14,18 @@ import java.time.Duration;
  * @param maxPending    alerts waiting per parallel instance; beyond it the oldest goes to failed
  *                      deliveries (a bound on memory and checkpoint size during a long outage)
  * @param resendInterval re-send firing alerts this often (Alertmanager), or zero: never
+ * @param maxRetryAfter the longest pause a receiver's Retry-After can impose on the sink
  */
 public record DeliveryPolicy(int maxInFlight, Duration timeout, Duration initialBackoff, Duration maxBackoff,
-                             Duration maxAge, int maxPending, Duration resendInterval) implements Serializable {
+                             Duration maxAge, int maxPending, Duration resendInterval, Duration maxRetryAfter)
+        implements Serializable {
+
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(10);
+
+    public DeliveryPolicy(int maxInFlight, Duration timeout, Duration initialBackoff, Duration maxBackoff,
+                          Duration maxAge, int maxPending, Duration resendInterval) {
+        this(maxInFlight, timeout, initialBackoff, maxBackoff, maxAge, maxPending, resendInterval, DEFAULT_MAX_RETRY_AFTER);
+    }
 
     public static DeliveryPolicy defaults() {
         return new DeliveryPolicy(8, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(2),
@@ -36,10 +45,21 @@ public record DeliveryPolicy(int maxInFlight, Duration timeout, Duration initial
         if (timeout.isZero() || timeout.isNegative() || maxAge.isZero() || maxAge.isNegative()) {
             throw new IllegalArgumentException("timeout and max_age must be positive");
         }
+        if (maxRetryAfter.isZero() || maxRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("max_retry_after must be positive");
+        }
     }
 
     public DeliveryPolicy withResendInterval(Duration interval) {
-        return new DeliveryPolicy(maxInFlight, timeout, initialBackoff, maxBackoff, maxAge, maxPending, interval);
+        return new DeliveryPolicy(maxInFlight, timeout, initialBackoff, maxBackoff, maxAge, maxPending, interval, maxRetryAfter);
+    }
+
+    /**
+     * How long the sink pauses when a receiver asked for {@code retryAfterMillis}: at most {@code
+     * maxRetryAfter}, so a receiver asking for a year cannot switch the sink off.
+     */
+    public long pauseMillis(long retryAfterMillis) {
+        return Math.min(Math.max(0, retryAfterMillis), maxRetryAfter.toMillis());
     }
 
     /**

@@ -28,10 +28,10 @@ public final class HttpOutcomes {
     }
 
     /**
-     * The longest pause a receiver can ask for: a Retry-After of a year (or one that overflows) must
-     * not switch a sink off; after this long the sink tries again and, if still refused, waits again.
+     * Retry-After values are read up to a day (one that overflows a long is a day too); the sink's
+     * {@code max_retry_after} (10 minutes by default) then bounds the pause.
      */
-    public static final long MAX_RETRY_AFTER_MILLIS = 10 * 60 * 1000L;
+    public static final long MAX_RETRY_AFTER_MILLIS = 24 * 60 * 60 * 1000L;
 
     /**
      * Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), at most {@link

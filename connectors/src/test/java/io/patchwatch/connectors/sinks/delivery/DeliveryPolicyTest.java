@@ -49,4 +49,11 @@ class DeliveryPolicyTest {
         assertThat(ref.toString()).isEqualTo("env:PD_ROUTING_KEY");
         assertThatThrownBy(() -> ref.resolve(Map.of())).hasMessage("environment variable PD_ROUTING_KEY is not set");
     }
+
+    @Test
+    void aRetryAfterPausesTheSinkAtMostMaxRetryAfter() {
+        assertThat(DeliveryPolicy.defaults().pauseMillis(7_000)).isEqualTo(7_000);
+        assertThat(DeliveryPolicy.defaults().pauseMillis(86_400_000)).isEqualTo(600_000);
+        assertThat(DeliveryPolicy.defaults().pauseMillis(Long.MAX_VALUE)).isEqualTo(600_000);
+    }
 }

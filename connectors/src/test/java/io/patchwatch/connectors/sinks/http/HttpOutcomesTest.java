@@ -34,11 +34,11 @@ class HttpOutcomesTest {
         assertThat(HttpOutcomes.classify(429, "Mon, 10 Nov 2025 02:00:30 GMT", "", NOW).retryAfterMillis()).isEqualTo(30_000);
         assertThat(HttpOutcomes.classify(429, "Mon, 10 Nov 2025 01:00:00 GMT", "", NOW).retryAfterMillis()).isZero();
         assertThat(HttpOutcomes.classify(429, "soon", "", NOW).retryAfterMillis()).isEqualTo(-1);
-        // A receiver cannot switch a sink off: a year, or more seconds than a long holds, is 10 minutes.
-        assertThat(HttpOutcomes.classify(429, "31536000", "", NOW).retryAfterMillis()).isEqualTo(600_000);
-        assertThat(HttpOutcomes.classify(429, "99999999999999999999", "", NOW).retryAfterMillis()).isEqualTo(600_000);
-        assertThat(HttpOutcomes.classify(429, "9223372036854775807", "", NOW).retryAfterMillis()).isEqualTo(600_000);
-        assertThat(HttpOutcomes.classify(429, "Fri, 31 Dec 2100 23:59:59 GMT", "", NOW).retryAfterMillis()).isEqualTo(600_000);
+        // Read without overflow, up to a day (the sink's max_retry_after then bounds the pause).
+        assertThat(HttpOutcomes.classify(429, "31536000", "", NOW).retryAfterMillis()).isEqualTo(86_400_000);
+        assertThat(HttpOutcomes.classify(429, "99999999999999999999", "", NOW).retryAfterMillis()).isEqualTo(86_400_000);
+        assertThat(HttpOutcomes.classify(429, "9223372036854775807", "", NOW).retryAfterMillis()).isEqualTo(86_400_000);
+        assertThat(HttpOutcomes.classify(429, "Fri, 31 Dec 2100 23:59:59 GMT", "", NOW).retryAfterMillis()).isEqualTo(86_400_000);
         assertThat(HttpOutcomes.classify(429, null, "", NOW).kind()).isEqualTo(Kind.RETRY);
         assertThat(HttpOutcomes.classify(503, "12", "", NOW).retryAfterMillis()).isEqualTo(12_000);
     }
