@@ -23,7 +23,10 @@ import java.util.List;
  */
 public final class ValidatedAdapter implements EventAdapter {
     private static final long serialVersionUID = 1L;
-    /** A service inventory of a big server has a few hundred services. */
+    /**
+     * The longest list a record may hold: a service inventory of a big server has a few hundred
+     * services (an Icinga objects response of thousands of hosts is over 1 MiB anyway).
+     */
     public static final int MAX_EVENTS_PER_RECORD = 1000;
     /** A dead letter's sentence is cut to this many characters. */
     public static final int MAX_DETAIL_CHARS = 300;

@@ -68,8 +68,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private final RuleSet rules;
     private final Inventory inventory;
 
-    /** Services a device may learn as running (its baseline of critical services), at most. */
-    public static final int MAX_LEARNED_SERVICES = 64;
+    /**
+     * Services a device may learn as running (its baseline of critical services), at most: a
+     * Windows server runs 80-150, so a real baseline fits; a feed inventing thousands does not.
+     */
+    public static final int MAX_LEARNED_SERVICES = 256;
     private final Duration expiry;
     private transient ValueState<DeviceState> device;
     private transient ValueState<PatchSession> session;

@@ -82,7 +82,7 @@ class HostileReplayITCase {
         in.bad("{\"type\":\"patch_result\",\"ts\":18446744073709551616,\"device\":\"SRV-01\",\"kb\":\"KB1\",\"status\":\"installed\"}");
         in.bad(rmm(1, "SRV\\u0000-01", "\"kb\":\"KB5044284\",\"status\":\"installed\""));
         StringBuilder many = new StringBuilder("{\"type\":\"service_inventory\",\"ts\":\"" + at(1) + "\",\"device\":\"SRV-01\",\"services\":[");
-        for (int i = 0; i < 1001; i++) {
+        for (int i = 0; i <= io.patchwatch.connectors.adapters.ValidatedAdapter.MAX_EVENTS_PER_RECORD; i++) {
             many.append(i == 0 ? "" : ",").append("{\"name\":\"Svc").append(i).append("\",\"status\":\"running\"}");
         }
         in.bad(many + "]}");
