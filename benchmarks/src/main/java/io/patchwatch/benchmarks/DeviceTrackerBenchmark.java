@@ -48,6 +48,10 @@ public class DeviceTrackerBenchmark {
     @Param({"false", "true"})
     public boolean patched;
 
+    /** The state expiry of devices gone for good ({@code time.device_expiry}), or "off". */
+    @Param({"30d", "off"})
+    public String expiry;
+
     private KeyedOneInputStreamOperatorTestHarness<String, DeviceEvent, DeviceFact> harness;
     private DeviceEvent[] heartbeats;
     private long n;
@@ -55,7 +59,9 @@ public class DeviceTrackerBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new DeviceTracker(RuleSet.defaults(), Inventory.empty()), new PatchwatchJob.EventKey(), Types.STRING);
+                new DeviceTracker(RuleSet.defaults(), Inventory.empty(),
+                        expiry.equals("off") ? null : io.patchwatch.jobs.config.Durations.parse(expiry)),
+                new PatchwatchJob.EventKey(), Types.STRING);
         heartbeats = new DeviceEvent[devices];
         for (int d = 0; d < devices; d++) {
             heartbeats[d] = DeviceEvent.newBuilder().setTenant("bench").setDevice("dev-" + d)

@@ -100,6 +100,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             descriptor.enableTimeToLive(StateTtlConfig.newBuilder(expiry)
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .disableCleanupInBackground()
+                    .cleanupFullSnapshot()
+                    .cleanupInRocksdbCompactFilter(10_000)
                     .build());
         }
         return descriptor;
