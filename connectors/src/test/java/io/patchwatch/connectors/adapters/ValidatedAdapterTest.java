@@ -104,6 +104,8 @@ class ValidatedAdapterTest {
                 .singleElement().asString().startsWith("malformed");
         assertThat(run(RmmJsonAdapter.NAME, "{\"type\":\"service_inventory\",\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\","
                 + "\"services\":{\"name\":\"Spooler\"}}").verdicts).singleElement().asString().startsWith("wrong_type services");
+        assertThat(run(RmmJsonAdapter.NAME, "{\"type\":\"patch_result\",\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\","
+                + "\"kb\":[\"KB5044284\"],\"status\":\"installed\"}").verdicts).singleElement().asString().startsWith("wrong_type kb");
         // A key given twice would quietly mean its last value: refused in every JSON format.
         assertThat(run(CanonicalJsonAdapter.NAME, "{\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\",\"device\":\"B\","
                 + "\"kind\":\"heartbeat\"}").verdicts).singleElement().asString().startsWith("malformed");

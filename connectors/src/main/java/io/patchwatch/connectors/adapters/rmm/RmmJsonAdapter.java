@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
 public final class RmmJsonAdapter extends JsonObjectAdapter {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "rmm-json";
+    private static final java.util.List<String> STRING_FIELDS =
+            java.util.List.of("type", "tenant", "site", "device", "kb", "update_id", "title", "status", "error");
     private static final Pattern KB = Pattern.compile("\\b(KB\\d{6,8})\\b", Pattern.CASE_INSENSITIVE);
 
     public RmmJsonAdapter(AdapterSettings settings) {
@@ -42,6 +44,13 @@ public final class RmmJsonAdapter extends JsonObjectAdapter {
 
     @Override
     protected void parseObject(JsonNode o, long recordTimestamp, AdapterOutput out) {
+        for (String field : STRING_FIELDS) {
+            JsonNode n = o.get(field);
+            if (n != null && !n.isNull() && !n.isTextual()) {
+                out.deadLetter(DeadLetterReason.WRONG_TYPE, field, "field '" + field + "' must be a string");
+                return;
+            }
+        }
         String type = JsonFields.text(o, "type");
         String device = JsonFields.text(o, "device");
         if (type == null || device == null) {
