@@ -2,6 +2,9 @@ package io.patchwatch.connectors.adapters;
 
 /** Strict UTF-8 (RFC 3629): no overlong forms, no encoded surrogates, nothing above U+10FFFF. */
 final class Utf8 {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private Utf8() {}
 
     /** @return the offset of the first byte that is not part of valid UTF-8, or -1 */
@@ -9,6 +12,13 @@ final class Utf8 {
         int i = 0;
         int n = b.length;
         while (i < n) {
+            // Most records are ASCII: skip eight bytes at a time while none has its high bit set.
+            while (i + 8 <= n && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+                i += 8;
+            }
+            if (i >= n) {
+                break;
+            }
             int c = b[i] & 0xFF;
             if (c < 0x80) {
                 i++;

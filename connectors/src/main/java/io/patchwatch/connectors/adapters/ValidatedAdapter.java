@@ -77,11 +77,13 @@ public final class ValidatedAdapter implements EventAdapter {
             } else if (payload.length > maxRecordBytes) {
                 c.deadLetter(DeadLetterReason.TOO_LARGE, null,
                         "record of " + payload.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
-            } else if (text && Utf8.firstInvalidByte(payload) >= 0) {
-                c.deadLetter(DeadLetterReason.MALFORMED, null,
-                        "not valid UTF-8 (at byte " + Utf8.firstInvalidByte(payload) + ")");
             } else {
-                inner.parse(payload, origin, recordTimestamp, c);
+                int invalid = text ? Utf8.firstInvalidByte(payload) : -1;
+                if (invalid >= 0) {
+                    c.deadLetter(DeadLetterReason.MALFORMED, null, "not valid UTF-8 (at byte " + invalid + ")");
+                } else {
+                    inner.parse(payload, origin, recordTimestamp, c);
+                }
             }
         } catch (RuntimeException | StackOverflowError e) {
             // Adapters must not throw; if one does, its record is a dead letter and the job goes on.

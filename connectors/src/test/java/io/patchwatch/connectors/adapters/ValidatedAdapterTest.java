@@ -99,6 +99,10 @@ class ValidatedAdapterTest {
         assertThat(Utf8.firstInvalidByte(new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80})).isEqualTo(1);
         assertThat(Utf8.firstInvalidByte(new byte[] {(byte) 0xC0, (byte) 0xAF})).isZero();
         assertThat(Utf8.firstInvalidByte("ＳＲＶ €".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+        byte[] longer = ("0123456789abcdef" + "é".repeat(3) + "0123456789").getBytes(StandardCharsets.UTF_8);
+        assertThat(Utf8.firstInvalidByte(longer)).isEqualTo(-1);
+        longer[17] = (byte) 0x41; // the second byte of the first é
+        assertThat(Utf8.firstInvalidByte(longer)).isEqualTo(16);
         assertThat(run(CanonicalJsonAdapter.NAME, "{\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"A\",\"kind\":\"heartbeat\"}"
                 + "{\"ts\":\"2026-11-10T02:00:00Z\",\"device\":\"B\",\"kind\":\"heartbeat\"}").verdicts)
                 .singleElement().asString().startsWith("malformed");
