@@ -49,8 +49,9 @@ import org.apache.flink.util.CloseableIterator;
  *   <li>Alerts come back sorted by time, then device, rule and status.
  * </ol>
  *
- * Every record is accounted for ({@link Counts}). Replay holds its input in memory (and ships it with the job), fine for a night of a fleet of
- * thousands; larger backtests belong on Kafka with {@code patchwatch run}.
+ * Every record is accounted for ({@link Counts}). Replay holds its input in memory (and ships it
+ * with the job), fine for a night of a fleet of thousands; larger backtests belong on Kafka with
+ * {@code patchwatch run}.
  */
 public final class Replay {
     private Replay() {}
