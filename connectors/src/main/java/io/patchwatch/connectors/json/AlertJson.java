@@ -1,6 +1,10 @@
 package io.patchwatch.connectors.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.patchwatch.connectors.text.SafeText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,6 +31,38 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AlertJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new UnsafeCharacterEscapes());
+    }
+
+    /**
+     * JSON escapes only what is below U+0020; a dead letter's payload (the original bytes) may hold
+     * C1 controls (NEL), DEL, line separators or bidirectional overrides. They are written as
+     * backslash-u escapes: still the same JSON string, but no raw control character reaches a file
+     * or a terminal.
+     */
+    private static final class UnsafeCharacterEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        UnsafeCharacterEscapes() {
+            ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch <= 0xFFFF && SafeText.isUnsafe((char) ch)) {
+                return new SerializedString(String.format("\\u%04x", ch));
+            }
+            return null;
+        }
+    }
 
     private AlertJson() {}
 

@@ -36,4 +36,18 @@ class AlertJsonTest {
         assertThatThrownBy(() -> AlertJson.fromJson(JSON.readTree("{\"rule\":\"r\",\"status\":\"open\"}")))
                 .hasMessage("status: 'open' is not firing or resolved");
     }
+
+    @Test
+    void aDeadLettersPayloadCarriesNoRawControlCharacterIntoItsJson() throws Exception {
+        byte[] payload = "{\"device\":\"A\u0085B\u2028C\u202eD\u001bE\u007fF\"} é".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        io.patchwatch.schemas.DeadLetter d = io.patchwatch.connectors.adapters.DeadLetters.of(
+                io.patchwatch.connectors.adapters.DeadLetterReason.MALFORMED, null, "x", "f:1", payload, 0);
+
+        String json = AlertJson.toJson(d);
+
+        assertThat(json.chars().filter(c -> io.patchwatch.connectors.text.SafeText.isUnsafe((char) c))).isEmpty();
+        assertThat(json).contains("A\\u0085B\\u2028C\\u202eD", "é");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("payload").asText())
+                .isEqualTo(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
