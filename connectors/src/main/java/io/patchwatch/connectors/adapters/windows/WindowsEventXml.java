@@ -82,6 +82,10 @@ public final class WindowsEventXml {
             }
         } catch (XMLStreamException e) {
             throw new IllegalArgumentException("not well-formed event XML: " + firstLine(e.getMessage()));
+        } catch (java.util.MissingResourceException e) {
+            // The JDK's parser throws this instead of an XMLStreamException for some malformed
+            // DOCTYPEs (it lacks the text of its own message, e.g. InvalidCharInDTD): found by fuzzing.
+            throw new IllegalArgumentException("not well-formed event XML: " + SafeText.forDisplay(e.getKey(), 64));
         }
         if (!sawEvent) {
             throw new IllegalArgumentException("no <Event> element");
