@@ -35,6 +35,12 @@ public record JobSettings(
         Duration deviceExpiry)
         implements Serializable {
 
+    /**
+     * A clock stop known only at the end of the input: the last watermark before it (a recording
+     * read as it streams, {@link io.patchwatch.jobs.replay.RecordingReader}).
+     */
+    public static final long CLOCK_STOP_AT_END = Long.MIN_VALUE;
+
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
     public static final Duration DEFAULT_FLOOR_LAG = Duration.ofMinutes(1);
@@ -63,6 +69,15 @@ public record JobSettings(
     /** Replay of a recording: its clock stop and the range of event times it accepts; one ordered input. */
     public JobSettings forRecording(long clockStop, long acceptFrom, long acceptUntil) {
         return new JobSettings(outOfOrderness, null, null, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
+                maxRecordBytes, 1, deviceExpiry);
+    }
+
+    /**
+     * A recording read as it streams: its reader times the events and finds the clock stop, which it
+     * sends as its last watermark ({@link #CLOCK_STOP_AT_END}).
+     */
+    public JobSettings streamedRecording() {
+        return new JobSettings(outOfOrderness, null, null, CLOCK_STOP_AT_END, maxFuture, maxPast, Long.MIN_VALUE, Long.MAX_VALUE,
                 maxRecordBytes, 1, deviceExpiry);
     }
 

@@ -7,6 +7,7 @@ import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.incident.IncidentManager;
+import io.patchwatch.jobs.incident.IncidentOperator;
 import io.patchwatch.jobs.ingest.EventTimeWatermarks;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
 import io.patchwatch.connectors.adapters.RawRecord;
@@ -79,7 +80,15 @@ public final class PatchwatchJob {
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
+        return defineDetection(timed, deadLetters, settings, rules, inventory);
+    }
 
+    /**
+     * The topology from canonical events with their event time and watermarks on: a recording's
+     * reader ({@link io.patchwatch.jobs.replay.RecordingSource}) parses and times its events itself.
+     */
+    public static Outputs defineDetection(
+            DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings, RuleSet rules, Inventory inventory) {
         // 3. Per device: liveness, sessions, reboots, services.
         SingleOutputStreamOperator<DeviceFact> facts = timed
                 .keyBy(new EventKey())
@@ -94,7 +103,8 @@ public final class PatchwatchJob {
         DataStream<Alert> alerts = triggers
                 .keyBy(new TriggerKey())
                 .connect(facts.getSideOutput(JobTags.RESOLUTIONS).keyBy(new FactKey()))
-                .process(new IncidentManager(rules, inventory, settings.clockStop()), new AvroTypeInfo<>(Alert.class))
+                .transform(Operators.INCIDENTS_NAME, new AvroTypeInfo<>(Alert.class), new IncidentOperator(
+                        new IncidentManager(rules, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
                 .uid(Operators.INCIDENTS_UID)
                 .name(Operators.INCIDENTS_NAME);
 

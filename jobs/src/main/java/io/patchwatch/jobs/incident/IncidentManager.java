@@ -45,7 +45,9 @@ import org.apache.flink.util.Collector;
  *   <li>A resolving fact ends every firing incident it answers: device back ends
  *       offline-after-patch, a boot ends reboot-hang and reboot-pending-too-long, a running service
  *       ends service-down-after-reboot for that service, an install ends patch-failed for that update.
- *   <li>Nothing after the clock stop is emitted (replay: the last input event).
+ *   <li>Nothing after the clock stop is emitted (replay: the last input event). A recording read as
+ *       it streams only knows its clock stop at its end: its last watermark before the end of
+ *       input, which {@link IncidentOperator} hands over ({@link #stopClockAt}).
  *   <li>Incidents no longer firing are forgotten after the retention (the longest a session and its
  *       rules can last), which brings a device's state back to empty.
  * </ol>
@@ -59,7 +61,9 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
 
     private final RuleSet rules;
     private final Inventory inventory;
-    private final long clockStop;
+    private long clockStop;
+    /** Live: the detection lag is measured (a replay's times are not the wall clock's). */
+    private final boolean live;
     private final long retentionMs;
 
     private transient ListState<Trigger> pendingTriggers;
@@ -70,13 +74,20 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private transient Histogram detectionLag;
 
     /**
-     * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live)
+     * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live; {@link
+     *     io.patchwatch.jobs.JobSettings#CLOCK_STOP_AT_END}: the last watermark before the end)
      */
     public IncidentManager(RuleSet rules, Inventory inventory, long clockStop) {
         this.rules = rules;
         this.inventory = inventory;
-        this.clockStop = clockStop;
+        this.live = clockStop == Long.MAX_VALUE;
+        this.clockStop = clockStop == io.patchwatch.jobs.JobSettings.CLOCK_STOP_AT_END ? Long.MAX_VALUE : clockStop;
         this.retentionMs = rules.longestHorizonMs();
+    }
+
+    /** The end of a streamed recording: nothing after {@code stop} fires or resolves. */
+    void stopClockAt(long stop) {
+        clockStop = Math.min(clockStop, stop);
     }
 
     /** State descriptors, shared with the tests that check cleanup. */
@@ -136,12 +147,17 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         List<Trigger> dueTriggers = new ArrayList<>();
         List<Trigger> laterTriggers = new ArrayList<>();
         for (Trigger t : iterate(pendingTriggers.get())) {
-            (t.ts <= timestamp ? dueTriggers : laterTriggers).add(t);
+            // Past a stop learnt at the end of a recording: dropped, as if never received.
+            if (t.ts <= clockStop) {
+                (t.ts <= timestamp ? dueTriggers : laterTriggers).add(t);
+            }
         }
         List<DeviceFact> dueFacts = new ArrayList<>();
         List<DeviceFact> laterFacts = new ArrayList<>();
         for (DeviceFact f : iterate(pendingFacts.get())) {
-            (f.ts <= timestamp ? dueFacts : laterFacts).add(f);
+            if (f.ts <= clockStop) {
+                (f.ts <= timestamp ? dueFacts : laterFacts).add(f);
+            }
         }
         dueTriggers.sort(Comparator.comparingLong(t -> t.ts));
         dueFacts.sort(Comparator.comparingLong(f -> f.ts));
@@ -191,7 +207,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         inc.alert = alert(t, params, inc.episode);
         incidents.put(id, inc);
         alerts.get(t.rule, AlertStatus.firing.name()).inc();
-        if (clockStop == Long.MAX_VALUE) {
+        if (live) {
             // Live: how long after its deadline (the trigger's time) the alert leaves this operator.
             detectionLag.update(Math.max(0, System.currentTimeMillis() - t.ts));
         }

@@ -1,0 +1,422 @@
+package io.patchwatch.jobs.replay;
+
+import io.patchwatch.connectors.adapters.AdapterOutput;
+import io.patchwatch.connectors.adapters.DeadLetterReason;
+import io.patchwatch.connectors.adapters.DeadLetters;
+import io.patchwatch.connectors.adapters.EventAdapter;
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.adapters.ValidatedAdapter;
+import io.patchwatch.schemas.DeadLetter;
+import io.patchwatch.schemas.DeviceEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.types.Either;
+
+/**
+ * Reads a recording's inputs one record at a time and hands the job its events in event-time order:
+ *
+ * <ol>
+ *   <li><b>Parse once</b>: every record goes through the format's adapter with the shared validation
+ *       here; refused records become dead letters at once, skipped ones are counted.
+ *   <li><b>Merge by time</b>: each input is read in its own order and the inputs are merged by the
+ *       earliest event of their next record (ties to the earlier input, then the earlier record: the
+ *       order of a stable sort). A record more than the out-of-orderness behind an earlier record of
+ *       its own input means the input is not in time order: the replay stops and says which line, and
+ *       that {@code --sort} replays it ({@link ExternalSort}). {@code keepOrder} reads the inputs one
+ *       after the other as they are, to study late arrivals.
+ *   <li><b>Outliers</b> ({@link RecordingRange}): a few events far from the rest of the recording (a
+ *       host whose clock was reset) are dead letters and move neither the watermark nor the clock
+ *       stop; so are events ahead of the wall clock.
+ *   <li><b>Time</b>: watermarks trail the newest emitted event by the out-of-orderness, emitted as
+ *       event time advances by a second (one per record with {@code keepOrder}: lateness must not
+ *       depend on the machine's speed); at the end one last watermark at the clock stop, the newest
+ *       accepted event, before the source ends. The incidents read it as the end of the clock
+ *       ({@link io.patchwatch.jobs.incident.IncidentOperator}).
+ * </ol>
+ */
+final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>, RecordingSplit> {
+    /** Watermarks are emitted when event time moved on by this much (merged inputs). */
+    static final long WATERMARK_STEP_MS = 1000;
+    private static final int BATCH = 256;
+
+    private final SourceReaderContext ctx;
+    private final ValidatedAdapter adapter;
+    private final RecordingSource.Options options;
+    private final List<RecordingSplit> splits = new ArrayList<>();
+    private final CompletableFuture<Void> splitsArrived = new CompletableFuture<>();
+    private final ArrayDeque<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> ready = new ArrayDeque<>();
+    private final ReaderTotals totals = new ReaderTotals();
+    private final RecordingRange range;
+    private final ReplayProgress progress;
+    private final List<Input> inputs = new ArrayList<>();
+    private PriorityQueue<Input> merge;
+    private int sequentialInput;
+    private boolean started;
+    private boolean ended;
+    private long seq;
+    private long maxTs = Long.MIN_VALUE;
+    private long emittedWatermark = Long.MIN_VALUE;
+
+    RecordingReader(SourceReaderContext ctx, EventAdapter adapter, RecordingSource.Options options) {
+        this.ctx = ctx;
+        this.adapter = ValidatedAdapter.of(adapter, options.maxRecordBytes());
+        this.options = options;
+        this.range = new RecordingRange(options.outlierGapMs(), options.maxPastMs(), !options.keepOrder());
+        this.progress = ReplayProgress.get(options.progressId());
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void addSplits(List<RecordingSplit> newSplits) {
+        splits.addAll(newSplits);
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        splitsArrived.complete(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return splitsArrived.isDone() ? CompletableFuture.completedFuture(null) : splitsArrived;
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) throws IOException {
+        if (!splitsArrived.isDone()) {
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        if (!started) {
+            open();
+        }
+        for (int i = 0; i < BATCH; i++) {
+            if (!ready.isEmpty()) {
+                emit(ready.poll(), output);
+                continue;
+            }
+            if (ended) {
+                return InputStatus.END_OF_INPUT;
+            }
+            Parsed next = nextInOrder();
+            if (next != null) {
+                for (Parsed p : range.offer(next)) {
+                    release(p);
+                }
+                continue;
+            }
+            finish(output);
+        }
+        publishProgress();
+        return ready.isEmpty() && ended ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+    }
+
+    private void open() {
+        started = true;
+        splits.sort(Comparator.comparingInt(RecordingSplit::index));
+        long total = 0;
+        for (RecordingSplit s : splits) {
+            Input in = new Input(s);
+            inputs.add(in);
+            total = in.size() < 0 || total < 0 ? -1 : total + in.size();
+        }
+        progress.totalBytes = total;
+        if (!options.keepOrder()) {
+            merge = new PriorityQueue<>(Comparator.<Input>comparingLong(in -> in.head.earliest)
+                    .thenComparingInt(in -> in.split.index())
+                    .thenComparingLong(in -> in.head.seq));
+            for (Input in : inputs) {
+                in.advance();
+                if (in.head != null) {
+                    merge.add(in);
+                }
+            }
+        }
+    }
+
+    /** The next accepted record: by time across the inputs, or as they come with keepOrder. */
+    private Parsed nextInOrder() {
+        if (options.keepOrder()) {
+            while (sequentialInput < inputs.size()) {
+                Input in = inputs.get(sequentialInput);
+                in.advance();
+                if (in.head != null) {
+                    return in.head;
+                }
+                sequentialInput++;
+            }
+            return null;
+        }
+        Input in = merge.poll();
+        if (in == null) {
+            return null;
+        }
+        Parsed head = in.head;
+        in.advance();
+        if (in.head != null) {
+            merge.add(in);
+        }
+        if (head.earliest > options.to()) {
+            // Past --to: nothing later is read (every input is in time order).
+            totals.afterRange++;
+            for (Input i : inputs) {
+                i.close();
+            }
+            merge.clear();
+            range.reachedEnd(options.to());
+            return null;
+        }
+        return head;
+    }
+
+    /** A record the range let through: its events, timestamped, and the watermark behind them. */
+    private void release(Parsed p) {
+        if (p.refusal != null) {
+            dead(p.raw, p.refusal, "ts", p.refusalDetail);
+            return;
+        }
+        totals.accepted++;
+        for (DeviceEvent e : p.events) {
+            ready.add(Either.Left(e));
+            totals.events++;
+        }
+        totals.clockStop = Math.max(totals.clockStop, p.latest);
+    }
+
+    private void emit(Either<DeviceEvent, Either<DeadLetter, ReaderTotals>> item, ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) {
+        if (!item.isLeft()) {
+            output.collect(item);
+            return;
+        }
+        long ts = item.left().getTs();
+        output.collect(item, ts);
+        maxTs = Math.max(maxTs, ts);
+        long wm = maxTs - options.outOfOrdernessMs() - 1;
+        if (wm > emittedWatermark && (options.keepOrder() || wm >= emittedWatermark + WATERMARK_STEP_MS
+                || emittedWatermark == Long.MIN_VALUE)) {
+            emittedWatermark = wm;
+            output.emitWatermark(new Watermark(wm));
+        }
+    }
+
+    /** The end: outliers become dead letters, the last watermark is the clock stop, then the totals. */
+    private void finish(ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) {
+        for (Parsed p : range.finish()) {
+            release(p);
+        }
+        while (!ready.isEmpty()) {
+            emit(ready.poll(), output);
+        }
+        long stop = range.clockStop(totals.clockStop);
+        totals.clockStop = stop;
+        if (stop != Long.MIN_VALUE && stop > emittedWatermark) {
+            emittedWatermark = stop;
+            output.emitWatermark(new Watermark(stop));
+        }
+        for (Input in : inputs) {
+            totals.bytesRead += in.bytesRead();
+            in.close();
+        }
+        publishProgress();
+        progress.finished = true;
+        ready.add(Either.Right(Either.Right(totals)));
+        ended = true;
+    }
+
+    private void dead(RawRecord raw, DeadLetterReason reason, String field, String detail) {
+        totals.deadLetters++;
+        byte[] payload = raw.payload == null ? new byte[0] : raw.payload;
+        ready.add(Either.Right(Either.Left(DeadLetters.of(reason, field, detail, raw.origin, payload, System.currentTimeMillis()))));
+    }
+
+    private void publishProgress() {
+        long bytes = 0;
+        for (Input in : inputs) {
+            bytes += in.bytesRead();
+        }
+        progress.bytesRead = bytes;
+        progress.records = totals.records;
+        progress.events = totals.events;
+        progress.eventTime = maxTs;
+    }
+
+    @Override
+    public List<RecordingSplit> snapshotState(long checkpointId) {
+        // Replay takes no checkpoints: a replay that fails is run again from the start.
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        for (Input in : inputs) {
+            in.close();
+        }
+    }
+
+    /** One record, parsed, with its place in the merge. */
+    static final class Parsed {
+        final RawRecord raw;
+        final List<DeviceEvent> events;
+        final long earliest;
+        final long latest;
+        final long seq;
+        DeadLetterReason refusal;
+        String refusalDetail;
+
+        Parsed(RawRecord raw, List<DeviceEvent> events, long earliest, long latest, long seq) {
+            this.raw = raw;
+            this.events = events;
+            this.earliest = earliest;
+            this.latest = latest;
+            this.seq = seq;
+        }
+
+        void refuse(DeadLetterReason reason, String detail) {
+            refusal = reason;
+            refusalDetail = detail;
+        }
+    }
+
+    /** One input and its next accepted record. */
+    private final class Input {
+        final RecordingSplit split;
+        private final RecordReader file;
+        private final Iterator<RawRecord> memory;
+        private long newest = Long.MIN_VALUE;
+        private boolean closed;
+        Parsed head;
+
+        Input(RecordingSplit split) {
+            this.split = split;
+            boolean multiLine = io.patchwatch.connectors.adapters.Adapters.multiLine(adapter.name());
+            boolean base64 = adapter.name().equals(io.patchwatch.connectors.adapters.avro.AvroEventAdapter.NAME);
+            switch (split.kind()) {
+                case FILE -> {
+                    file = RecordReader.open(Path.of(split.path()), multiLine, base64, options.maxRecordBytes());
+                    memory = null;
+                }
+                case STDIN -> {
+                    file = RecordReader.stdin(System.in, multiLine, base64, options.maxRecordBytes());
+                    memory = null;
+                }
+                case RUN -> {
+                    file = null;
+                    memory = ExternalSort.readRun(Path.of(split.path()));
+                }
+                default -> {
+                    file = null;
+                    memory = split.records().iterator();
+                }
+            }
+        }
+
+        long size() {
+            return file == null ? 0 : file.size();
+        }
+
+        long bytesRead() {
+            return file == null ? 0 : file.bytesRead();
+        }
+
+        /** Reads on to the next accepted record (refused and skipped ones are handed on at once). */
+        void advance() {
+            head = null;
+            while (!closed) {
+                RawRecord raw = file != null ? file.next() : memory.hasNext() ? memory.next() : null;
+                if (raw == null) {
+                    close();
+                    return;
+                }
+                totals.records++;
+                Parsed p = parse(raw);
+                if (p == null) {
+                    continue;
+                }
+                if (!split.inOrder() && !options.keepOrder() && newest != Long.MIN_VALUE
+                        && p.earliest < newest - options.outOfOrdernessMs()) {
+                    throw new RecordingException(raw.origin + " is not in time order: its event ("
+                            + EventTimes.format(p.earliest) + ") is " + Duration.ofMillis(newest - p.earliest).toSeconds()
+                            + " s before an earlier line's (" + EventTimes.format(newest) + "), beyond --out-of-orderness "
+                            + options.outOfOrdernessMs() / 1000 + " s; replay it with --sort");
+                }
+                newest = Math.max(newest, p.earliest);
+                head = p;
+                return;
+            }
+        }
+
+        private Parsed parse(RawRecord raw) {
+            List<DeviceEvent> events = new ArrayList<>(1);
+            DeadLetterReason[] reason = {null};
+            String[] why = {null, null};
+            ValidatedAdapter.Outcome outcome = adapter.parseRecord(raw.payload, raw.origin, raw.timestamp, new AdapterOutput() {
+                @Override
+                public void event(DeviceEvent e) {
+                    events.add(e);
+                }
+
+                @Override
+                public void deadLetter(DeadLetterReason r, String field, String detail) {
+                    reason[0] = r;
+                    why[0] = field;
+                    why[1] = detail;
+                }
+            });
+            if (outcome == ValidatedAdapter.Outcome.SKIPPED) {
+                totals.skipped++;
+                return null;
+            }
+            if (outcome == ValidatedAdapter.Outcome.DEAD_LETTER) {
+                dead(raw, reason[0], why[0], why[1]);
+                return null;
+            }
+            long earliest = Long.MAX_VALUE;
+            long latest = Long.MIN_VALUE;
+            long limit = saturatedAdd(System.currentTimeMillis(), options.maxFutureMs());
+            for (DeviceEvent e : events) {
+                if (e.getTs() > limit) {
+                    dead(raw, DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs()) + " is more than "
+                            + options.maxFutureMs() / 1000 + " s ahead of the wall clock");
+                    return null;
+                }
+                earliest = Math.min(earliest, e.getTs());
+                latest = Math.max(latest, e.getTs());
+            }
+            return new Parsed(raw, events, earliest, latest, seq++);
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (file != null) {
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    // read to its end already
+                }
+            }
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}
