@@ -12,8 +12,14 @@ import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.RuleSet;
-import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.jobs.replay.ExternalSort;
+import io.patchwatch.jobs.replay.RecordingException;
+import io.patchwatch.jobs.replay.RecordingInputs;
+import io.patchwatch.jobs.replay.RecordingSplit;
 import io.patchwatch.jobs.replay.Replay;
+import io.patchwatch.jobs.replay.ReplayProgress;
+import java.util.UUID;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import io.patchwatch.schemas.DeadLetter;
@@ -26,29 +32,40 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code patchwatch replay}: recorded events through the job, alerts as JSON Lines sorted by time. */
+/**
+ * {@code patchwatch replay}: recorded events through the job, streamed; alerts as JSON Lines in time
+ * order as they become final, dead letters beside them, a progress line on a terminal.
+ */
 final class ReplayCommand {
     private ReplayCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1,
-                Set.of("rules", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site"),
-                Set.of("events"), Set.of("keep-order"));
+                Set.of("rules", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site",
+                        "from", "to", "temp-dir"),
+                Set.of("events"), Set.of("keep-order", "sort", "quiet"));
         if (args.list("events").isEmpty()) {
-            throw new Args.UsageException("replay needs --events FILE...");
+            throw new Args.UsageException("replay needs --events FILE|DIR|-...");
         }
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
+        if (args.flag("sort") && args.flag("keep-order")) {
+            throw new Args.UsageException("--sort and --keep-order exclude each other");
+        }
         RuleSet rules;
         Inventory inventory;
         JobSettings settings = JobSettings.replay(Long.MAX_VALUE);
+        long from;
+        long to;
         try {
             rules = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(Path.of(args.get("rules")));
             inventory = args.get("inventory") == null ? Inventory.empty() : Inventory.load(Path.of(args.get("inventory")));
             if (args.get("out-of-orderness") != null) {
                 settings = settings.withOutOfOrderness(Durations.parse(args.get("out-of-orderness")));
             }
+            from = args.get("from") == null ? Long.MIN_VALUE : time("--from", args.get("from"));
+            to = args.get("to") == null ? Long.MAX_VALUE : time("--to", args.get("to"));
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("patchwatch: " + e.getMessage());
             return 2;
@@ -60,53 +77,197 @@ final class ReplayCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        List<RawRecord> records;
-        try {
-            records = Replay.readRecords(args.list("events").stream().map(Path::of).toList(), format);
-        } catch (Replay.InputException e) {
-            err.println("patchwatch: " + e.getMessage());
-            return 2;
-        }
         Path outFile = args.get("out") == null ? null : Path.of(args.get("out"));
         Path deadFile = args.get("dead-letters") != null ? Path.of(args.get("dead-letters")) : deadLetterFileFor(outFile);
+        boolean progressLine = !args.flag("quiet") && System.console() != null;
+        long started = System.currentTimeMillis();
 
-        Replay.Result result;
+        Path sortDir = null;
+        String progressId = UUID.randomUUID().toString();
+        ReplayProgress progress = ReplayProgress.register(progressId);
+        Outputs outputs = new Outputs(out, outFile, deadFile);
+        Thread ticker = null;
         try {
-            result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), records, args.flag("keep-order"),
-                    adapter, settings, rules, inventory, null);
+            List<RecordingSplit> inputs = RecordingInputs.expand(args.list("events"), format);
+            if (args.flag("sort")) {
+                sortDir = args.get("temp-dir") != null ? Files.createDirectories(Path.of(args.get("temp-dir")))
+                        .resolve("patchwatch-sort-" + progressId) : Files.createTempDirectory("patchwatch-sort-");
+                Files.createDirectories(sortDir);
+                ExternalSort.Runs runs = ExternalSort.sort(inputs, adapter, format, settings.maxRecordBytes(), sortDir,
+                        ExternalSort.DEFAULT_CHUNK_BYTES);
+                err.printf("sorted %d records into %d runs: %.1f MB on disk in %s (removed at the end)%n", runs.records(),
+                        runs.splits().size(), runs.bytesOnDisk() / 1e6, sortDir);
+                inputs = runs.splits();
+            }
+            if (progressLine) {
+                ticker = new Thread(() -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.sleep(500);
+                            progress.print(err, started);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "replay-progress");
+                ticker.setDaemon(true);
+                ticker.start();
+            }
+            Replay.Result result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)),
+                    new Replay.Recording(inputs, args.flag("keep-order"), from, to, progressId),
+                    adapter, settings, rules, inventory, outputs);
+            stop(ticker, progressLine, err);
+            outputs.close();
+            long firing = result.alerts().stream().filter(a -> a.getStatus() == AlertStatus.firing).count();
+            Replay.Counts c = result.counts();
+            err.printf("replayed %d records: %d accepted, %d skipped (nothing patchwatch uses), %d dead letters%s%s%n",
+                    c.records(), c.accepted(), c.skipped(), c.deadLetters(),
+                    c.deadLetters() == 0 ? "" : " written to " + deadFile,
+                    c.afterRange() > 0 ? "; stopped at --to" : "");
+            err.printf("%d alerts (%d firing, %d resolved)%s; %d events in %.1f s%n", result.alerts().size(), firing,
+                    result.alerts().size() - firing, from == Long.MIN_VALUE ? "" : " from " + EventTimes.format(from),
+                    c.events(), (System.currentTimeMillis() - started) / 1000.0);
+            for (DeadLetter d : result.deadLetters().stream().limit(5).toList()) {
+                // Origins and details are bounded and neutralised where the dead letter is made; the
+                // terminal gets them through SafeText once more all the same.
+                err.println("  dead letter " + SafeText.forDisplay(d.getOrigin(), 512) + ": " + d.getReason() + ": "
+                        + SafeText.forDisplay(d.getDetail(), 400));
+            }
+            return 0;
+        } catch (RecordingException e) {
+            stop(ticker, progressLine, err);
+            outputs.closeQuietly();
+            err.println("patchwatch: " + SafeText.forDisplay(e.getMessage(), 600));
+            return 2;
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            stop(ticker, progressLine, err);
+            outputs.closeQuietly();
+            RecordingException input = recordingCause(e);
+            if (input != null) {
+                // The alerts up to here are in --out already.
+                err.println("patchwatch: " + SafeText.forDisplay(input.getMessage(), 600));
+                return 2;
+            }
+            if (e instanceof IOException io) {
+                err.println("patchwatch: cannot write output: " + SafeText.forDisplay(io.getMessage(), 400));
+                return 1;
+            }
             err.println("patchwatch: replay failed: " + SafeText.forDisplay(rootMessage(e), 400));
             return 1;
+        } finally {
+            ReplayProgress.unregister(progressId);
+            if (sortDir != null) {
+                deleteTree(sortDir);
+            }
         }
+    }
+
+    private static long time(String option, String value) {
         try {
-            if (outFile == null) {
-                for (Alert a : result.alerts()) {
-                    out.println(AlertJson.toJson(a));
-                }
-                out.flush();
-            } else {
-                writeLines(outFile, result.alerts().stream().map(AlertJson::toJson).toList());
+            return EventTimes.parseIso(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(option + " must be a time like 2026-11-10T02:00:00Z, not '" + value + "'");
+        }
+    }
+
+    private static void stop(Thread ticker, boolean progressLine, PrintStream err) {
+        if (ticker != null) {
+            ticker.interrupt();
+            try {
+                ticker.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (!result.deadLetters().isEmpty()) {
-                writeLines(deadFile, result.deadLetters().stream().map(d -> AlertJson.toJson(d)).toList());
+        }
+        if (progressLine) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+    }
+
+    private static RecordingException recordingCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RecordingException r) {
+                return r;
             }
+        }
+        return null;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            err.println("patchwatch: cannot write output: " + e.getMessage());
-            return 1;
+            // a temporary directory: the system cleans it eventually
         }
-        long firing = result.alerts().stream().filter(a -> a.getStatus() == AlertStatus.firing).count();
-        Replay.Counts c = result.counts();
-        err.printf("replayed %d records: %d accepted, %d skipped (nothing patchwatch uses), %d dead letters%s%n",
-                c.records(), c.accepted(), c.skipped(), result.deadLetters().size(),
-                result.deadLetters().isEmpty() ? "" : " written to " + deadFile);
-        err.printf("%d alerts (%d firing, %d resolved)%n", result.alerts().size(), firing, result.alerts().size() - firing);
-        for (DeadLetter d : result.deadLetters().stream().limit(5).toList()) {
-            // Origins and details are bounded and neutralised where the dead letter is made; the
-            // terminal gets them through SafeText once more all the same.
-            err.println("  dead letter " + SafeText.forDisplay(d.getOrigin(), 512) + ": " + d.getReason() + ": "
-                    + SafeText.forDisplay(d.getDetail(), 400));
+    }
+
+    /** Alerts to --out (or stdout) and dead letters to their file, written as the replay runs. */
+    private static final class Outputs implements Replay.Listener {
+        private final PrintStream stdout;
+        private final Path outFile;
+        private final Path deadFile;
+        private BufferedWriter alerts;
+        private BufferedWriter dead;
+
+        Outputs(PrintStream stdout, Path outFile, Path deadFile) {
+            this.stdout = stdout;
+            this.outFile = outFile;
+            this.deadFile = deadFile;
         }
-        return 0;
+
+        @Override
+        public void alert(Alert a) throws IOException {
+            String line = AlertJson.toJson(a);
+            if (outFile == null) {
+                stdout.println(line);
+                return;
+            }
+            if (alerts == null) {
+                alerts = open(outFile);
+            }
+            alerts.write(line);
+            alerts.write('\n');
+            // An alert is final when it is written: a replay that fails later keeps it.
+            alerts.flush();
+        }
+
+        @Override
+        public void deadLetter(DeadLetter d) throws IOException {
+            if (dead == null) {
+                dead = open(deadFile);
+            }
+            dead.write(AlertJson.toJson(d));
+            dead.write('\n');
+        }
+
+        private static BufferedWriter open(Path file) throws IOException {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        void close() throws IOException {
+            if (outFile != null && alerts == null) {
+                alerts = open(outFile); // an empty --out says "no alerts"
+            }
+            if (alerts != null) {
+                alerts.close();
+            }
+            if (dead != null) {
+                dead.close();
+            }
+            stdout.flush();
+        }
+
+        void closeQuietly() {
+            try {
+                close();
+            } catch (IOException e) {
+                // the error that stopped the replay is the one to report
+            }
+        }
     }
 
     /** Beside --out: alerts.jsonl gives alerts.dead-letters.jsonl. */
@@ -118,18 +279,6 @@ final class ReplayCommand {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return out.resolveSibling(stem + ".dead-letters.jsonl");
-    }
-
-    private static void writeLines(Path file, List<String> lines) throws IOException {
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String line : lines) {
-                w.write(line);
-                w.write('\n');
-            }
-        }
     }
 
     static String rootMessage(Throwable e) {

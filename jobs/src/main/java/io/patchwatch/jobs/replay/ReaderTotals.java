@@ -16,6 +16,11 @@ public class ReaderTotals {
     public long clockStop = Long.MIN_VALUE;
     public long events;
     public long bytesRead;
+    /**
+     * Why the reader stopped before the end of its input (a file truncated or corrupt, or out of
+     * time order), or null: the replay then ends there, its alerts up to that point kept.
+     */
+    public String failure;
 
     public ReaderTotals() {}
 }

@@ -103,7 +103,11 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             return InputStatus.NOTHING_AVAILABLE;
         }
         if (!started) {
-            open();
+            try {
+                open();
+            } catch (RecordingException e) {
+                stopAt(e);
+            }
         }
         for (int i = 0; i < BATCH; i++) {
             if (!ready.isEmpty()) {
@@ -113,7 +117,13 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             if (ended) {
                 return InputStatus.END_OF_INPUT;
             }
-            Parsed next = nextInOrder();
+            Parsed next;
+            try {
+                next = nextInOrder();
+            } catch (RecordingException e) {
+                stopAt(e);
+                next = null;
+            }
             if (next != null) {
                 for (Parsed p : range.offer(next)) {
                     release(p);
@@ -155,6 +165,11 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             while (sequentialInput < inputs.size()) {
                 Input in = inputs.get(sequentialInput);
                 in.advance();
+                if (in.head != null && in.head.earliest > options.to()) {
+                    totals.afterRange++; // arrival order: later records may still be in range
+                    range.reachedEnd(options.to());
+                    continue;
+                }
                 if (in.head != null) {
                     return in.head;
                 }
@@ -162,18 +177,26 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             }
             return null;
         }
-        Input in = merge.poll();
+        Input in = merge == null ? null : merge.poll();
         if (in == null) {
             return null;
         }
         Parsed head = in.head;
-        in.advance();
+        try {
+            in.advance();
+        } catch (RecordingException e) {
+            stopAt(e);
+            return head; // the last good record before the failure still counts
+        }
         if (in.head != null) {
             merge.add(in);
         }
         if (head.earliest > options.to()) {
             // Past --to: nothing later is read (every input is in time order).
             totals.afterRange++;
+            for (Input i : merge) {
+                totals.afterRange++; // read already, as the next record of its input
+            }
             for (Input i : inputs) {
                 i.close();
             }
@@ -182,6 +205,22 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             return null;
         }
         return head;
+    }
+
+    /**
+     * The recording cannot be read on: it ends here, as if it had ended here, so that every alert
+     * up to this point is decided and kept; the replay then fails with why ({@link ReaderTotals#failure}).
+     */
+    private void stopAt(RecordingException e) {
+        if (totals.failure == null) {
+            totals.failure = e.getMessage();
+        }
+        for (Input in : inputs) {
+            in.close();
+        }
+        if (merge != null) {
+            merge.clear();
+        }
     }
 
     /** A record the range let through: its events, timestamped, and the watermark behind them. */

@@ -293,7 +293,8 @@ class HostileReplayITCase {
         Path dead = dir.resolve(format + ".dead.jsonl");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = PatchwatchCli.run(new String[] {"replay", "--format", format, "--events", file.toString(),
+        // --sort: the hostile records are written where they do most harm, not in time order.
+        int code = PatchwatchCli.run(new String[] {"replay", "--sort", "--format", format, "--events", file.toString(),
                 "--out", alerts.toString(), "--dead-letters", dead.toString(), "--tenant", "acme", "--parallelism", "1"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, err.toString(StandardCharsets.UTF_8), alerts, dead);
