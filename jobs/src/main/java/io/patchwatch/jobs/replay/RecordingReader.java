@@ -23,6 +23,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.types.Either;
 
@@ -31,7 +32,9 @@ import org.apache.flink.types.Either;
  *
  * <ol>
  *   <li><b>Parse once</b>: every record goes through the format's adapter with the shared validation
- *       here; refused records become dead letters at once, skipped ones are counted.
+ *       here; refused records become dead letters at once, skipped ones are counted. Reading,
+ *       parsing and merging run on a prefetch thread, which hands batches to the task's thread; the
+ *       task's thread emits them (and serialises the events for the shuffle to the devices).
  *   <li><b>Merge by time</b>: each input is read in its own order and the inputs are merged by the
  *       earliest event of their next record (ties to the earlier input, then the earlier record: the
  *       order of a stable sort). A record more than the out-of-orderness behind an earlier record of
@@ -51,7 +54,8 @@ import org.apache.flink.types.Either;
 final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>, RecordingSplit> {
     /** Watermarks are emitted when event time moved on by this much (merged inputs). */
     static final long WATERMARK_STEP_MS = 1000;
-    private static final int BATCH = 256;
+    private static final int BATCH = 1024;
+    private static final int QUEUED_BATCHES = 16;
 
     private final SourceReaderContext ctx;
     private final ValidatedAdapter adapter;
@@ -63,6 +67,13 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
     private final RecordingRange range;
     private final ReplayProgress progress;
     private final List<Input> inputs = new ArrayList<>();
+    /** Parsed, merged items from the prefetch thread, a batch at a time; an empty batch ends them. */
+    private final FutureCompletingBlockingQueue<List<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>>> batches =
+            new FutureCompletingBlockingQueue<>(QUEUED_BATCHES);
+    private Thread prefetch;
+    private volatile Throwable prefetchFailure;
+    private List<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> batch;
+    private int batchPos;
     private PriorityQueue<Input> merge;
     private int sequentialInput;
     private boolean started;
@@ -94,46 +105,90 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        return splitsArrived.isDone() ? CompletableFuture.completedFuture(null) : splitsArrived;
+        return splitsArrived.isDone() ? batches.getAvailabilityFuture() : splitsArrived;
     }
 
+    /**
+     * Emits what the prefetch thread read: reading and parsing run there, beside this task's thread
+     * (which serialises the events for the shuffle), so that the two share the work of a single input.
+     */
     @Override
-    public InputStatus pollNext(ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) throws IOException {
+    public InputStatus pollNext(ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) {
         if (!splitsArrived.isDone()) {
             return InputStatus.NOTHING_AVAILABLE;
         }
-        if (!started) {
+        if (prefetch == null) {
+            prefetch = new Thread(this::prefetch, "Recording reader");
+            prefetch.setDaemon(true);
+            prefetch.start();
+        }
+        for (int i = 0; i < BATCH; i++) {
+            if (batch == null || batchPos >= batch.size()) {
+                batch = batches.poll();
+                batchPos = 0;
+                if (batch == null) {
+                    if (prefetchFailure != null) {
+                        throw new IllegalStateException("the recording's reader failed", prefetchFailure);
+                    }
+                    return InputStatus.NOTHING_AVAILABLE;
+                }
+                if (batch.isEmpty()) {
+                    ended = true;
+                    return InputStatus.END_OF_INPUT;
+                }
+            }
+            emit(batch.get(batchPos++), output);
+        }
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    /** The prefetch thread: the whole recording, parsed and merged, in batches; an empty one at the end. */
+    private void prefetch() {
+        try {
             try {
                 open();
             } catch (RecordingException e) {
                 stopAt(e);
             }
-        }
-        for (int i = 0; i < BATCH; i++) {
-            if (!ready.isEmpty()) {
-                emit(ready.poll(), output);
-                continue;
-            }
-            if (ended) {
-                return InputStatus.END_OF_INPUT;
-            }
-            Parsed next;
-            try {
-                next = nextInOrder();
-            } catch (RecordingException e) {
-                stopAt(e);
-                next = null;
-            }
-            if (next != null) {
+            while (true) {
+                Parsed next;
+                try {
+                    next = nextInOrder();
+                } catch (RecordingException e) {
+                    stopAt(e);
+                    next = null;
+                }
+                if (next == null) {
+                    break;
+                }
                 for (Parsed p : range.offer(next)) {
                     release(p);
                 }
-                continue;
+                if (ready.size() >= BATCH) {
+                    handOn();
+                }
             }
-            finish(output);
+            finish();
+            handOn();
+            batches.put(0, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the task was cancelled
+        } catch (Throwable t) {
+            prefetchFailure = t;
+            batches.notifyAvailable();
+        } finally {
+            for (Input in : inputs) {
+                in.close();
+            }
+        }
+    }
+
+    private void handOn() throws InterruptedException {
+        if (!ready.isEmpty()) {
+            batches.put(0, new ArrayList<>(ready));
+            ready.clear();
         }
         publishProgress();
-        return ready.isEmpty() && ended ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
     }
 
     private void open() {
@@ -239,6 +294,14 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
 
     private void emit(Either<DeviceEvent, Either<DeadLetter, ReaderTotals>> item, ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) {
         if (!item.isLeft()) {
+            if (item.right().isRight()) {
+                // The end: the last watermark is the clock stop, then the totals.
+                long stop = item.right().right().clockStop;
+                if (stop != Long.MIN_VALUE && stop > emittedWatermark) {
+                    emittedWatermark = stop;
+                    output.emitWatermark(new Watermark(stop));
+                }
+            }
             output.collect(item);
             return;
         }
@@ -253,20 +316,12 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         }
     }
 
-    /** The end: outliers become dead letters, the last watermark is the clock stop, then the totals. */
-    private void finish(ReaderOutput<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> output) {
+    /** The end: outliers become dead letters, the clock stop is known, the totals go last. */
+    private void finish() {
         for (Parsed p : range.finish()) {
             release(p);
         }
-        while (!ready.isEmpty()) {
-            emit(ready.poll(), output);
-        }
-        long stop = range.clockStop(totals.clockStop);
-        totals.clockStop = stop;
-        if (stop != Long.MIN_VALUE && stop > emittedWatermark) {
-            emittedWatermark = stop;
-            output.emitWatermark(new Watermark(stop));
-        }
+        totals.clockStop = range.clockStop(totals.clockStop);
         for (Input in : inputs) {
             totals.bytesRead += in.bytesRead();
             in.close();
@@ -274,7 +329,6 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         publishProgress();
         progress.finished = true;
         ready.add(Either.Right(Either.Right(totals)));
-        ended = true;
     }
 
     private void dead(RawRecord raw, DeadLetterReason reason, String field, String detail) {
@@ -291,7 +345,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         progress.bytesRead = bytes;
         progress.records = totals.records;
         progress.events = totals.events;
-        progress.eventTime = maxTs;
+        progress.eventTime = totals.clockStop; // the newest event handed on so far
     }
 
     @Override
@@ -301,9 +355,11 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
     }
 
     @Override
-    public void close() {
-        for (Input in : inputs) {
-            in.close();
+    public void close() throws InterruptedException {
+        if (prefetch != null) {
+            prefetch.interrupt();
+            batches.wakeUpPuttingThread(0);
+            prefetch.join(5000);
         }
     }
 
