@@ -13,10 +13,6 @@ import java.time.Duration;
  * @param clockStop replay: nothing fires or resolves after this time (the last input event)
  * @param maxFuture events further ahead of the wall clock are dead letters (a skewed host clock)
  * @param maxPast events further behind the newest event (live: or the wall clock) are dead letters
- * @param acceptFrom replay: events before this are dead letters (too old), instead of the running
- *     check against the newest event; Long.MIN_VALUE for the running check
- * @param acceptUntil replay: events after this are dead letters (in the future); Long.MAX_VALUE
- *     for the running check
  * @param ingestParallelism parallelism of parsing and watermarking (1 in replay: deterministic)
  * @param deviceExpiry the state of a device that sent nothing for this long (processing time) is
  *     dropped: devices retired for good do not stay in state for ever; null keeps state for ever
@@ -28,8 +24,6 @@ public record JobSettings(
         long clockStop,
         Duration maxFuture,
         Duration maxPast,
-        long acceptFrom,
-        long acceptUntil,
         int maxRecordBytes,
         int ingestParallelism,
         Duration deviceExpiry)
@@ -57,19 +51,13 @@ public record JobSettings(
     /** Recorded events in event time: the clock stops at {@code clockStop}. */
     public static JobSettings replay(long clockStop) {
         return new JobSettings(DEFAULT_OUT_OF_ORDERNESS, null, null, clockStop,
-                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE, DEFAULT_MAX_RECORD_BYTES, 1,
+                DEFAULT_MAX_FUTURE, DEFAULT_MAX_PAST, DEFAULT_MAX_RECORD_BYTES, 1,
                 DEFAULT_DEVICE_EXPIRY);
     }
 
     public JobSettings withOutOfOrderness(Duration d) {
-        return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
+        return new JobSettings(d, idleness, wallClockFloorLag, clockStop, maxFuture, maxPast,
                 maxRecordBytes, ingestParallelism, deviceExpiry);
-    }
-
-    /** Replay of a recording: its clock stop and the range of event times it accepts; one ordered input. */
-    public JobSettings forRecording(long clockStop, long acceptFrom, long acceptUntil) {
-        return new JobSettings(outOfOrderness, null, null, clockStop, maxFuture, maxPast, acceptFrom, acceptUntil,
-                maxRecordBytes, 1, deviceExpiry);
     }
 
     /**
@@ -77,13 +65,13 @@ public record JobSettings(
      * sends as its last watermark ({@link #CLOCK_STOP_AT_END}).
      */
     public JobSettings streamedRecording() {
-        return new JobSettings(outOfOrderness, null, null, CLOCK_STOP_AT_END, maxFuture, maxPast, Long.MIN_VALUE, Long.MAX_VALUE,
+        return new JobSettings(outOfOrderness, null, null, CLOCK_STOP_AT_END, maxFuture, maxPast,
                 maxRecordBytes, 1, deviceExpiry);
     }
 
     /** A bounded run over topics: event time only, the clock stopped, the configured parallelism kept. */
     public JobSettings bounded(long clockStop) {
-        return new JobSettings(outOfOrderness, idleness, null, clockStop, maxFuture, maxPast, Long.MIN_VALUE, Long.MAX_VALUE,
+        return new JobSettings(outOfOrderness, idleness, null, clockStop, maxFuture, maxPast,
                 maxRecordBytes, ingestParallelism, deviceExpiry);
     }
 

@@ -46,7 +46,7 @@ public final class LiveLag {
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
         var adapter = Adapters.create("avro", AdapterSettings.defaults());
         JobSettings settings = new JobSettings(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(1),
-                Long.MAX_VALUE, JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
+                Long.MAX_VALUE, JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST,
                 JobSettings.DEFAULT_MAX_RECORD_BYTES, parallelism, JobSettings.DEFAULT_DEVICE_EXPIRY);
         var source = new DataGeneratorSource<>(new Heartbeats(devices), (long) devices * SECONDS,
                 RateLimiterStrategy.perSecond(devices), TypeInformation.of(RawRecord.class));

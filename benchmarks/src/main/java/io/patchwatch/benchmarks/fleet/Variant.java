@@ -61,7 +61,7 @@ public enum Variant {
 
     static JobSettings settings(PatchTuesday scenario, int parallelism) {
         return new JobSettings(JobSettings.DEFAULT_OUT_OF_ORDERNESS, null, null, scenario.clockStop(),
-                JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
+                JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST,
                 JobSettings.DEFAULT_MAX_RECORD_BYTES, parallelism, JobSettings.DEFAULT_DEVICE_EXPIRY);
     }
 

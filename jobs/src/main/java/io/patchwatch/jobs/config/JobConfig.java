@@ -132,7 +132,6 @@ public record JobConfig(
                 Long.MAX_VALUE,
                 duration(t.maxFuture, fileName + ": time.max_future"),
                 duration(t.maxPast, fileName + ": time.max_past"),
-                Long.MIN_VALUE, Long.MAX_VALUE,
                 JobSettings.DEFAULT_MAX_RECORD_BYTES,
                 f.parallelism == null ? 1 : f.parallelism,
                 "off".equals(t.deviceExpiry) ? null : duration(t.deviceExpiry, fileName + ": time.device_expiry"));

@@ -14,37 +14,30 @@ import java.io.Serializable;
  *   <li>Live and bounded runs: at most {@code time.max_future} ahead of the <b>wall clock</b> (a host
  *       with its clock in 2099, or six days ahead, is a dead letter and drags nothing); at most
  *       {@code time.max_past} behind the newest accepted event (live: or the wall clock).
- *   <li>Replay of a recording: the range the replay found before it started (its outliers and
- *       anything ahead of the wall clock left out), so the clock stop is the newest accepted event.
  * </ul>
+ *
+ * A replay's reader applies the wall-clock limit itself, and refuses a recording's outliers as they
+ * stream by ({@link io.patchwatch.jobs.replay.RecordingRange}).
  */
 public final class EventTimeLimits implements Serializable {
     private static final long serialVersionUID = 1L;
     private final long maxFutureMs;
     private final long maxPastMs;
     private final boolean live;
-    private final long acceptFrom;
-    private final long acceptUntil;
 
-    private EventTimeLimits(long maxFutureMs, long maxPastMs, boolean live, long acceptFrom, long acceptUntil) {
+    private EventTimeLimits(long maxFutureMs, long maxPastMs, boolean live) {
         this.maxFutureMs = maxFutureMs;
         this.maxPastMs = maxPastMs;
         this.live = live;
-        this.acceptFrom = acceptFrom;
-        this.acceptUntil = acceptUntil;
     }
 
     public static EventTimeLimits of(JobSettings s) {
-        return new EventTimeLimits(s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live(), s.acceptFrom(), s.acceptUntil());
+        return new EventTimeLimits(s.maxFuture().toMillis(), s.maxPast().toMillis(), s.live());
     }
 
-    private boolean recording() {
-        return acceptFrom != Long.MIN_VALUE || acceptUntil != Long.MAX_VALUE;
-    }
-
-    /** True when an event at {@code ts} is too far ahead of the wall clock {@code now} (or the recording). */
+    /** True when an event at {@code ts} is too far ahead of the wall clock {@code now}. */
     public boolean tooFarAhead(long ts, long now) {
-        return recording() ? ts > acceptUntil : ts > saturatedAdd(now, maxFutureMs);
+        return ts > saturatedAdd(now, maxFutureMs);
     }
 
     /**
@@ -52,17 +45,6 @@ public final class EventTimeLimits implements Serializable {
      * @return why an event at {@code ts} is refused, or null when it is accepted
      */
     public Refusal check(long ts, long newest, long now) {
-        if (recording()) {
-            if (ts > acceptUntil) {
-                return new Refusal(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(ts)
-                        + " is far ahead of the rest of the recording (which ends " + EventTimes.format(acceptUntil) + ")");
-            }
-            if (ts < acceptFrom) {
-                return new Refusal(DeadLetterReason.TS_TOO_OLD, "ts", "ts " + EventTimes.format(ts)
-                        + " is far before the rest of the recording (which starts " + EventTimes.format(acceptFrom) + ")");
-            }
-            return null;
-        }
         if (tooFarAhead(ts, now)) {
             return new Refusal(DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(ts) + " is more than "
                     + maxFutureMs / 1000 + " s ahead of the wall clock (" + EventTimes.format(now) + ")");

@@ -6,6 +6,7 @@ import io.patchwatch.connectors.adapters.DeadLetters;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.adapters.Refusal;
 import io.patchwatch.connectors.adapters.ValidatedAdapter;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
@@ -482,11 +483,13 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             }
             long earliest = Long.MAX_VALUE;
             long latest = Long.MIN_VALUE;
-            long limit = saturatedAdd(System.currentTimeMillis(), options.maxFutureMs());
+            long now = System.currentTimeMillis();
             for (DeviceEvent e : events) {
-                if (e.getTs() > limit) {
-                    dead(raw, DeadLetterReason.TS_IN_FUTURE, "ts", "ts " + EventTimes.format(e.getTs()) + " is more than "
-                            + options.maxFutureMs() / 1000 + " s ahead of the wall clock");
+                // Ahead of the wall clock, as live (the running check against the newest event is
+                // the recording's range instead, below).
+                Refusal refusal = options.limits().check(e.getTs(), Long.MIN_VALUE, now);
+                if (refusal != null) {
+                    dead(raw, refusal.reason(), refusal.field(), refusal.getMessage());
                     return null;
                 }
                 earliest = Math.min(earliest, e.getTs());
@@ -508,10 +511,5 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                 }
             }
         }
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 }

@@ -39,7 +39,7 @@ public final class RecordingSource implements Source<Either<DeviceEvent, Either<
     public record Options(
             boolean keepOrder,
             long outOfOrdernessMs,
-            long maxFutureMs,
+            io.patchwatch.jobs.ingest.EventTimeLimits limits,
             long maxPastMs,
             long outlierGapMs,
             long to,

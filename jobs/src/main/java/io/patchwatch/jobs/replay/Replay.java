@@ -11,6 +11,7 @@ import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
@@ -179,7 +180,7 @@ public final class Replay {
         // and its splitter (a tenth of the reader's thread).
         env.getConfig().enableObjectReuse();
         RecordingSource source = new RecordingSource(recording.inputs(), adapter, new RecordingSource.Options(
-                recording.keepOrder(), base.outOfOrderness().toMillis(), base.maxFuture().toMillis(), base.maxPast().toMillis(),
+                recording.keepOrder(), base.outOfOrderness().toMillis(), EventTimeLimits.of(settings), base.maxPast().toMillis(),
                 JobSettings.RECORDING_OUTLIER_GAP.toMillis(), recording.to(), base.maxRecordBytes(), recording.progressId()));
         SingleOutputStreamOperator<DeviceEvent> events = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Recording", RecordingSource.type())

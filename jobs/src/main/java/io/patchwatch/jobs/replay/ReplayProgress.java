@@ -44,7 +44,7 @@ public final class ReplayProgress {
         double seconds = Math.max(0.001, (now - startedAt) / 1000.0);
         long ev = events;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("replay: %,d events, %,.0f events/s", ev, ev / seconds));
+        sb.append(String.format(java.util.Locale.ROOT, "replay: %,d events, %,.0f events/s", ev, ev / seconds));
         long t = eventTime;
         if (t != Long.MIN_VALUE) {
             sb.append(", at ").append(EventTimes.format(t));
@@ -52,7 +52,7 @@ public final class ReplayProgress {
         long total = totalBytes;
         long read = bytesRead;
         if (total > 0 && read > 0) {
-            sb.append(String.format(", %d %%", Math.min(100, read * 100 / total)));
+            sb.append(String.format(java.util.Locale.ROOT, ", %d %%", Math.min(100, read * 100 / total)));
             long left = (long) (seconds * (total - read) / read);
             sb.append(", about ").append(left).append(" s left");
         }

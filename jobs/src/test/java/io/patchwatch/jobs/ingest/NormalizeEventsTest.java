@@ -42,7 +42,7 @@ class NormalizeEventsTest {
     @Test
     void liveAHostSixDaysAheadIsRefusedEvenAsTheFirstEvent() throws Exception {
         JobSettings live = new JobSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Long.MAX_VALUE,
-                JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST, Long.MIN_VALUE, Long.MAX_VALUE,
+                JobSettings.DEFAULT_MAX_FUTURE, JobSettings.DEFAULT_MAX_PAST,
                 JobSettings.DEFAULT_MAX_RECORD_BYTES, 1, JobSettings.DEFAULT_DEVICE_EXPIRY);
         try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(new CanonicalJsonAdapter(), live)) {
             h.processElement(record(Instant.now().plus(Duration.ofDays(6))), 0);
