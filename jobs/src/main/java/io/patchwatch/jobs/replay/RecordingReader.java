@@ -58,7 +58,6 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
     private static final int BATCH = 1024;
     private static final int QUEUED_BATCHES = 16;
 
-    private final SourceReaderContext ctx;
     private final ValidatedAdapter adapter;
     private final RecordingSource.Options options;
     private final List<RecordingSplit> splits = new ArrayList<>();
@@ -77,14 +76,11 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
     private int batchPos;
     private PriorityQueue<Input> merge;
     private int sequentialInput;
-    private boolean started;
-    private boolean ended;
     private long seq;
     private long maxTs = Long.MIN_VALUE;
     private long emittedWatermark = Long.MIN_VALUE;
 
     RecordingReader(SourceReaderContext ctx, EventAdapter adapter, RecordingSource.Options options) {
-        this.ctx = ctx;
         this.adapter = ValidatedAdapter.of(adapter, options.maxRecordBytes());
         this.options = options;
         this.range = new RecordingRange(options.outlierGapMs(), options.maxPastMs(), !options.keepOrder());
@@ -134,7 +130,6 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                     return InputStatus.NOTHING_AVAILABLE;
                 }
                 if (batch.isEmpty()) {
-                    ended = true;
                     return InputStatus.END_OF_INPUT;
                 }
             }
@@ -193,7 +188,6 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
     }
 
     private void open() {
-        started = true;
         splits.sort(Comparator.comparingInt(RecordingSplit::index));
         long total = 0;
         for (RecordingSplit s : splits) {
