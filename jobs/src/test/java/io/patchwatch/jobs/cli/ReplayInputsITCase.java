@@ -48,6 +48,30 @@ class ReplayInputsITCase {
     }
 
     @Test
+    void alertsComeOutInTimeOrderFromEveryParallelInstance() throws Exception {
+        // 24 monitored devices install a second apart and fall silent; one device's heartbeats move time a
+        // minute at a time, so every deadline falls due at once in both instances of the incidents.
+        List<String> lines = new ArrayList<>();
+        for (int d = 0; d < 24; d++) {
+            lines.add(String.format("{\"ts\":\"2026-11-10T02:00:%02dZ\",\"tenant\":\"acme\",\"device\":\"SRV-%02d\","
+                    + "\"kind\":\"heartbeat\"}", d, d));
+        }
+        for (int d = 0; d < 24; d++) {
+            lines.add(String.format("{\"ts\":\"2026-11-10T02:01:%02dZ\",\"tenant\":\"acme\",\"device\":\"SRV-%02d\","
+                    + "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\"}", d, d));
+        }
+        lines.addAll(heartbeats(2, 30));
+        Path file = write("fleet.jsonl", lines);
+
+        Run r = replay("--events", file.toString());
+
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).hasSize(24);
+        List<String> times = r.out.stream().map(l -> l.substring(l.indexOf("\"ts\":"), l.indexOf("\"ts\":") + 26)).toList();
+        assertThat(times).isSorted();
+    }
+
+    @Test
     void aDirectoryIsEveryFileInIt() throws Exception {
         Path recording = Files.createDirectories(dir.resolve("night"));
         write("night/1-heartbeats.jsonl", heartbeats(0, 60));
