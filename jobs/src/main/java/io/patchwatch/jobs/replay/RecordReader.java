@@ -38,6 +38,8 @@ final class RecordReader implements Closeable {
     static final byte[] SEPARATOR = Replay.RECORD_SEPARATOR.getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
+    /** The file, or null for standard input. */
+    private final Path path;
     private final boolean multiLine;
     private final boolean base64;
     private final long mtime;
@@ -52,9 +54,10 @@ final class RecordReader implements Closeable {
     private int part;
     private final int maxRecordBytes;
 
-    private RecordReader(String name, InputStream source, long sizeAtOpen, long mtime, boolean compressed, String fileName,
+    private RecordReader(String name, Path path, InputStream source, long sizeAtOpen, long mtime, boolean compressed, String fileName,
                          boolean multiLine, boolean base64, int maxRecordBytes) throws IOException {
         this.name = name;
+        this.path = path;
         this.multiLine = multiLine;
         this.base64 = base64;
         this.mtime = mtime;
@@ -84,7 +87,7 @@ final class RecordReader implements Closeable {
             long size = Files.size(file);
             long mtime = Files.getLastModifiedTime(file).toMillis();
             String fileName = file.getFileName().toString();
-            return new RecordReader(display, Files.newInputStream(file), size, mtime, isCompressed(fileName), fileName,
+            return new RecordReader(display, file, Files.newInputStream(file), size, mtime, isCompressed(fileName), fileName,
                     multiLine, base64, maxRecordBytes);
         } catch (NoSuchFileException e) {
             throw new RecordingException("cannot read " + display + ": no such file");
@@ -96,7 +99,7 @@ final class RecordReader implements Closeable {
     /** Standard input ({@code -}), read as it comes: its size is unknown. */
     static RecordReader stdin(InputStream stdin, boolean multiLine, boolean base64, int maxRecordBytes) {
         try {
-            return new RecordReader("stdin", stdin, -1, System.currentTimeMillis(), false, "-", multiLine, base64, maxRecordBytes);
+            return new RecordReader("stdin", null, stdin, -1, System.currentTimeMillis(), false, "-", multiLine, base64, maxRecordBytes);
         } catch (IOException e) {
             throw new RecordingException("cannot read standard input: " + e.getMessage());
         }
@@ -238,8 +241,14 @@ final class RecordReader implements Closeable {
         return true;
     }
 
-    /** A file shorter than when it was opened was truncated while the replay read it. */
+    /**
+     * A file shorter than when it was opened was truncated while the replay read it; one that is gone
+     * was removed (or rotated away) while it was read: the recording is not what the replay began with.
+     */
     private void checkComplete() {
+        if (path != null && !Files.exists(path)) {
+            throw new RecordingException(name + ": disappeared while it was read (at byte " + raw.count + ")");
+        }
         if (sizeAtOpen >= 0 && raw.count < sizeAtOpen) {
             throw new RecordingException(name + ": truncated at byte " + raw.count + " (it had " + sizeAtOpen
                     + " bytes when the replay started)");

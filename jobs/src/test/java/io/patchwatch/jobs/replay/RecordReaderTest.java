@@ -62,6 +62,21 @@ class RecordReaderTest {
     }
 
     @Test
+    void aFileRemovedWhileItIsReadIsAnError() throws Exception {
+        Path file = dir.resolve("rotated.jsonl");
+        Files.writeString(file, "{\"a\":1}\n{\"b\":2}\n");
+        try (RecordReader reader = RecordReader.open(file, false, false, 1 << 20)) {
+            assertThat(reader.next()).isNotNull();
+            Files.delete(file);
+            assertThatThrownBy(() -> {
+                while (reader.next() != null) {
+                    // read on to the end
+                }
+            }).isInstanceOf(RecordingException.class).hasMessageContaining(file + ": disappeared while it was read");
+        }
+    }
+
+    @Test
     void aLineFarBeyondTheRecordLimitIsCutAndTheRestStillRead() throws Exception {
         Path file = dir.resolve("huge.jsonl");
         Files.writeString(file, "x".repeat(200_000) + "\n{\"after\":1}\n"); // beyond the read buffer
