@@ -2,7 +2,7 @@ package io.patchwatch.benchmarks;
 
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.schemas.DeviceEvent;

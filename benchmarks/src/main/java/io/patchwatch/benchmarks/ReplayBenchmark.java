@@ -12,7 +12,7 @@ import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.demo.FleetEvents;
 import io.patchwatch.jobs.demo.FleetPlan;
 import io.patchwatch.jobs.demo.FleetSource;

@@ -2,7 +2,7 @@ package io.patchwatch.jobs;
 
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
@@ -97,7 +97,7 @@ public final class PatchwatchJob {
                 .name(Operators.TRACKER_NAME);
 
         // 4. The rules, in CEP.
-        DataStream<Trigger> triggers = RuleCompiler.compile(facts, rules);
+        DataStream<Trigger> triggers = RuleCompiler.compile(facts, rules, inventory);
 
         // 5. Incidents: dedup, episodes, resolve.
         DataStream<Alert> alerts = triggers

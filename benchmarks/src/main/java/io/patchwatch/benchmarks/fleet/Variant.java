@@ -7,7 +7,7 @@ import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
 import io.patchwatch.schemas.DeviceEvent;
 import java.io.IOException;

@@ -95,6 +95,10 @@ public final class AlertJson {
         if (c.getError() != null) {
             ctx.put("error", c.getError());
         }
+        if (c.getUpdates() != null && !c.getUpdates().isEmpty()) {
+            // Updates without a KB (drivers, Store apps), by title: kbs names KBs only.
+            c.getUpdates().forEach(ctx.putArray("updates")::add);
+        }
         o.put("dedup_key", a.getDedupKey());
         return write(o);
     }
@@ -131,6 +135,9 @@ public final class AlertJson {
         context.setSilentForS(c.hasNonNull("silent_for_s") ? c.get("silent_for_s").asLong() : null);
         context.setUpdate(optionalText(c, "update"));
         context.setError(optionalText(c, "error"));
+        java.util.List<String> updates = new java.util.ArrayList<>();
+        c.path("updates").forEach(u -> updates.add(u.asText()));
+        context.setUpdates(updates);
         java.util.List<String> kbs = new java.util.ArrayList<>();
         o.path("kbs").forEach(k -> kbs.add(k.asText()));
         String status = text(o, "status");

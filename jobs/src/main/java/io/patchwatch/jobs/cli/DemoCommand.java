@@ -4,7 +4,7 @@ import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.JobSettings;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.demo.DemoReport;
 import io.patchwatch.jobs.demo.FleetPlan;
 import io.patchwatch.jobs.demo.FleetSource;

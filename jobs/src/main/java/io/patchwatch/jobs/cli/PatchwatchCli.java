@@ -14,6 +14,7 @@ import java.util.Arrays;
  * patchwatch stop --cluster URL --job ID --savepoint DIR
  * patchwatch alerts tail --bootstrap HOST:PORT
  * patchwatch rules validate FILE
+ * patchwatch rules test RULES --events FILE... [--baseline OLD_RULES]
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed, 2 wrong command line or unreadable input.
@@ -49,7 +50,10 @@ public final class PatchwatchCli {
               deliveries retry --config job.yaml --sink NAME [--idle 5s]
                         send a sink's failed deliveries again (from the failed-deliveries topic)
               rules validate FILE
-                        check a rules file; errors name the line, column or path
+                        check a rules file (RULES.md); every error, each with its line and column
+              rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE] [--sort]
+                        the alerts RULES raise on recorded events; with --baseline the difference
+                        (+ added, - removed, ~ changed): exit 0 none, 1 some, 2 bad input
             """;
 
     private PatchwatchCli() {}

@@ -11,7 +11,7 @@ import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.jobs.replay.ExternalSort;
 import io.patchwatch.jobs.replay.RecordingException;

@@ -1,37 +1,61 @@
 package io.patchwatch.jobs.cli;
 
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.RuleIds;
-import io.patchwatch.jobs.config.RuleProfile;
-import io.patchwatch.jobs.config.RuleSet;
 import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.jobs.rules.RuleCompiler;
+import io.patchwatch.jobs.rules.RuleDefinition;
+import io.patchwatch.jobs.rules.RuleProfile;
+import io.patchwatch.jobs.rules.RuleSet;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code patchwatch rules validate FILE}. */
+/** {@code patchwatch rules validate FILE} and {@code patchwatch rules test FILE --events ...}. */
 final class RulesCommand {
+    static final String USAGE = """
+            usage: patchwatch rules validate FILE
+                   patchwatch rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE]""";
+
     private RulesCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length >= 1 && argv[0].equals("test")) {
+            try {
+                return RulesTestCommand.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out, err);
+            } catch (Args.UsageException e) {
+                throw e;
+            } catch (Exception e) {
+                err.println("patchwatch: rules test failed: " + ReplayCommand.rootMessage(e));
+                return 1;
+            }
+        }
         if (argv.length != 2 || !argv[0].equals("validate")) {
-            throw new Args.UsageException("usage: patchwatch rules validate FILE");
+            throw new Args.UsageException(USAGE);
         }
         try {
             RuleSet rules = RuleSet.load(Path.of(argv[1]));
             RuleProfile d = rules.defaultProfile();
-            out.println(argv[1] + ": OK");
-            out.println("  silence_after " + Durations.format(Duration.ofMillis(d.silenceAfterMs()))
-                    + ", session_window " + Durations.format(Duration.ofMillis(d.sessionWindowMs())));
-            for (String id : RuleIds.ALL) {
-                var r = d.rule(id);
-                out.println("  " + id + ": " + (r.enabled() ? "enabled" : "disabled") + ", " + r.severity()
-                        + (r.windowMs() > 0 ? ", window " + Durations.format(Duration.ofMillis(r.windowMs())) : ""));
+            out.println(argv[1] + ": OK, " + rules.rules().size() + " rules");
+            out.println("  silence_after " + format(d.silenceAfterMs()) + ", session_window " + format(d.sessionWindowMs()));
+            for (RuleDefinition r : rules.rules()) {
+                var p = d.rule(r.id());
+                out.println("  " + r.id() + ": " + (p.enabled() ? "enabled" : "disabled") + ", " + p.severity()
+                        + ", " + RuleCompiler.patternsOf(r, rules, io.patchwatch.jobs.config.Inventory.empty()).size()
+                        + " CEP pattern(s)");
             }
             return 0;
         } catch (ConfigException e) {
-            err.println("patchwatch: " + e.getMessage());
+            for (String problem : e.problems()) {
+                err.println("patchwatch: " + problem);
+            }
+            if (e.problems().size() > 1) {
+                err.println("patchwatch: " + e.problems().size() + " errors");
+            }
             return 2;
         }
+    }
+
+    private static String format(long ms) {
+        return Durations.format(Duration.ofMillis(ms));
     }
 }

@@ -3,7 +3,7 @@ package io.patchwatch.jobs.cluster;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.JobConfig;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

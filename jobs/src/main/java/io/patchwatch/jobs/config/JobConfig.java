@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.JobSettings;
 import java.io.IOException;
 import java.io.Serializable;
@@ -166,8 +167,20 @@ public record JobConfig(
         }
     }
 
+    /** The rules, checked against the sinks' routes (a route naming no rule would never match). */
     public RuleSet loadRules() {
-        return rules == null ? RuleSet.defaults() : RuleSet.load(rules);
+        RuleSet set = rules == null ? RuleSet.defaults() : RuleSet.load(rules);
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        set.rules().forEach(r -> ids.add(r.id()));
+        for (SinkSpec s : sinks) {
+            for (String rule : s.route().rules()) {
+                if (!ids.contains(rule)) {
+                    throw new ConfigException("sink " + s.name() + ": route.rules: unknown rule '" + rule + "' (known: "
+                            + String.join(", ", ids) + ")");
+                }
+            }
+        }
+        return set;
     }
 
     public Inventory loadInventory() {

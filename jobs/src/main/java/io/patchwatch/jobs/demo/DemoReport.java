@@ -1,6 +1,5 @@
 package io.patchwatch.jobs.demo;
 
-import io.patchwatch.jobs.config.RuleIds;
 import io.patchwatch.jobs.device.DeviceKeys;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
@@ -41,11 +40,11 @@ public final class DemoReport {
     public static DemoReport of(FleetPlan plan, List<Alert> alerts) {
         Map<String, Set<String>> firedRules = new HashMap<>();
         Map<String, int[]> byRule = new LinkedHashMap<>();
-        for (String rule : RuleIds.ALL) {
-            byRule.put(rule, new int[2]);
+        for (InjectedFault f : InjectedFault.values()) {
+            f.expectedRules().forEach(rule -> byRule.putIfAbsent(rule, new int[2]));
         }
         for (Alert a : alerts) {
-            byRule.get(a.getRule())[a.getStatus() == AlertStatus.firing ? 0 : 1]++;
+            byRule.computeIfAbsent(a.getRule(), r -> new int[2])[a.getStatus() == AlertStatus.firing ? 0 : 1]++;
             if (a.getStatus() == AlertStatus.firing) {
                 firedRules.computeIfAbsent(DeviceKeys.key(a.getTenant(), a.getDevice()), k -> new HashSet<>())
                         .add(a.getRule() + (a.getService() == null ? "" : "/" + a.getService()));
@@ -64,7 +63,7 @@ public final class DemoReport {
             Set<String> expected = new HashSet<>();
             if (d.fault() != null) {
                 for (String rule : d.fault().expectedRules()) {
-                    expected.add(rule.equals(RuleIds.SERVICE_DOWN_AFTER_REBOOT) ? rule + "/" + d.faultService() : rule);
+                    expected.add(rule.equals(InjectedFault.SERVICE_DOWN) ? rule + "/" + d.faultService() : rule);
                 }
                 int[] c = counts.computeIfAbsent(d.fault(), f -> new int[2]);
                 c[0]++;

@@ -1,20 +1,22 @@
 package io.patchwatch.jobs.demo;
 
-import io.patchwatch.jobs.config.RuleIds;
 import java.util.List;
 
-/** The faults the demo injects into a patch night, and the alerts each one must raise. */
+/** The faults the demo injects into a patch night, and the alerts (of the built-in rules) each one must raise. */
 public enum InjectedFault {
     /** Restarts for the patch and never comes back. */
-    NEVER_BACK("never came back", List.of(RuleIds.OFFLINE_AFTER_PATCH, RuleIds.REBOOT_HANG)),
+    NEVER_BACK("never came back", List.of("offline-after-patch", "reboot-hang")),
     /** Hangs on the reboot for 35-50 minutes, then boots. */
-    REBOOT_HANG("hung on reboot", List.of(RuleIds.REBOOT_HANG, RuleIds.OFFLINE_AFTER_PATCH)),
+    REBOOT_HANG("hung on reboot", List.of("reboot-hang", "offline-after-patch")),
     /** A role service (Spooler, MSSQLSERVER, W3SVC, ...) stays stopped after the boot. */
-    SERVICE_STOPPED("service stayed stopped", List.of(RuleIds.SERVICE_DOWN_AFTER_REBOOT)),
+    SERVICE_STOPPED("service stayed stopped", List.of("service-down-after-reboot")),
     /** A role service starts, then crashes within minutes (SCM 7031); an admin restarts it later. */
-    SERVICE_CRASH("service crashed", List.of(RuleIds.SERVICE_DOWN_AFTER_REBOOT)),
+    SERVICE_CRASH("service crashed", List.of("service-down-after-reboot")),
     /** One update fails to install (0x80070643); half of them succeed on a retry. */
-    PATCH_FAILED("patch failed", List.of(RuleIds.PATCH_FAILED));
+    PATCH_FAILED("patch failed", List.of("patch-failed"));
+
+    /** The rule whose alerts name the service ({@code rule/service} in the report). */
+    static final String SERVICE_DOWN = "service-down-after-reboot";
 
     private final String label;
     private final List<String> expectedRules;

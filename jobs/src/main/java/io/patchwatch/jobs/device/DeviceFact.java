@@ -21,18 +21,44 @@ public class DeviceFact {
     public boolean inSession;
     /** Start of the session the fact belongs to (its id), or NONE. */
     public long sessionStart = NONE;
+    /** KBs of the session so far. */
     public String[] kbs = new String[0];
-    /** Updates of the session beyond {@code kbs}, counted only. */
+    /** Updates of the session without a KB (drivers, Store apps), by title. */
+    public String[] updates = new String[0];
+    /** Updates of the session beyond {@code kbs} and {@code updates}, counted only. */
     public int moreKbs;
+    /** The session's critical services (configured plus learned), the subjects of per-service rules. */
+    public String[] critical = new String[0];
     public long lastSeen = NONE;
     public long bootedAt = NONE;
+    /** device_silent / device_back: how long the device had been silent, in seconds. */
+    public long silentForS = NONE;
+
+    // The event's own fields (null when it has none).
     public String service;
-    /** The update (KB, or update id when it has no KB) of patch facts. */
+    public String state;
+    public String startType;
+    /** The update's identity: its KB, or its update id when it has none. */
     public String update;
+    public String kb;
+    public String title;
     public String error;
-    public boolean rebootRequired;
-    /** The window of the rule this fact starts (M, B or P), which picks the CEP pattern variant. */
-    public long windowMs;
+    public String reason;
+    public String source;
+    public Boolean rebootRequired;
+    public Boolean ok;
+    public Double rttMs;
+    public Double lossPct;
+
+    /** Set by a rule run per critical service: the service this copy of the fact is about. */
+    public String subject;
+
+    /** One-shot rules (by index) for which this fact is the session's first start. */
+    public long firstStarts;
+    /** DEADLINE: which rule pattern's absence ran out ({@code ruleIndex * 64 + patternIndex}). */
+    public int deadlineOf = -1;
+    /** DEADLINE: the time of the fact that started the match (the deadline is anchor + window). */
+    public long anchor = NONE;
 
     public DeviceFact() {}
 
@@ -47,14 +73,29 @@ public class DeviceFact {
         f.inSession = inSession;
         f.sessionStart = sessionStart;
         f.kbs = kbs;
+        f.updates = updates;
         f.moreKbs = moreKbs;
+        f.critical = critical;
         f.lastSeen = lastSeen;
         f.bootedAt = bootedAt;
+        f.silentForS = silentForS;
         f.service = service;
+        f.state = state;
+        f.startType = startType;
         f.update = update;
+        f.kb = kb;
+        f.title = title;
         f.error = error;
+        f.reason = reason;
+        f.source = source;
         f.rebootRequired = rebootRequired;
-        f.windowMs = windowMs;
+        f.ok = ok;
+        f.rttMs = rttMs;
+        f.lossPct = lossPct;
+        f.subject = subject;
+        f.firstStarts = firstStarts;
+        f.deadlineOf = deadlineOf;
+        f.anchor = anchor;
         return f;
     }
 

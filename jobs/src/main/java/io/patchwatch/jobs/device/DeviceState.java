@@ -26,10 +26,12 @@ public class DeviceState {
     /** The current silence started inside a patch session (its end resolves offline-after-patch). */
     public boolean silentInSession;
     /**
-     * A problem fact went to the rules for this device: only then can an incident be open, so only
-     * then do its boots, installs and running services go to the incidents as resolving facts.
+     * A fact that starts a rule went to the rules for this device: only then can an incident be
+     * open, so only then do facts that can resolve one go to the incidents.
      */
     public boolean problems;
+    /** Until when a fact may continue a rule's match started earlier (facts after it stay here). */
+    public long openUntil = NONE;
     /** The one event-time timer this device has registered, or NONE. */
     public long timer = NONE;
 

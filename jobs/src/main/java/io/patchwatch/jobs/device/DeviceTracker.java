@@ -3,9 +3,9 @@ package io.patchwatch.jobs.device;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.config.DeviceInfo;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleIds;
-import io.patchwatch.jobs.config.RuleProfile;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleProfile;
+import io.patchwatch.jobs.rules.FactNeeds;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
@@ -37,9 +37,12 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Per device (keyed by tenant/device): liveness, silence, patch sessions, reboots and critical
+ * Per device (keyed by tenant/device): liveness, silence, patch sessions and the learned critical
  * services; emits the rare {@link DeviceFact}s the CEP rules match on, and on {@link
  * JobTags#RESOLUTIONS} the facts that can end an incident. Heartbeats never leave this operator.
+ * It knows no rule: {@link FactNeeds} says which facts the compiled rules can use (only those
+ * leave), and which absences they await (a deadline on this operator's one timer, which becomes a
+ * {@link FactKind#DEADLINE} fact when it passes).
  *
  * <p>Decisions are taken in event-time order, not arrival order:
  *
@@ -51,7 +54,7 @@ import org.apache.flink.util.Collector;
  *       silence) waits in a small buffer until the watermark passes it, then is applied in
  *       timestamp order.
  *   <li>One event-time timer per device at most, at the earliest of: the next buffered event, the
- *       silence deadline (lastSignal + N), the session end (lastInstall + W). A heartbeat never
+ *       silence deadline (lastSignal + N), the session end (lastInstall + W), the next deadline. A heartbeat never
  *       re-registers it: when it fires early, it is moved to the new deadline.
  *   <li>An event behind the watermark (late beyond the out-of-orderness bound) is counted in {@code
  *       late_events} and applied at once as if it happened at the watermark: a decision already
@@ -66,6 +69,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     static final long SAME_CRASH_MS = 10 * 60_000L;
 
     private final RuleSet rules;
+    private final FactNeeds needs;
     private final Inventory inventory;
 
     /**
@@ -78,11 +82,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient ValueState<PatchSession> session;
     private transient ListState<DeviceEvent> pending;
     private transient MapState<String, Long> lastRunning;
-    private transient ValueState<Watches> watches;
+    private transient ListState<DeviceFact> deadlines;
     private transient Counter lateEvents;
     private transient Counter silences;
     private transient DeviceCounts counts;
     private transient Map<String, String> sites;
+    /** Some rule asks for pings: each is checked before it may take the heartbeat's hot path. */
+    private transient boolean pingsMatter;
 
     public DeviceTracker(RuleSet rules, Inventory inventory) {
         this(rules, inventory, JobSettings.DEFAULT_DEVICE_EXPIRY);
@@ -91,6 +97,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     /** @param expiry a device that sent nothing this long is forgotten; null: never */
     public DeviceTracker(RuleSet rules, Inventory inventory, Duration expiry) {
         this.rules = rules;
+        this.needs = rules.needs();
         this.inventory = inventory;
         this.expiry = expiry;
     }
@@ -116,8 +123,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 new ValueStateDescriptor<>("patch-session", PatchSession.class);
         public static final ListStateDescriptor<DeviceEvent> PENDING =
                 new ListStateDescriptor<>("pending-events", new AvroTypeInfo<>(DeviceEvent.class));
-        public static final ValueStateDescriptor<Watches> WATCHES =
-                new ValueStateDescriptor<>("watches", Watches.class);
+        /** Absences the rules await, as the deadline facts they become (ts = when). */
+        public static final ListStateDescriptor<DeviceFact> DEADLINES =
+                new ListStateDescriptor<>("deadlines", DeviceFact.class);
         public static final MapStateDescriptor<String, Long> LAST_RUNNING =
                 new MapStateDescriptor<>("service-last-running", Types.STRING, Types.LONG);
 
@@ -135,12 +143,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         pending = getRuntimeContext().getListState(States.PENDING);
         lastRunning = getRuntimeContext().getMapState(
                 withExpiry(new MapStateDescriptor<String, Long>(States.LAST_RUNNING.getName(), Types.STRING, Types.LONG)));
-        watches = getRuntimeContext().getState(States.WATCHES);
+        deadlines = getRuntimeContext().getListState(States.DEADLINES);
         MetricGroup metrics = JobMetrics.group(getRuntimeContext());
         lateEvents = metrics.counter(JobMetrics.LATE_EVENTS);
         silences = metrics.counter(JobMetrics.SILENCES);
         counts.register(metrics);
         sites = new java.util.HashMap<>();
+        pingsMatter = needs.usesKind(FactKind.PING);
     }
 
     @Override
@@ -194,6 +203,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 // a time the rules downstream still accept.
                 pending.add(DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
             }
+        } else if (kind == EventKind.ping && pingsMatter && needs.mayUse(pingFact(e), d.problems)) {
+            // A ping some rule asks for (loss after a patch): applied in order, like host events.
+            pending.add(e);
         } else if (kind == EventKind.heartbeat || pingOk) {
             long silenceAfter = profile(ctx.getCurrentKey(), d).silenceAfterMs();
             if (d.silentSince == NONE && d.lastSignal != NONE && e.getTs() < d.lastSignal + silenceAfter) {
@@ -256,12 +268,12 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
-        expireWatches(d, timestamp, out);
+        expireDeadlines(timestamp, out);
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
         if (s != null && timestamp >= s.lastInstall + profile.sessionWindowMs()) {
-            closeSession(profile);
+            closeSession(d, s, ctx, out, profile);
             s = null;
         }
         // 3. Silence: no liveness signal for N inside a session, judged once the device was monitored.
@@ -273,7 +285,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             counts.silent++;
             if (d.silentInSession) {
                 DeviceFact f = fact(ctx.getCurrentKey(), d, s, FactKind.DEVICE_SILENT, silentAt);
-                problem(d, out, f);
+                f.silentForS = profile.silenceAfterMs() / 1000;
+                offer(d, s, f, ctx, out, profile);
             }
         }
         schedule(d, ctx, nextPending);
@@ -288,17 +301,18 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
         // A deadline at this very moment has passed before the event counts (as CEP's within).
-        expireWatches(d, ts, out);
+        expireDeadlines(ts, out);
         PatchSession s = session.value();
         if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
-            closeSession(profile);
+            closeSession(d, s, ctx, out, profile);
             s = null;
         }
         if (liveness) {
             if (d.silentSince != NONE && ts >= d.silentSince) {
                 if (d.silentInSession) {
                     DeviceFact back = fact(key, d, s, FactKind.DEVICE_BACK, ts);
-                    ctx.output(JobTags.RESOLUTIONS, back);
+                    back.silentForS = d.lastSignal == NONE ? NONE : (ts - d.lastSignal) / 1000;
+                    offer(d, s, back, ctx, out, profile);
                 }
                 d.silentSince = NONE;
                 d.silentInSession = false;
@@ -306,74 +320,38 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             }
             d.lastSignal = Math.max(d.lastSignal, ts);
         }
+        FactKind factKind = switch (kind) {
+            case patch_started -> FactKind.PATCH_STARTED;
+            case patch_installed -> FactKind.PATCH_INSTALLED;
+            case patch_failed -> FactKind.PATCH_FAILED;
+            case reboot_required -> FactKind.REBOOT_REQUIRED;
+            case reboot_initiated -> FactKind.REBOOT_INITIATED;
+            case booted -> FactKind.BOOTED;
+            case unexpected_shutdown -> FactKind.UNEXPECTED_SHUTDOWN;
+            case service_state -> FactKind.SERVICE_STATE;
+            case service_failed -> FactKind.SERVICE_FAILED;
+            case ping -> FactKind.PING;
+            default -> null;
+        };
         switch (kind) {
-            case patch_installed, patch_failed -> {
-                s = joinSession(s, e, profile);
-                DeviceFact f = fact(key, d, s, kind == EventKind.patch_installed ? FactKind.PATCH_INSTALLED : FactKind.PATCH_FAILED, ts);
-                f.update = updateOf(e);
-                f.error = e.getError();
-                f.rebootRequired = Boolean.TRUE.equals(e.getRebootRequired());
-                if (kind == EventKind.patch_failed) {
-                    problem(d, out, f);
-                } else {
-                    resolution(d, ctx, f);
-                    if (f.rebootRequired) {
-                        DeviceFact pendingReboot = f.copy();
-                        pendingReboot.windowMs = profile.rule(RuleIds.REBOOT_PENDING_TOO_LONG).windowMs();
-                        Watches w = watchesOf();
-                        if (w.pendingReboot == null) {
-                            w.pendingReboot = pendingReboot;
-                            watches.update(w);
-                        }
-                    }
-                }
-            }
-            case reboot_initiated -> {
-                if (s != null) {
-                    DeviceFact f = fact(key, d, s, FactKind.REBOOT_INITIATED, ts);
-                    f.windowMs = profile.rule(RuleIds.REBOOT_HANG).windowMs();
-                    Watches w = watchesOf();
-                    if (w.reboot == null) {
-                        w.reboot = f;
-                        watches.update(w);
-                    }
-                }
-            }
+            case patch_installed, patch_failed -> s = joinSession(d, s, e, ctx, out, profile);
             case booted -> {
                 if (s != null) {
                     s.bootedAt = ts;
-                    s.watchUntil = ts + profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
                     session.update(s);
                 }
-                DeviceFact boot = fact(key, d, s, FactKind.BOOTED, ts);
-                resolution(d, ctx, boot);
-                // Boots end reboot-pending windows (P may outlast the session) and reboot hangs,
-                // and start the watch of the session's critical services.
-                Watches w = watches.value();
-                if (w != null) {
-                    w.reboot = null;
-                    w.pendingReboot = null;
-                }
-                if (s != null && s.critical.length > 0) {
-                    w = w == null ? new Watches() : w;
-                    for (String service : s.critical) {
-                        if (w.services.stream().noneMatch(x -> x.service.equalsIgnoreCase(service))) {
-                            DeviceFact watch = fact(key, d, s, FactKind.SERVICE_WATCH, ts);
-                            watch.service = service;
-                            watch.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                            w.services.add(watch);
-                        }
-                    }
-                }
-                saveWatches(w);
             }
             case unexpected_shutdown -> {
                 // One crash is logged twice at the next boot (EventLog 6008 and Kernel-Power 41):
-                // report it once.
-                if (s != null && (s.lastUnexpectedShutdown == NONE || ts - s.lastUnexpectedShutdown > SAME_CRASH_MS)) {
-                    s.lastUnexpectedShutdown = ts;
-                    session.update(s);
-                    problem(d, out, fact(key, d, s, FactKind.UNEXPECTED_SHUTDOWN, ts));
+                // one fact, unless a boot came between (a boot loop crashes again and again).
+                if (s != null) {
+                    if (s.lastUnexpectedShutdown != NONE && ts - s.lastUnexpectedShutdown <= SAME_CRASH_MS
+                            && (s.bootedAt == NONE || s.bootedAt < s.lastUnexpectedShutdown)) {
+                        factKind = null;
+                    } else {
+                        s.lastUnexpectedShutdown = ts;
+                        session.update(s);
+                    }
                 }
             }
             case service_state -> {
@@ -382,53 +360,146 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     if (prev == null ? learnsAnotherService() : prev < ts) {
                         lastRunning.put(e.getService(), ts);
                     }
-                    DeviceFact running = fact(key, d, s, FactKind.SERVICE_RUNNING, ts);
-                    running.service = e.getService();
-                    running.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                    resolution(d, ctx, running);
-                    Watches w = watches.value();
-                    if (w != null && watched(s, e.getService(), ts)
-                            && w.services.removeIf(x -> x.service.equalsIgnoreCase(e.getService()))) {
-                        saveWatches(w);
-                    }
-                }
-            }
-            case service_failed -> {
-                if (watched(s, e.getService(), ts)) {
-                    DeviceFact failed = fact(key, d, s, FactKind.SERVICE_FAILED, ts);
-                    failed.service = e.getService();
-                    failed.error = e.getError();
-                    failed.windowMs = profile.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs();
-                    problem(d, out, failed);
                 }
             }
             default -> {}
         }
+        if (factKind != null && needs.usesKind(factKind)) {
+            DeviceFact f = fact(key, d, s, factKind, ts);
+            eventFields(f, e);
+            offer(d, s, f, ctx, out, profile);
+        }
+    }
+
+    /**
+     * Hands a fact to whatever can use it: the rules when it starts one (and the absences it starts
+     * get their deadlines) or may continue a match started recently; the incidents when it may
+     * resolve one. Everything else stays here.
+     */
+    private void offer(DeviceState d, PatchSession s, DeviceFact f, Context ctx, Collector<DeviceFact> out, RuleProfile profile)
+            throws Exception {
+        long starts = needs.startingRules(f);
+        long oneShot = starts & needs.oneShotRules();
+        if (oneShot != 0 && s != null) {
+            // One-shot rules start once per session: at its first fact that matches their start.
+            f.firstStarts = oneShot & ~s.oneShotUsed;
+            starts &= ~(oneShot & s.oneShotUsed);
+            if (f.firstStarts != 0) {
+                s.oneShotUsed |= f.firstStarts;
+                session.update(s);
+            }
+        } else {
+            f.firstStarts = oneShot;
+        }
+        if (starts != 0) {
+            d.problems = true;
+            d.openUntil = Math.max(d.openUntil, needs.openUntil(f, starts, profile));
+            out.collect(f);
+            List<DeviceFact> due = needs.deadlines(f, starts, profile);
+            if (!due.isEmpty()) {
+                deadlines.addAll(due);
+            }
+        } else if (d.openUntil != NONE && f.ts <= d.openUntil && needs.continues(f)) {
+            out.collect(f);
+        }
+        if (needs.mayAnswer(f.kind)) {
+            dropAnsweredDeadlines(f);
+        }
+        if (d.problems && needs.resolves(f)) {
+            ctx.output(JobTags.RESOLUTIONS, f);
+        }
+    }
+
+    /** Deadlines whose absence {@code f} answers (a boot after a restart) would match nothing in CEP. */
+    private void dropAnsweredDeadlines(DeviceFact f) throws Exception {
+        Iterable<DeviceFact> all = deadlines.get();
+        if (all == null) {
+            return;
+        }
+        List<DeviceFact> keep = new ArrayList<>();
+        boolean dropped = false;
+        for (DeviceFact d : all) {
+            if (needs.answers(d, f)) {
+                dropped = true;
+            } else {
+                keep.add(d);
+            }
+        }
+        if (dropped) {
+            if (keep.isEmpty()) {
+                deadlines.clear();
+            } else {
+                deadlines.update(keep);
+            }
+        }
+    }
+
+    /** A ping as the fact it would be, to ask whether some rule wants it. */
+    private static DeviceFact pingFact(DeviceEvent e) {
+        DeviceFact f = new DeviceFact();
+        f.kind = FactKind.PING;
+        f.ts = e.getTs();
+        eventFields(f, e);
+        return f;
+    }
+
+    private static void eventFields(DeviceFact f, DeviceEvent e) {
+        f.service = e.getService();
+        f.state = e.getState() == null ? null : e.getState().name();
+        f.startType = e.getStartType();
+        f.update = updateOf(e);
+        f.kb = e.getKb();
+        f.title = e.getTitle();
+        f.error = e.getError();
+        f.reason = e.getReason();
+        f.source = e.getSource();
+        f.rebootRequired = e.getRebootRequired();
+        f.ok = e.getOk();
+        f.rttMs = e.getRttMs();
+        f.lossPct = e.getLossPct();
     }
 
     /** Opens a session at this install, or adds the install to the open one. */
-    private PatchSession joinSession(PatchSession s, DeviceEvent e, RuleProfile profile) throws Exception {
-        String update = updateOf(e);
-        if (s == null) {
+    private PatchSession joinSession(DeviceState d, PatchSession s, DeviceEvent e, Context ctx, Collector<DeviceFact> out,
+                                     RuleProfile profile) throws Exception {
+        boolean opened = s == null;
+        if (opened) {
             counts.openSessions++;
             s = new PatchSession();
             s.start = e.getTs();
             s.lastInstall = e.getTs();
-            s.kbs = new String[] {update};
             s.critical = criticalServices(profile, e.getTs());
         } else {
             s.lastInstall = Math.max(s.lastInstall, e.getTs());
-            if (Arrays.stream(s.kbs).noneMatch(update::equals)) {
-                if (s.kbs.length >= PatchSession.MAX_KBS) {
-                    s.moreKbs++; // a repeat beyond the cap counts again: an estimate, never unbounded
-                } else {
-                    s.kbs = Arrays.copyOf(s.kbs, s.kbs.length + 1);
-                    s.kbs[s.kbs.length - 1] = update;
-                }
-            }
         }
+        addUpdate(s, e);
         session.update(s);
+        if (opened && needs.usesKind(FactKind.SESSION_OPENED)) {
+            offer(d, s, fact(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()), ctx, out, profile);
+        }
         return s;
+    }
+
+    /** Adds an update to the session's KBs, or (no KB: a driver, a Store app) to its titled updates. */
+    private static void addUpdate(PatchSession s, DeviceEvent e) {
+        String kb = e.getKb();
+        if (kb != null ? Arrays.asList(s.kbs).contains(kb) : Arrays.asList(s.updateIds).contains(updateOf(e))) {
+            return;
+        }
+        if (s.kbs.length + s.updates.length >= PatchSession.MAX_KBS) {
+            s.moreKbs++; // a repeat beyond the cap counts again: an estimate, never unbounded
+        } else if (kb != null) {
+            s.kbs = append(s.kbs, kb);
+        } else {
+            s.updateIds = append(s.updateIds, updateOf(e));
+            s.updates = append(s.updates, e.getTitle() != null ? e.getTitle() : updateOf(e));
+        }
+    }
+
+    private static String[] append(String[] a, String v) {
+        String[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
     }
 
     /**
@@ -464,20 +535,21 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         return critical.toArray(new String[0]);
     }
 
-    private void closeSession(RuleProfile profile) throws Exception {
+    private void closeSession(DeviceState d, PatchSession s, Context ctx, Collector<DeviceFact> out, RuleProfile profile)
+            throws Exception {
         counts.openSessions--;
         session.clear();
+        if (needs.usesKind(FactKind.SESSION_CLOSED)) {
+            DeviceFact closed = fact(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, s.lastInstall + profile.sessionWindowMs());
+            closed.inSession = false;
+            offer(d, null, closed, ctx, out, profile);
+        }
     }
 
     /** Alive, with a last signal, and monitored before its silence would start. */
     private static boolean watchedForSilence(DeviceState d, RuleProfile profile) {
         return d.silentSince == NONE && d.lastSignal != NONE && d.monitoredSince != NONE
                 && d.monitoredSince <= d.lastSignal + profile.silenceAfterMs();
-    }
-
-    private static boolean watched(PatchSession s, String service, long ts) {
-        return s != null && s.watchUntil != NONE && ts <= s.watchUntil
-                && Arrays.stream(s.critical).anyMatch(service::equalsIgnoreCase);
     }
 
     /** Keeps exactly one timer, at the earliest moment something is due. */
@@ -493,10 +565,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 next = min(next, d.lastSignal + profile.silenceAfterMs());
             }
         }
-        Watches w = watches.value();
-        if (w != null) {
-            next = min(next, w.nextDeadline());
-        }
+        next = min(next, nextDeadline());
         if (next == d.timer) {
             return;
         }
@@ -514,74 +583,43 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
     }
 
-    private Watches watchesOf() throws Exception {
-        Watches w = watches.value();
-        return w == null ? new Watches() : w;
-    }
-
-    private void saveWatches(Watches w) throws Exception {
-        if (w == null || w.isEmpty()) {
-            watches.clear();
-        } else {
-            watches.update(w);
-        }
-    }
-
-    /**
-     * Every watch whose deadline is at or before {@code now} becomes a deadline fact for the rules
-     * (the awaited event did not come): CEP then sees one fact per problem, not one per patched
-     * device, which keeps it cheap on RocksDB.
-     */
-    private void expireWatches(DeviceState d, long now, Collector<DeviceFact> out) throws Exception {
-        Watches w = watches.value();
-        if (w == null || w.nextDeadline() > now) {
-            return;
-        }
-        if (w.reboot != null && w.reboot.ts + w.reboot.windowMs <= now) {
-            problem(d, out, deadline(w.reboot, FactKind.REBOOT_HUNG));
-            w.reboot = null;
-        }
-        if (w.pendingReboot != null && w.pendingReboot.ts + w.pendingReboot.windowMs <= now) {
-            problem(d, out, deadline(w.pendingReboot, FactKind.REBOOT_STILL_PENDING));
-            w.pendingReboot = null;
-        }
-        List<DeviceFact> expired = new ArrayList<>();
-        for (DeviceFact watch : w.services) {
-            if (watch.ts + watch.windowMs <= now) {
-                expired.add(watch);
+    private long nextDeadline() throws Exception {
+        long next = NONE;
+        Iterable<DeviceFact> all = deadlines.get();
+        if (all != null) {
+            for (DeviceFact f : all) {
+                next = min(next, f.ts);
             }
         }
-        expired.sort(Comparator.comparingLong(f -> f.ts));
-        for (DeviceFact watch : expired) {
-            problem(d, out, deadline(watch, FactKind.SERVICE_NOT_STARTED));
-        }
-        w.services.removeAll(expired);
-        saveWatches(w);
-    }
-
-    /** A fact that can open an incident, to the rules. */
-    private static void problem(DeviceState d, Collector<DeviceFact> out, DeviceFact f) {
-        d.problems = true;
-        out.collect(f);
+        return next;
     }
 
     /**
-     * A fact that can end an incident, to the incidents; none for a device that never had a problem
-     * fact (most devices, on a good night): the incidents would only look for nothing, which on
-     * RocksDB is an iterator per fact.
+     * Every deadline at or before {@code now} goes to the rules, in time order: the CEP match of
+     * that absence fires unless a fact it awaited came first (then the deadline matches nothing).
      */
-    private static void resolution(DeviceState d, Context ctx, DeviceFact f) {
-        if (d.problems) {
-            ctx.output(JobTags.RESOLUTIONS, f);
+    private void expireDeadlines(long now, Collector<DeviceFact> out) throws Exception {
+        Iterable<DeviceFact> all = deadlines.get();
+        if (all == null) {
+            return;
         }
-    }
-
-    /** The start fact of a watch, as the fact of its deadline. */
-    private static DeviceFact deadline(DeviceFact start, FactKind kind) {
-        DeviceFact f = start.copy();
-        f.kind = kind;
-        f.ts = start.ts + start.windowMs;
-        return f;
+        List<DeviceFact> due = new ArrayList<>();
+        List<DeviceFact> later = new ArrayList<>();
+        for (DeviceFact f : all) {
+            (f.ts <= now ? due : later).add(f);
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        due.sort(Comparator.comparingLong(f -> f.ts));
+        for (DeviceFact f : due) {
+            out.collect(f);
+        }
+        if (later.isEmpty()) {
+            deadlines.clear();
+        } else {
+            deadlines.update(later);
+        }
     }
 
     private long nextPendingTs() throws Exception {
@@ -631,8 +669,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             f.inSession = true;
             f.sessionStart = s.start;
             f.kbs = s.kbs;
+            f.updates = s.updates;
             f.moreKbs = s.moreKbs;
             f.bootedAt = s.bootedAt;
+            f.critical = s.critical;
         }
         return f;
     }

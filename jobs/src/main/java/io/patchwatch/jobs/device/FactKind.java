@@ -1,24 +1,49 @@
 package io.patchwatch.jobs.device;
 
-/** What the {@link DeviceTracker} tells the rules and the incidents about a device. */
+import java.util.Locale;
+
+/**
+ * What the {@link DeviceTracker} tells the rules about a device: every canonical event kind except
+ * heartbeats (pings only when a rule asks for them), plus what the tracker derives from time
+ * (silence, sessions, deadlines). Rules name them in lower case ({@code device_silent}).
+ */
 public enum FactKind {
+    PATCH_STARTED,
+    PATCH_INSTALLED,
+    PATCH_FAILED,
+    REBOOT_REQUIRED,
+    REBOOT_INITIATED,
+    BOOTED,
+    UNEXPECTED_SHUTDOWN,
+    SERVICE_STATE,
+    SERVICE_FAILED,
+    /** A ping, forwarded only when it meets the condition of some rule's step (healthy pings stay out). */
+    PING,
     /** A monitored device had no liveness signal for N (ts = lastSignal + N). */
     DEVICE_SILENT,
     /** The first liveness signal after a silence. */
     DEVICE_BACK,
-    PATCH_INSTALLED,
-    PATCH_FAILED,
-    REBOOT_INITIATED,
-    BOOTED,
-    UNEXPECTED_SHUTDOWN,
-    /** At a boot inside a patch session: this critical service must run within M (tracker-internal). */
-    SERVICE_WATCH,
-    SERVICE_RUNNING,
-    SERVICE_FAILED,
-    /** B passed after a restart in a session without a boot (ts = restart + B). */
-    REBOOT_HUNG,
-    /** P passed after a reboot-requiring install without a boot (ts = install + P). */
-    REBOOT_STILL_PENDING,
-    /** M passed after a boot in a session and this critical service never ran (ts = boot + M). */
-    SERVICE_NOT_STARTED
+    SESSION_OPENED,
+    SESSION_CLOSED,
+    /**
+     * Not part of the rule language: the window of an absence step ran out (ts = anchor + window),
+     * from the tracker's one timer. It ends the CEP match of a {@code not} step exactly, whatever
+     * window each device has.
+     */
+    DEADLINE;
+
+    /** The name rules use. */
+    public String ruleName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The kind a rule names, or null (deadlines cannot be named). */
+    public static FactKind ofRuleName(String name) {
+        for (FactKind k : values()) {
+            if (k != DEADLINE && k.ruleName().equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
 }

@@ -6,17 +6,21 @@ public class PatchSession {
     public long start;
     /** The newest install or failure: the session closes at lastInstall + W. */
     public long lastInstall;
-    /** Updates installed or attempted in the session, in order, without repeats. */
+    /** KBs installed or attempted in the session, in order, without repeats. */
     public String[] kbs = new String[0];
+    /** Updates without a KB (drivers, Store apps) of the session, by title, in order. */
+    public String[] updates = new String[0];
+    /** The update ids of {@link #updates}, which tell repeats apart. */
+    public String[] updateIds = new String[0];
     /** Updates of the session beyond the first {@link #MAX_KBS}: counted, not kept ("+N more"). */
     public int moreKbs;
+    /** One-shot rules (bits by index) that already started in this session. */
+    public long oneShotUsed;
     /** A session keeps at most this many updates: a feed cannot grow a device's state without end. */
     public static final int MAX_KBS = 50;
     /** Critical services of this session: configured for the group plus the learned baseline. */
     public String[] critical = new String[0];
     public long bootedAt = DeviceState.NONE;
-    /** Service states up to this time are watched for the latest boot (boot + M). */
-    public long watchUntil = DeviceState.NONE;
     /** The last unexpected shutdown reported in this session. */
     public long lastUnexpectedShutdown = DeviceState.NONE;
 

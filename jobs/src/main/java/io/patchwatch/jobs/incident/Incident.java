@@ -11,6 +11,8 @@ public class Incident {
     public long lastTriggerTs;
     /** Time of the last firing or resolve: the incident is forgotten a retention period after. */
     public long lastChange;
+    /** The service or update the incident is about, as the rule's trigger named it (null: the device). */
+    public String subject;
     /** The alert as it fired; the resolve repeats it with status resolved. */
     public Alert alert;
 

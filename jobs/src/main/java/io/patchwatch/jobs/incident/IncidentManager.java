@@ -1,9 +1,9 @@
 package io.patchwatch.jobs.incident;
 
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleIds;
-import io.patchwatch.jobs.config.RuleParams;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleDefinition;
+import io.patchwatch.jobs.rules.RuleParams;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.Alert;
@@ -42,9 +42,9 @@ import org.apache.flink.util.Collector;
  *       passes its deadline, possibly after the fact that resolves it arrived.
  *   <li>A trigger for an incident already firing is a duplicate (an RMM retry, a second boot) and
  *       is dropped. A trigger for a resolved one opens the next episode.
- *   <li>A resolving fact ends every firing incident it answers: device back ends
- *       offline-after-patch, a boot ends reboot-hang and reboot-pending-too-long, a running service
- *       ends service-down-after-reboot for that service, an install ends patch-failed for that update.
+ *   <li>A resolving fact ends every firing incident whose rule's {@code resolve} it meets (for
+ *       the incident's service or update, where the rule has one as its subject). A rule that
+ *       never resolves leaves no incident firing: a later trigger is a new episode.
  *   <li>Nothing after the clock stop is emitted (replay: the last input event). A recording read as
  *       it streams only knows its clock stop at its end: its last watermark before the end of
  *       input, which {@link IncidentOperator} hands over ({@link #stopClockAt}).
@@ -190,7 +190,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         if (!params.enabled()) {
             return;
         }
-        boolean oneShot = RuleIds.UNEXPECTED_SHUTDOWN_AFTER_PATCH.equals(t.rule);
+        boolean oneShot = rules.rule(t.rule).neverResolves();
         String id = t.rule + "|" + t.sessionStart + "|" + (t.subject == null ? "" : t.subject.toLowerCase(Locale.ROOT));
         Incident inc = incidents.get(id);
         if (inc != null && (inc.firing || (oneShot && inc.lastTriggerTs == t.ts))) {
@@ -204,6 +204,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         inc.firing = !oneShot;
         inc.lastTriggerTs = t.ts;
         inc.lastChange = t.ts;
+        inc.subject = t.subject;
         inc.alert = alert(t, params, inc.episode);
         incidents.put(id, inc);
         alerts.get(t.rule, AlertStatus.firing.name()).inc();
@@ -218,7 +219,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         List<Map.Entry<String, Incident>> ended = new ArrayList<>();
         for (Map.Entry<String, Incident> e : incidents.entries()) {
             Incident inc = e.getValue();
-            if (inc.firing && inc.alert.getTs() <= f.ts && resolves(f, inc.alert)) {
+            if (inc.firing && inc.alert.getTs() <= f.ts && rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject)) {
                 ended.add(e);
             }
         }
@@ -234,34 +235,24 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         }
     }
 
-    private static boolean resolves(DeviceFact f, Alert a) {
-        return switch (f.kind) {
-            case DEVICE_BACK -> RuleIds.OFFLINE_AFTER_PATCH.equals(a.getRule());
-            case BOOTED -> RuleIds.REBOOT_HANG.equals(a.getRule()) || RuleIds.REBOOT_PENDING_TOO_LONG.equals(a.getRule());
-            case SERVICE_RUNNING -> RuleIds.SERVICE_DOWN_AFTER_REBOOT.equals(a.getRule())
-                    && f.service != null && f.service.equalsIgnoreCase(a.getService());
-            case PATCH_INSTALLED -> RuleIds.PATCH_FAILED.equals(a.getRule())
-                    && f.update != null && f.update.equalsIgnoreCase(a.getContext().getUpdate());
-            default -> false;
-        };
-    }
-
     private Alert alert(Trigger t, RuleParams params, int episode) {
-        boolean isService = RuleIds.SERVICE_DOWN_AFTER_REBOOT.equals(t.rule);
+        boolean isService = rules.rule(t.rule).subject() == RuleDefinition.Subject.SERVICE;
         Long installedAt = t.sessionStart == NONE ? null : t.sessionStart;
         Long lastSeen = t.lastSeen == NONE ? null : t.lastSeen;
         Long bootedAt = t.bootedAt == NONE ? null : t.bootedAt;
-        Long silentFor = RuleIds.OFFLINE_AFTER_PATCH.equals(t.rule) && lastSeen != null ? (t.ts - lastSeen) / 1000 : null;
+        Long silentFor = t.silentForS == NONE ? null : t.silentForS;
         List<String> kbs = Arrays.asList(t.kbs);
+        List<String> named = new ArrayList<>(kbs);
+        named.addAll(Arrays.asList(t.updates));
         Map<String, String> vars = new HashMap<>();
         vars.put("device", t.device);
         vars.put("tenant", t.tenant);
         vars.put("site", t.site == null ? "-" : t.site);
-        vars.put("kbs", kbs.isEmpty() ? "no KB" : String.join(", ", kbs) + (t.moreKbs > 0 ? " +" + t.moreKbs + " more" : ""));
+        vars.put("kbs", named.isEmpty() ? "no KB" : String.join(", ", named) + (t.moreKbs > 0 ? " +" + t.moreKbs + " more" : ""));
         vars.put("service", t.service == null ? "-" : t.service);
-        vars.put("update", t.update == null ? "-" : t.update);
+        vars.put("update", t.updateName == null ? "-" : t.updateName);
         vars.put("error", t.error == null ? "unknown" : t.error);
-        vars.put("window", AlertMessages.duration(params.windowMs()));
+        vars.put("window", AlertMessages.duration(t.windowMs));
         vars.put("silent_for", silentFor == null ? "-" : AlertMessages.duration(silentFor * 1000));
         vars.put("installed_at", AlertMessages.time(installedAt));
         vars.put("last_seen", AlertMessages.time(lastSeen));
@@ -286,6 +277,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
                         .setSilentForS(silentFor)
                         .setUpdate(t.update)
                         .setError(t.error)
+                        .setUpdates(Arrays.asList(t.updates))
                         .build())
                 .setDedupKey(dedupKey)
                 .build();

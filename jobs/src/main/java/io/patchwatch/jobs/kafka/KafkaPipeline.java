@@ -14,7 +14,7 @@ import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.JobConfig;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

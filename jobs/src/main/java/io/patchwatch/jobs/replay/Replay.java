@@ -10,7 +10,7 @@ import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;

@@ -15,20 +15,27 @@ public class Trigger {
     public long ts;
     public long sessionStart = DeviceFact.NONE;
     public String[] kbs = new String[0];
-    /** Updates of the session beyond {@code kbs}, counted only. */
+    /** Updates without a KB, by title. */
+    public String[] updates = new String[0];
+    /** Updates of the session beyond {@code kbs} and {@code updates}, counted only. */
     public int moreKbs;
-    /** The service (service-down-after-reboot) or update (patch-failed) the incident is about. */
+    /** The service or update the incident is about (rules with subject service / update). */
     public String subject;
     public String service;
+    /** The update's identity (KB or update id) of patch facts. */
     public String update;
+    /** How the update is named in messages: its KB, else its title. */
+    public String updateName;
     public String error;
     public long lastSeen = DeviceFact.NONE;
     public long bootedAt = DeviceFact.NONE;
+    public long silentForS = DeviceFact.NONE;
+    /** The window of the step that fired (the absence's, or the last step's), for {window}. */
     public long windowMs;
 
     public Trigger() {}
 
-    /** A trigger for {@code rule} at {@code ts}, with the context of the fact that started it. */
+    /** A trigger for {@code rule} at {@code ts}, with the context of fact {@code f}. */
     public static Trigger of(String rule, DeviceFact f, long ts) {
         Trigger t = new Trigger();
         t.key = f.key;
@@ -39,10 +46,14 @@ public class Trigger {
         t.ts = ts;
         t.sessionStart = f.sessionStart;
         t.kbs = f.kbs;
+        t.updates = f.updates;
         t.moreKbs = f.moreKbs;
         t.lastSeen = f.lastSeen;
         t.bootedAt = f.bootedAt;
-        t.windowMs = f.windowMs;
+        t.silentForS = f.silentForS;
+        t.update = f.update;
+        t.updateName = f.kb != null ? f.kb : f.title != null ? f.title : f.update;
+        t.error = f.error;
         return t;
     }
 

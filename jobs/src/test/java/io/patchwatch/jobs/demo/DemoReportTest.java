@@ -2,7 +2,6 @@ package io.patchwatch.jobs.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.config.RuleIds;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
@@ -37,7 +36,7 @@ class DemoReportTest {
         List<Alert> alerts = expectedAlerts();
         Alert dropped = alerts.remove(0);
         FleetPlan.Device healthy = plan.devices().stream().filter(d -> d.fault() == null).findFirst().orElseThrow();
-        alerts.add(alert(healthy, RuleIds.REBOOT_HANG, null));
+        alerts.add(alert(healthy, "reboot-hang", null));
 
         DemoReport report = DemoReport.of(plan, alerts);
 
@@ -51,7 +50,7 @@ class DemoReportTest {
         for (FleetPlan.Device d : plan.devices()) {
             if (d.fault() != null) {
                 for (String rule : d.fault().expectedRules()) {
-                    alerts.add(alert(d, rule, rule.equals(RuleIds.SERVICE_DOWN_AFTER_REBOOT) ? d.faultService() : null));
+                    alerts.add(alert(d, rule, rule.equals("service-down-after-reboot") ? d.faultService() : null));
                 }
             }
         }

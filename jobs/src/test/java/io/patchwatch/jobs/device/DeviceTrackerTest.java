@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
@@ -140,7 +140,7 @@ class DeviceTrackerTest {
     }
 
     @Test
-    void bootInSessionWatchesBaselineServicesAndReportsOnlyTheOneThatNeverRan() throws Exception {
+    void aBootInSessionCarriesTheCriticalServicesAndItsDeadlineComesAtBootPlusM() throws Exception {
         send(service("SRV-01", "01:00", "Spooler", ServiceState.running));
         send(service("SRV-01", "01:00", "W3SVC", ServiceState.running));
         send(service("SRV-01", "01:00", "Old", ServiceState.stopped));
@@ -148,20 +148,25 @@ class DeviceTrackerTest {
         send(booted("SRV-01", "02:10"));
         send(service("SRV-01", "02:12", "W3SVC", ServiceState.running));
         harness.processWatermark(at("02:19:59"));
-        assertThat(facts()).as("before boot + M nothing is handed to the rules").isEmpty();
-        assertThat(harness.numEventTimeTimers()).as("one timer for session, watch and silence").isEqualTo(1);
+        DeviceFact boot = facts().stream().filter(f -> f.kind == FactKind.BOOTED).findFirst().orElseThrow();
+        assertThat(boot.critical).as("the learned baseline: running before the session").containsExactlyInAnyOrder("Spooler", "W3SVC");
+        assertThat(boot.kbs).containsExactly("KB1");
+        assertThat(facts()).as("the running service may continue the boot's match").extracting(f -> f.kind)
+                .containsExactly(FactKind.PATCH_INSTALLED, FactKind.BOOTED, FactKind.SERVICE_STATE);
+        assertThat(harness.numEventTimeTimers()).as("one timer for session, deadlines and silence").isEqualTo(1);
 
         harness.processWatermark(at("02:21"));
-        List<DeviceFact> notStarted = facts().stream().filter(f -> f.kind == FactKind.SERVICE_NOT_STARTED).toList();
-        assertThat(notStarted).extracting(f -> f.service).containsExactly("Spooler");
-        assertThat(notStarted.get(0).ts).as("boot + M").isEqualTo(at("02:20"));
-        assertThat(notStarted.get(0).kbs).containsExactly("KB1");
-        assertThat(resolutions()).as("no problem before: nothing to resolve").isEmpty();
+        List<DeviceFact> deadlines = facts().stream().filter(f -> f.kind == FactKind.DEADLINE).toList();
+        assertThat(deadlines).as("one per boot: the rule runs it per service").hasSize(1);
+        assertThat(deadlines.get(0).ts).as("boot + M").isEqualTo(at("02:20"));
+        assertThat(deadlines.get(0).anchor).isEqualTo(at("02:10"));
+        assertThat(deadlines.get(0).critical).containsExactlyInAnyOrder("Spooler", "W3SVC");
 
-        // Now that an incident may be open, the service's start goes to the incidents.
+        // The device had facts that start rules, so a running service may resolve an incident.
         send(service("SRV-01", "02:25", "Spooler", ServiceState.running));
         harness.processWatermark(at("02:26"));
-        assertThat(resolutions()).extracting(f -> f.kind).containsExactly(FactKind.SERVICE_RUNNING);
+        assertThat(resolutions()).extracting(f -> f.kind, f -> f.service)
+                .contains(org.assertj.core.groups.Tuple.tuple(FactKind.SERVICE_STATE, "Spooler"));
     }
 
     @Test
@@ -176,10 +181,10 @@ class DeviceTrackerTest {
         send(booted("SRV-01", "02:10"));
         harness.processWatermark(at("02:21"));
 
-        List<DeviceFact> notStarted = facts().stream().filter(f -> f.kind == FactKind.SERVICE_NOT_STARTED).toList();
-        assertThat(notStarted).hasSize(DeviceTracker.MAX_LEARNED_SERVICES);
-        assertThat(notStarted.get(0).kbs).hasSize(PatchSession.MAX_KBS);
-        assertThat(notStarted.get(0).moreKbs).isEqualTo(30);
+        DeviceFact boot = facts().stream().filter(f -> f.kind == FactKind.BOOTED).findFirst().orElseThrow();
+        assertThat(boot.critical).hasSize(DeviceTracker.MAX_LEARNED_SERVICES);
+        assertThat(boot.kbs).hasSize(PatchSession.MAX_KBS);
+        assertThat(boot.moreKbs).isEqualTo(30);
     }
 
     @Test
@@ -193,8 +198,9 @@ class DeviceTrackerTest {
         send(booted("SRV-02", "02:21:59"));
         harness.processWatermark(at("02:23"));
 
-        List<DeviceFact> hung = facts().stream().filter(f -> f.kind == FactKind.REBOOT_HUNG).toList();
-        assertThat(hung).extracting(f -> f.device).containsExactly("SRV-01");
+        List<DeviceFact> hung = facts().stream().filter(f -> f.kind == FactKind.DEADLINE).toList();
+        assertThat(hung).as("the boot in time answered SRV-02's: CEP never sees it").extracting(f -> f.device)
+                .containsExactly("SRV-01");
         assertThat(hung.get(0).ts).as("restart + B").isEqualTo(at("02:22"));
     }
 
@@ -208,8 +214,9 @@ class DeviceTrackerTest {
         harness.processWatermark(at("02:06"));
         harness.processWatermark(at("02:06") + Duration.ofHours(25).toMillis());
 
-        assertThat(facts()).as("the boot came after the install in event time").extracting(f -> f.kind)
-                .doesNotContain(FactKind.REBOOT_STILL_PENDING);
+        assertThat(facts()).as("the boot came after the install in event time: no deadline at install + P")
+                .filteredOn(f -> f.kind == FactKind.DEADLINE).extracting(f -> f.ts)
+                .doesNotContain(at("02:05") + Duration.ofHours(24).toMillis());
     }
 
     @Test

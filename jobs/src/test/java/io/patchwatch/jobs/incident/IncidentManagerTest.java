@@ -4,8 +4,7 @@ import static io.patchwatch.jobs.support.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleIds;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.FactKind;
 import io.patchwatch.jobs.rules.Trigger;
@@ -38,10 +37,10 @@ class IncidentManagerTest {
     @Test
     void firesOnceResolvesWithTheSameKeyAndCountsEpisodes() throws Exception {
         open(Long.MAX_VALUE);
-        trigger(RuleIds.OFFLINE_AFTER_PATCH, "02:15", null);
-        trigger(RuleIds.OFFLINE_AFTER_PATCH, "02:16", null); // still firing: a duplicate
+        trigger("offline-after-patch", "02:15", null);
+        trigger("offline-after-patch", "02:16", null); // still firing: a duplicate
         fact(FactKind.DEVICE_BACK, "02:30", null);
-        trigger(RuleIds.OFFLINE_AFTER_PATCH, "02:50", null);
+        trigger("offline-after-patch", "02:50", null);
         harness.processBothWatermarks(new Watermark(at("03:00")));
 
         List<Alert> alerts = harness.extractOutputValues();
@@ -59,8 +58,8 @@ class IncidentManagerTest {
     void aResolveThatArrivesBeforeItsLateTriggerStillResolves() throws Exception {
         open(Long.MAX_VALUE);
         // The running service (02:21) reaches the incidents before the rule's timeout (02:20) does.
-        fact(FactKind.SERVICE_RUNNING, "02:21", "Spooler");
-        trigger(RuleIds.SERVICE_DOWN_AFTER_REBOOT, "02:20", "Spooler");
+        fact(FactKind.SERVICE_STATE, "02:21", "Spooler");
+        trigger("service-down-after-reboot", "02:20", "Spooler");
         harness.processBothWatermarks(new Watermark(at("02:30")));
 
         assertThat(harness.extractOutputValues()).extracting(Alert::getStatus, Alert::getTs)
@@ -72,9 +71,9 @@ class IncidentManagerTest {
     @Test
     void onlyTheMatchingServiceResolves() throws Exception {
         open(Long.MAX_VALUE);
-        trigger(RuleIds.SERVICE_DOWN_AFTER_REBOOT, "02:20", "Spooler");
-        trigger(RuleIds.SERVICE_DOWN_AFTER_REBOOT, "02:20", "W3SVC");
-        fact(FactKind.SERVICE_RUNNING, "02:25", "spooler");
+        trigger("service-down-after-reboot", "02:20", "Spooler");
+        trigger("service-down-after-reboot", "02:20", "W3SVC");
+        fact(FactKind.SERVICE_STATE, "02:25", "spooler");
         harness.processBothWatermarks(new Watermark(at("02:30")));
 
         List<Alert> alerts = harness.extractOutputValues();
@@ -86,9 +85,9 @@ class IncidentManagerTest {
     @Test
     void nothingIsEmittedAfterTheClockStops() throws Exception {
         open(at("02:25"));
-        trigger(RuleIds.OFFLINE_AFTER_PATCH, "02:15", null);
+        trigger("offline-after-patch", "02:15", null);
         fact(FactKind.DEVICE_BACK, "02:30", null);
-        trigger(RuleIds.REBOOT_HANG, "02:40", null);
+        trigger("reboot-hang", "02:40", null);
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
 
         assertThat(harness.extractOutputValues()).extracting(Alert::getStatus).containsExactly(AlertStatus.firing);
@@ -97,7 +96,7 @@ class IncidentManagerTest {
     @Test
     void resolvedIncidentsAreForgottenAfterTheRetention() throws Exception {
         open(Long.MAX_VALUE);
-        trigger(RuleIds.OFFLINE_AFTER_PATCH, "02:15", null);
+        trigger("offline-after-patch", "02:15", null);
         fact(FactKind.DEVICE_BACK, "02:30", null);
         harness.processBothWatermarks(new Watermark(at("03:00")));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
@@ -112,9 +111,9 @@ class IncidentManagerTest {
     @Test
     void aRepeatedOneShotTriggerIsADuplicateButANewOneIsAnEpisode() throws Exception {
         open(Long.MAX_VALUE);
-        trigger(RuleIds.UNEXPECTED_SHUTDOWN_AFTER_PATCH, "02:15", null);
-        trigger(RuleIds.UNEXPECTED_SHUTDOWN_AFTER_PATCH, "02:15", null);
-        trigger(RuleIds.UNEXPECTED_SHUTDOWN_AFTER_PATCH, "02:45", null);
+        trigger("unexpected-shutdown-after-patch", "02:15", null);
+        trigger("unexpected-shutdown-after-patch", "02:15", null);
+        trigger("unexpected-shutdown-after-patch", "02:45", null);
         harness.processBothWatermarks(new Watermark(at("03:00")));
 
         assertThat(harness.extractOutputValues()).extracting(Alert::getDedupKey)
@@ -136,6 +135,8 @@ class IncidentManagerTest {
         t.lastSeen = at(hhmm) - 600_000;
         t.service = service;
         t.subject = service;
+        // The silence rule's fact says how long the device had been silent (N).
+        t.silentForS = rule.equals("offline-after-patch") ? 600 : DeviceFact.NONE;
         harness.processElement1(t, t.ts);
     }
 
@@ -147,6 +148,7 @@ class IncidentManagerTest {
         f.kind = kind;
         f.ts = at(hhmm);
         f.service = service;
+        f.state = kind == FactKind.SERVICE_STATE ? "running" : null;
         harness.processElement2(f, f.ts);
     }
 }

@@ -9,7 +9,7 @@ import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.config.JobConfig;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.jobs.support.CommittedAlerts;

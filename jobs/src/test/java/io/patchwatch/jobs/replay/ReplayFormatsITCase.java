@@ -7,7 +7,7 @@ import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import io.patchwatch.testkit.PatchwatchMiniCluster;

@@ -4,7 +4,7 @@ import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.JobSettings;
 import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.RuleSet;
+import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.schemas.Alert;

@@ -1,8 +1,11 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.config.DeviceInfo;
+import io.patchwatch.jobs.config.Inventory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,21 +15,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuleSetTest {
+    static final List<String> BUILT_IN = List.of("offline-after-patch", "service-down-after-reboot", "reboot-hang",
+            "reboot-pending-too-long", "patch-failed", "unexpected-shutdown-after-patch");
 
     @Test
     void shippedDefaultsAreExactlyTheDesignedOnes() {
-        RuleProfile p = RuleSet.load(Path.of("../flink-conf/rules.yaml")).defaultProfile();
+        RuleSet rules = RuleSet.load(Path.of("../flink-conf/rules.yaml"));
+        RuleProfile p = rules.defaultProfile();
 
         assertThat(p.silenceAfterMs()).as("N").isEqualTo(Duration.ofMinutes(10).toMillis());
         assertThat(p.sessionWindowMs()).as("W").isEqualTo(Duration.ofHours(4).toMillis());
         assertThat(p.baselineLookbackMs()).isEqualTo(Duration.ofHours(24).toMillis());
-        assertThat(p.rule(RuleIds.SERVICE_DOWN_AFTER_REBOOT).windowMs()).as("M").isEqualTo(Duration.ofMinutes(10).toMillis());
-        assertThat(p.rule(RuleIds.REBOOT_HANG).windowMs()).as("B").isEqualTo(Duration.ofMinutes(20).toMillis());
-        assertThat(p.rule(RuleIds.REBOOT_PENDING_TOO_LONG).windowMs()).as("P").isEqualTo(Duration.ofHours(24).toMillis());
-        assertThat(p.rules().keySet()).containsExactlyElementsOf(RuleIds.ALL);
+        assertThat(p.duration("service-down-after-reboot", "start_within")).as("M").isEqualTo(Duration.ofMinutes(10).toMillis());
+        assertThat(p.duration("reboot-hang", "boot_within")).as("B").isEqualTo(Duration.ofMinutes(20).toMillis());
+        assertThat(p.duration("reboot-pending-too-long", "pending_within")).as("P").isEqualTo(Duration.ofHours(24).toMillis());
+        assertThat(rules.rules()).extracting(RuleDefinition::id).containsExactlyElementsOf(BUILT_IN);
         assertThat(p.rules().values()).allMatch(RuleParams::enabled);
-        assertThat(p.rule(RuleIds.OFFLINE_AFTER_PATCH).message())
+        assertThat(p.rule("offline-after-patch").message())
                 .isEqualTo("{device} is offline following a scheduled patch installation ({kbs})");
+        assertThat(p.rule("reboot-pending-too-long").severity()).isEqualTo("warning");
     }
 
     @Test
@@ -43,12 +50,14 @@ class RuleSetTest {
                     silence_after: 5m
                   - match: {tenant: acme, group: sql}
                     silence_after: 3m
+                    boot_within: 45m
                     critical_services: [MSSQLSERVER]
                     rules:
-                      reboot-hang: {boot_within: 45m, severity: warning}
+                      reboot-hang: {severity: warning}
                   - match: {site: lab}
                     rules:
                       patch-failed: {enabled: false}
+                      reboot-hang: {boot_within: 1h}
                 """);
 
         RuleProfile acmeWeb = rules.profileFor(new DeviceInfo("acme", "WEB-01", "hq", "web", null));
@@ -58,37 +67,31 @@ class RuleSetTest {
         assertThat(acmeWeb.silenceAfterMs()).isEqualTo(Duration.ofMinutes(5).toMillis());
         assertThat(acmeSql.silenceAfterMs()).isEqualTo(Duration.ofMinutes(3).toMillis());
         assertThat(acmeSql.criticalServices()).containsExactly("MSSQLSERVER");
-        assertThat(acmeSql.rule(RuleIds.REBOOT_HANG).windowMs()).isEqualTo(Duration.ofMinutes(45).toMillis());
-        assertThat(acmeSql.rule(RuleIds.REBOOT_HANG).severity()).isEqualTo("warning");
-        assertThat(acmeSql.rule(RuleIds.REBOOT_HANG).message()).as("untouched keys keep the default")
-                .isEqualTo(acmeWeb.rule(RuleIds.REBOOT_HANG).message());
+        assertThat(acmeSql.duration("reboot-hang", "boot_within")).isEqualTo(Duration.ofMinutes(45).toMillis());
+        assertThat(acmeSql.rule("reboot-hang").severity()).isEqualTo("warning");
+        assertThat(acmeSql.rule("reboot-hang").message()).as("untouched keys keep the default")
+                .isEqualTo(acmeWeb.rule("reboot-hang").message());
         assertThat(other.silenceAfterMs()).isEqualTo(Duration.ofMinutes(10).toMillis());
-        assertThat(other.rule(RuleIds.PATCH_FAILED).enabled()).isFalse();
-        assertThat(rules.windowsOf(RuleIds.REBOOT_HANG))
-                .containsExactlyInAnyOrder(Duration.ofMinutes(20).toMillis(), Duration.ofMinutes(45).toMillis());
+        assertThat(other.rule("patch-failed").enabled()).isFalse();
+        assertThat(other.duration("reboot-hang", "boot_within")).as("a rule's own parameter").isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(other.duration("reboot-pending-too-long", "boot_within")).as("only that rule's")
+                .isEqualTo(Duration.ofMinutes(20).toMillis());
     }
 
     @Test
-    void anUnknownKeyNamesTheKeyLineAndColumn() {
-        assertThatThrownBy(() -> parse(base().replace("  session_window: 4h", "  session_window: 4h\n  silence_afterr: 5m")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("rules.yaml:4:")
-                .hasMessageContaining("unknown key 'silence_afterr'");
-    }
-
-    @Test
-    void badValuesNameTheirPlace() {
+    void badValuesNameTheirLineAndColumn() {
         assertThatThrownBy(() -> parse(base().replace("silence_after: 10m", "silence_after: ten minutes")))
-                .hasMessageContaining("defaults.silence_after")
-                .hasMessageContaining("is not a duration");
-        assertThatThrownBy(() -> parse(base() + "overrides:\n  - match: {group: x}\n    rules:\n      reboot-hung: {boot_within: 5m}\n"))
-                .hasMessageContaining("overrides[0].rules.reboot-hung: unknown rule");
-        assertThatThrownBy(() -> parse(base() + "overrides:\n  - match: {group: x}\n    rules:\n      patch-failed: {boot_within: 5m}\n"))
-                .hasMessageContaining("rule 'patch-failed' takes no boot_within");
+                .hasMessageContaining("rules.yaml:2:18: silence_after: 'ten minutes' is not a duration");
+        assertThatThrownBy(() -> parse(base() + "overrides:\n  - match: {group: x}\n    rules:\n      reboot-hung: {severity: info}\n"))
+                .hasMessageContaining("rules.yaml:19:7: unknown rule 'reboot-hung'");
+        assertThatThrownBy(() -> parse(base() + "overrides:\n  - match: {group: x}\n    rules:\n      hang: {pending_within: 5m}\n"))
+                .hasMessageContaining("unknown rule 'hang'");
         assertThatThrownBy(() -> parse(base().replace("severity: critical", "severity: urgent")))
-                .hasMessageContaining("severity: 'urgent' is not one of");
+                .hasMessageContaining("severity 'urgent' is not one of");
         assertThatThrownBy(() -> parse(base() + "overrides:\n  - silence_after: 5m\n"))
-                .hasMessageContaining("match");
+                .hasMessageContaining("rules.yaml:17:5: an override needs 'match'");
+        assertThatThrownBy(() -> parse(base() + "overrides:\n  - match: {group: x}\n    silence_aftr: 5m\n"))
+                .hasMessageContaining("rules.yaml:18:5: unknown parameter 'silence_aftr'");
     }
 
     @Test
@@ -98,6 +101,7 @@ class RuleSetTest {
 
         assertThat(RuleSet.load(file).defaultProfile().silenceAfterMs()).isEqualTo(600_000L);
         assertThatThrownBy(() -> RuleSet.load(dir.resolve("missing.yaml")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.yaml: cannot read rules file");
     }
 
@@ -115,23 +119,28 @@ class RuleSetTest {
         assertThatThrownBy(() -> Inventory.load(csv)).hasMessageContaining(":1:3: unknown column 'role'");
     }
 
-    private static RuleSet parse(String yaml) {
+    static RuleSet parse(String yaml) {
         return RuleSet.parse(yaml.getBytes(StandardCharsets.UTF_8), "rules.yaml");
     }
 
-    private static String base() {
+    /** Three rules, 15 lines; tests append overrides from line 16. */
+    static String base() {
         return """
                 defaults:
                   silence_after: 10m
                   session_window: 4h
                   baseline_lookback: 24h
-                  rules:
-                    offline-after-patch: {severity: critical, message: "{device} offline ({kbs})"}
-                    service-down-after-reboot: {severity: error, start_within: 10m, message: "{service} down"}
-                    reboot-hang: {severity: critical, boot_within: 20m, message: "hang"}
-                    reboot-pending-too-long: {severity: warning, boot_within: 24h, message: "pending"}
-                    patch-failed: {severity: warning, message: "failed"}
-                    unexpected-shutdown-after-patch: {severity: error, message: "shutdown"}
+                  boot_within: 20m
+                  pending_within: 24h
+                rules:
+                  reboot-hang:
+                    {severity: critical, pattern: [{initiated: {kind: reboot_initiated}}, {not: {kind: booted}, within: "${boot_within}"}], resolve: {kind: booted}}
+                  patch-failed:
+                    {severity: warning, subject: update, pattern: [{failed: {kind: patch_failed}}], resolve: {kind: patch_installed, update: $subject}}
+                  reboot-pending-too-long:
+                    severity: warning
+                    pattern: [{i: {kind: patch_installed}}, {not: {kind: booted}, within: "${pending_within}"}]
+                    resolve: {kind: booted}
                 """;
     }
 }

@@ -1,0 +1,13 @@
+package io.patchwatch.jobs.rules;
+
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * One rule's settings as they apply to one device.
+ *
+ * @param durations parameters set for this rule alone ({@code overrides[].rules.ID.boot_within}),
+ *     ahead of the profile's
+ */
+public record RuleParams(String ruleId, boolean enabled, String severity, String message, Map<String, Long> durations)
+        implements Serializable {}

@@ -1,0 +1,222 @@
+package io.patchwatch.jobs.rules;
+
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.config.DeviceInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A compiled rules file: the rules (patterns as data, see RULES.md) and their parameters, the
+ * defaults plus ordered overrides, resolved into a {@link RuleProfile} per device.
+ *
+ * <pre>{@code
+ * RuleSet rules = RuleSet.load(Path.of("flink-conf/rules.yaml"));
+ * RuleProfile p = rules.profileFor(inventory.lookup("acme", "SRV-SQL-01", null));
+ * long n = p.silenceAfterMs();
+ * }</pre>
+ *
+ * Overrides apply in file order, each on top of the previous ones, so put general ones (a tenant)
+ * before specific ones (a group of that tenant).
+ */
+public final class RuleSet implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String DEFAULT_RESOURCE = "/io/patchwatch/jobs/config/rules.yaml";
+
+    private final RuleProfile defaults;
+    private final List<Override> overrides;
+    private final List<RuleDefinition> rules;
+    private final FactNeeds needs;
+    private transient Map<Object, RuleProfile> cache;
+
+    RuleSet(RuleProfile defaults, List<Override> overrides, List<RuleDefinition> rules) {
+        this.defaults = defaults;
+        this.overrides = List.copyOf(overrides);
+        this.rules = List.copyOf(rules);
+        this.needs = new FactNeeds(this);
+    }
+
+    /** The rules.yaml shipped in the jar (a copy of flink-conf/rules.yaml). */
+    public static RuleSet defaults() {
+        try (InputStream in = RuleSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new ConfigException("the default rules are missing from the classpath: " + DEFAULT_RESOURCE);
+            }
+            return parse(in.readAllBytes(), "rules.yaml (built in)");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the built-in rules: " + e.getMessage(), e);
+        }
+    }
+
+    public static RuleSet load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read rules file: " + e.getMessage(), e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    /** Parses and compiles: every error of the file (with line and column) in one exception. */
+    public static RuleSet parse(byte[] yaml, String fileName) {
+        RuleSet set = RulesParser.parse(yaml, fileName);
+        // Compiling to CEP checks what only Flink can (and fails here, not at job start).
+        for (RuleDefinition rule : set.rules) {
+            RuleCompiler.patternsOf(rule, set);
+        }
+        return set;
+    }
+
+    /** Every rule, in file order. */
+    public List<RuleDefinition> rules() {
+        return rules;
+    }
+
+    public RuleDefinition rule(String id) {
+        for (RuleDefinition r : rules) {
+            if (r.id.equals(id)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown rule " + id);
+    }
+
+    /** What the device tracker forwards to the rules and the incidents. */
+    public FactNeeds needs() {
+        return needs;
+    }
+
+    /** The profile of a device: the defaults, then every matching override in file order. */
+    public RuleProfile profileFor(DeviceInfo device) {
+        if (overrides.isEmpty()) {
+            return defaults;
+        }
+        if (cache == null) {
+            cache = new ConcurrentHashMap<>();
+        }
+        // Called for every heartbeat: which overrides match is a bit set, built without allocating
+        // for up to 64 overrides; most devices match none and get the defaults at once.
+        java.util.BitSet matched = null;
+        long mask = 0;
+        for (int i = 0; i < overrides.size(); i++) {
+            if (overrides.get(i).matches(device)) {
+                if (i < 64) {
+                    mask |= 1L << i;
+                } else {
+                    matched = matched == null ? new java.util.BitSet() : matched;
+                    matched.set(i);
+                }
+            }
+        }
+        if (mask == 0 && matched == null) {
+            return defaults;
+        }
+        Object key = matched == null ? (Object) mask : List.of(mask, matched);
+        return cache.computeIfAbsent(key, k -> {
+            RuleProfile p = defaults;
+            for (Override o : overrides) {
+                if (o.matches(device)) {
+                    p = o.apply(p);
+                }
+            }
+            return p;
+        });
+    }
+
+    public RuleProfile defaultProfile() {
+        return defaults;
+    }
+
+    /** The longest a window of {@code rule}'s pattern can be, over every device's parameters. */
+    long longestWindowMs(RuleDefinition rule, List<Step> steps) {
+        long max = 0;
+        for (RuleProfile p : allProfiles()) {
+            for (Step s : steps) {
+                if (s.within() != null) {
+                    max = Math.max(max, s.within().ms(p, rule.id));
+                }
+            }
+        }
+        return max;
+    }
+
+    /** The longest time any incident can stay relevant: W + the longest window + N, over every profile. */
+    public long longestHorizonMs() {
+        long max = 0;
+        for (RuleProfile p : allProfiles()) {
+            long longestWindow = 0;
+            for (RuleDefinition r : rules) {
+                for (List<Step> steps : r.patterns) {
+                    for (Step s : steps) {
+                        if (s.within() != null) {
+                            longestWindow = Math.max(longestWindow, s.within().ms(p, r.id));
+                        }
+                    }
+                }
+            }
+            max = Math.max(max, p.sessionWindowMs() + longestWindow + p.silenceAfterMs());
+        }
+        return max;
+    }
+
+    /** Every profile a device can have, or a superset: each override alone and on top of the ones before. */
+    private List<RuleProfile> allProfiles() {
+        List<RuleProfile> all = new ArrayList<>();
+        all.add(defaults);
+        RuleProfile p = defaults;
+        for (Override o : overrides) {
+            all.add(o.apply(defaults));
+            p = o.apply(p);
+            all.add(p);
+        }
+        return all;
+    }
+
+    /** One rule's settings in an override; null fields keep what was there. */
+    record RuleOverride(Boolean enabled, String severity, String message, Map<String, Long> durations) implements Serializable {}
+
+    /** One entry of {@code overrides}: which devices, and what it changes for them. */
+    record Override(String tenant, String site, String group, String criticality, String device,
+                    Map<String, Long> durations, List<String> criticalServices, Map<String, RuleOverride> rules,
+                    String where) implements Serializable {
+
+        boolean matches(DeviceInfo d) {
+            return eq(tenant, d.tenant()) && eq(site, d.site()) && eq(group, d.group())
+                    && eq(criticality, d.criticality()) && eq(device, d.device());
+        }
+
+        private static boolean eq(String want, String have) {
+            return want == null || (have != null && want.equalsIgnoreCase(have));
+        }
+
+        RuleProfile apply(RuleProfile base) {
+            Map<String, Long> d = new LinkedHashMap<>(base.durations());
+            d.putAll(durations);
+            Map<String, RuleParams> r = new LinkedHashMap<>(base.rules());
+            for (Map.Entry<String, RuleOverride> e : rules.entrySet()) {
+                RuleParams old = r.get(e.getKey());
+                RuleOverride o = e.getValue();
+                Map<String, Long> own = new LinkedHashMap<>(old.durations());
+                own.putAll(o.durations());
+                r.put(e.getKey(), new RuleParams(old.ruleId(),
+                        o.enabled() != null ? o.enabled() : old.enabled(),
+                        o.severity() != null ? o.severity().toLowerCase(java.util.Locale.ROOT) : old.severity(),
+                        o.message() != null ? o.message() : old.message(),
+                        Collections.unmodifiableMap(own)));
+            }
+            return new RuleProfile(
+                    d.get(RulesParser.SILENCE_AFTER), d.get(RulesParser.SESSION_WINDOW), d.get(RulesParser.BASELINE_LOOKBACK),
+                    criticalServices != null ? List.copyOf(criticalServices) : base.criticalServices(),
+                    Collections.unmodifiableMap(d), Collections.unmodifiableMap(r));
+        }
+    }
+}
