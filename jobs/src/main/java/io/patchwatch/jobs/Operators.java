@@ -10,11 +10,7 @@ public final class Operators {
     public static final String TRACKER_NAME = "Device tracker";
     public static final String INCIDENTS_UID = "incidents";
     public static final String INCIDENTS_NAME = "Incidents";
-
-    /** One CEP operator per rule and window variant. */
-    public static String ruleUid(String ruleId, String variant, long windowMs) {
-        return "rule-" + ruleId + (variant.isEmpty() ? "" : "-" + variant) + (windowMs > 0 ? "-" + windowMs : "");
-    }
+    // The rules' CEP operators: RuleCompiler.uid, from the rule's id.
 
     private Operators() {}
 }

@@ -28,8 +28,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  * raw records ─► normalize (adapter; bad ► dead letters) ─► event time ─► keyBy(tenant/device)
- *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule and window) ─► triggers ─┐
- *                     └► resolving facts ──────────────────────────────────────────────────┴► incidents ─► alerts
+ *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule pattern) ─► triggers ─┐
+ *                     └► resolving facts ──────────────────────────────────────────────┴► incidents ─► alerts
  * </pre>
  */
 public final class PatchwatchJob {

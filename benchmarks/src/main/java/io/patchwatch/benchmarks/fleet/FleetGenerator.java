@@ -86,7 +86,7 @@ public final class FleetGenerator implements GeneratorFunction<Long, RawRecord> 
         e.setOk(null);
         e.setRebootRequired(null);
         PatchTuesday.Role role = PatchTuesday.role(device);
-        int install = PatchTuesday.installMinute(device);
+        int install = scenario.installMinute(device);
         EventKind kind = EventKind.heartbeat;
         if (role != PatchTuesday.Role.QUIET) {
             if (minute == 0) {

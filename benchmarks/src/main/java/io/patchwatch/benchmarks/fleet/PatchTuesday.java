@@ -1,32 +1,57 @@
 package io.patchwatch.benchmarks.fleet;
 
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
- * The simulated Patch Tuesday: {@code devices} devices, each heartbeating once per event-minute
- * for {@link #minutes()} minutes (at least {@value #MIN_MINUTES}, more for a small fleet so that
- * every run has at least {@value #MIN_EVENTS} events and start-up costs do not dominate). 30 % are patched (a cumulative update, then a reboot), 3 % of all
- * devices never come back after their patch (monitoring keeps pinging them, in vain) and 2 % come
- * back with their print spooler left stopped. Everything is a function of the device number, so the
- * ground truth is known without running anything.
+ * The simulated Patch Tuesday: {@code devices} devices, each heartbeating once per event-minute.
+ * 30 % are patched (a cumulative update, then a reboot), 3 % of all devices never come back after
+ * their patch (monitoring keeps pinging them, in vain) and 2 % come back with their print spooler
+ * left stopped. Everything is a function of the device number, so the ground truth is known without
+ * running anything.
  *
- * <p>Timeline of a patched device (minute offsets from its install minute {@code i}, 1 or 2):
- * minute 0: the RMM's service inventory (Spooler running), i: patch installed, i+1: restart,
- * i+2: booted, i+3: Spooler running (or stopped). A never-back device only fails pings after i.
- * The rules run with N = 3 min and M = 3 min ({@link #RULES}), so every deadline passes before the
- * end.
+ * <p>Timeline of a patched device (minute offsets from its install minute {@code i}): minute 0: the
+ * RMM's service inventory (Spooler running), i: patch installed, i+1: restart, i+2: booted, i+3:
+ * Spooler running (or stopped). A never-back device only fails pings after i.
+ *
+ * <p>Two profiles:
+ * <ul>
+ *   <li>{@link Profile#COMPRESSED}: a night squeezed into {@value #MIN_MINUTES} event-minutes (more
+ *       for a small fleet, so that every run has at least {@value #MIN_EVENTS} events), installs at
+ *       minute 1 or 2, rules with N = M = 3 min ({@link #RULES}): a quarter of all events are patch
+ *       facts. It stresses the rules.
+ *   <li>{@link Profile#NIGHT}: what users have. 4 event-hours, installs spread over the first three
+ *       of them, the shipped rules (N = M = 10 min): 97-99 % of the events are heartbeats.
+ * </ul>
  */
-public record PatchTuesday(int devices) implements Serializable {
+public record PatchTuesday(int devices, Profile profile) implements Serializable {
     public static final int MIN_MINUTES = 10;
     public static final long MIN_EVENTS = 1_000_000L;
     /** The event time of minute 0. */
     public static final long BASE = java.time.Instant.parse("2026-11-10T02:00:00Z").toEpochMilli();
     public static final String SERVICE = "Spooler";
     public static final String KB = "KB5044284";
-    /** The default rules with N and M shortened to 3 minutes (the scenario's length). */
+    /** The compressed profile's rules: the default rules with N and M shortened to 3 minutes. */
     public static final String RULES = "silence_after: 3m / start_within: 3m";
+    /** The realistic night: 4 event-hours; installs in its first three, so every deadline passes before its end. */
+    static final int NIGHT_MINUTES = 240;
+    private static final int NIGHT_INSTALL_SPREAD = 180;
+
+    public enum Profile {
+        COMPRESSED,
+        NIGHT;
+
+        /** N and M of the rules the profile runs with. */
+        Duration window() {
+            return this == COMPRESSED ? Duration.ofMinutes(3) : Duration.ofMinutes(10);
+        }
+    }
 
     public enum Role { QUIET, PATCHED, NEVER_BACK, SERVICE_STOPPED }
+
+    public PatchTuesday(int devices) {
+        this(devices, Profile.COMPRESSED);
+    }
 
     public static Role role(long device) {
         long r = device % 100;
@@ -39,11 +64,18 @@ public record PatchTuesday(int devices) implements Serializable {
         return r < 30 ? Role.PATCHED : Role.QUIET;
     }
 
-    public static int installMinute(long device) {
+    public int installMinute(long device) {
+        if (profile == Profile.NIGHT) {
+            // Spread over the first three hours (from minute 5, after the service inventory).
+            return 5 + (int) ((device / 100 * 7919 + device % 100) % NIGHT_INSTALL_SPREAD);
+        }
         return 1 + (int) ((device / 100) % 2);
     }
 
     public int minutes() {
+        if (profile == Profile.NIGHT) {
+            return NIGHT_MINUTES;
+        }
         return (int) Math.max(MIN_MINUTES, (MIN_EVENTS + devices - 1) / devices);
     }
 
@@ -62,6 +94,19 @@ public record PatchTuesday(int devices) implements Serializable {
 
     public long expectedServiceDown() {
         return count(Role.SERVICE_STOPPED);
+    }
+
+    /** The share of events that are not heartbeats (patch facts, service states, failed pings). */
+    public double nonHeartbeatShare() {
+        long other = 0;
+        for (long d = 0; d < Math.min(devices, 10_000); d++) {
+            other += switch (role(d)) {
+                case QUIET -> 0;
+                case PATCHED, SERVICE_STOPPED -> 5;
+                case NEVER_BACK -> 1 + (minutes() - 1 - installMinute(d));
+            };
+        }
+        return other / (double) (Math.min(devices, 10_000) * (long) minutes());
     }
 
     private long count(Role role) {

@@ -52,9 +52,9 @@ public enum Variant {
                     .keyBy(new PatchwatchJob.EventKey())
                     .sinkTo(new DiscardingSink<>()).name("Discard");
             case NAIVE -> count(NaiveCepJob.define(normalize(records, adapter, settings),
-                    Duration.ofMinutes(3), Duration.ofMinutes(3)));
+                    scenario.profile().window(), scenario.profile().window()));
             case PATCHWATCH -> count(PatchwatchJob.defineWorkflow(
-                    List.of(new PatchwatchJob.Input("sim", records, adapter, true)), settings, rules(), Inventory.empty())
+                    List.of(new PatchwatchJob.Input("sim", records, adapter, true)), settings, rules(scenario.profile()), Inventory.empty())
                     .alerts().map(a -> a.getRule() + "|" + a.getDevice(), Types.STRING));
         }
     }
@@ -65,8 +65,11 @@ public enum Variant {
                 JobSettings.DEFAULT_MAX_RECORD_BYTES, parallelism, JobSettings.DEFAULT_DEVICE_EXPIRY);
     }
 
-    /** The default rules.yaml with N and M at 3 minutes (see {@link PatchTuesday#RULES}). */
-    static RuleSet rules() {
+    /** The shipped rules.yaml; for the compressed night with N and M at 3 minutes (see {@link PatchTuesday#RULES}). */
+    static RuleSet rules(PatchTuesday.Profile profile) {
+        if (profile == PatchTuesday.Profile.NIGHT) {
+            return RuleSet.defaults();
+        }
         return defaultRulesWith("silence_after: 10m", "silence_after: 3m", "start_within: 10m", "start_within: 3m");
     }
 

@@ -36,7 +36,7 @@ final class DemoCommand {
     private DemoCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("devices", "tenants", "seed", "parallelism", "bootstrap"), Set.of(),
+        Args args = Args.parse(argv, 1, Set.of("devices", "tenants", "seed", "parallelism", "bootstrap", "rules"), Set.of(),
                 Set.of("no-color", "kafka"));
         int devices = args.intValue("devices", 2000);
         int tenants = args.intValue("tenants", 12);
@@ -48,6 +48,15 @@ final class DemoCommand {
         boolean color = !args.flag("no-color") && System.console() != null && System.getenv("NO_COLOR") == null;
         Style style = new Style(color);
 
+        RuleSet rules;
+        try {
+            rules = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(java.nio.file.Path.of(args.get("rules")));
+        } catch (io.patchwatch.jobs.config.ConfigException e) {
+            e.problems().forEach(p -> err.println("patchwatch: " + p));
+            return 2;
+        }
+        java.util.Set<String> ruleIds = new java.util.HashSet<>();
+        rules.rules().forEach(r -> ruleIds.add(r.id()));
         FleetPlan plan = FleetPlan.create(devices, tenants, seed);
         out.println(style.bold("patchwatch demo") + ": patch night of " + devices + " devices in " + tenants
                 + " tenants, " + EventTimes.format(FleetPlan.NIGHT.toEpochMilli()) + " + " + FleetPlan.LENGTH.toHours()
@@ -59,8 +68,9 @@ final class DemoCommand {
         List<Alert> alerts;
         try {
             alerts = args.flag("kafka")
-                    ? DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, a -> out.println(style.alert(a)), out)
-                    : embedded(plan, parallelism, a -> out.println(style.alert(a)));
+                    ? DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, args.get("rules"),
+                            a -> out.println(style.alert(a)), out)
+                    : embedded(plan, parallelism, rules, a -> out.println(style.alert(a)));
         } catch (Exception e) {
             err.println("patchwatch: demo failed: " + ReplayCommand.rootMessage(e));
             return 1;
@@ -68,7 +78,7 @@ final class DemoCommand {
         double seconds = (System.nanoTime() - started) / 1e9;
         Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1, Replay.Counts.UNKNOWN);
 
-        DemoReport report = DemoReport.of(plan, result.alerts());
+        DemoReport report = DemoReport.of(plan, result.alerts(), ruleIds);
         out.println();
         out.println(style.bold("Summary"));
         out.printf("  devices patched %d, rebooted and back %d, in %.1f s of wall time%n",
@@ -97,12 +107,12 @@ final class DemoCommand {
     }
 
     /** The night through the job on the embedded cluster, from a generator source. */
-    private static List<Alert> embedded(FleetPlan plan, int parallelism, java.util.function.Consumer<Alert> onAlert)
+    private static List<Alert> embedded(FleetPlan plan, int parallelism, RuleSet rules, java.util.function.Consumer<Alert> onAlert)
             throws Exception {
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
         DataStream<RawRecord> night = env.fromSource(FleetSource.of(plan), WatermarkStrategy.noWatermarks(), "Simulated fleet")
                 .setParallelism(1);
-        return Replay.execute(night, new CanonicalJsonAdapter(), JobSettings.replay(plan.end() - 1), RuleSet.defaults(),
+        return Replay.execute(night, new CanonicalJsonAdapter(), JobSettings.replay(plan.end() - 1), rules,
                 plan.inventory(), onAlert).alerts();
     }
 

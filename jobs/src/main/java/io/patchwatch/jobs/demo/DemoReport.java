@@ -37,11 +37,19 @@ public final class DemoReport {
         this.rebooted = rebooted;
     }
 
+    /** Against the built-in rules. */
     public static DemoReport of(FleetPlan plan, List<Alert> alerts) {
+        Set<String> builtIn = new HashSet<>();
+        io.patchwatch.jobs.rules.RuleSet.defaults().rules().forEach(r -> builtIn.add(r.id()));
+        return of(plan, alerts, builtIn);
+    }
+
+    /** A fault is caught when every rule it should raise that {@code rules} defines fired for its device. */
+    public static DemoReport of(FleetPlan plan, List<Alert> alerts, Set<String> rules) {
         Map<String, Set<String>> firedRules = new HashMap<>();
         Map<String, int[]> byRule = new LinkedHashMap<>();
         for (InjectedFault f : InjectedFault.values()) {
-            f.expectedRules().forEach(rule -> byRule.putIfAbsent(rule, new int[2]));
+            f.expectedRules().stream().filter(rules::contains).forEach(rule -> byRule.putIfAbsent(rule, new int[2]));
         }
         for (Alert a : alerts) {
             byRule.computeIfAbsent(a.getRule(), r -> new int[2])[a.getStatus() == AlertStatus.firing ? 0 : 1]++;
@@ -62,7 +70,7 @@ public final class DemoReport {
             }
             Set<String> expected = new HashSet<>();
             if (d.fault() != null) {
-                for (String rule : d.fault().expectedRules()) {
+                for (String rule : d.fault().expectedRules().stream().filter(rules::contains).toList()) {
                     expected.add(rule.equals(InjectedFault.SERVICE_DOWN) ? rule + "/" + d.faultService() : rule);
                 }
                 int[] c = counts.computeIfAbsent(d.fault(), f -> new int[2]);

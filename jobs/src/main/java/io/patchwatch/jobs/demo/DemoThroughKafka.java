@@ -28,7 +28,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class DemoThroughKafka {
     private DemoThroughKafka() {}
 
-    public static List<Alert> run(FleetPlan plan, String bootstrap, int parallelism, Consumer<Alert> onAlert, PrintStream out)
+    /** {@code rules: "/abs/path"} for the job config (YAML double-quoted), or nothing. */
+    private static String rulesLine(String rulesFile) {
+        if (rulesFile == null) {
+            return "";
+        }
+        String path = Path.of(rulesFile).toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
+        return "rules: \"" + path + "\"";
+    }
+
+    /** @param rulesFile a rules file, or null for the built-in rules */
+    public static List<Alert> run(FleetPlan plan, String bootstrap, int parallelism, String rulesFile, Consumer<Alert> onAlert,
+                                  PrintStream out)
             throws Exception {
         String run = Long.toString(System.currentTimeMillis());
         String events = "patchwatch-demo-events-" + run;
@@ -54,7 +65,9 @@ public final class DemoThroughKafka {
                 checkpoints:
                   interval: 2s
                 parallelism: %d
-                """.formatted(bootstrap, run, events, alerts, deadLetters, parallelism).getBytes(StandardCharsets.UTF_8),
+                %s
+                """.formatted(bootstrap, run, events, alerts, deadLetters, parallelism, rulesLine(rulesFile))
+                .getBytes(StandardCharsets.UTF_8),
                 "demo job", Path.of("."));
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism, KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);

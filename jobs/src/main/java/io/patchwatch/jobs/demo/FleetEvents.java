@@ -126,13 +126,22 @@ public final class FleetEvents implements Iterator<RawRecord> {
         }
         out.add(new Timed(d.rebootAt(), json(d, d.rebootAt(), "reboot_initiated", ",\"reason\":\"Windows Update\"")));
         if (d.fault() != InjectedFault.NEVER_BACK) {
-            out.add(new Timed(d.bootAt(), json(d, d.bootAt(), "booted", "")));
-            long start = d.bootAt() + 20_000L;
-            for (String s : d.services()) {
-                start += 10_000L;
-                boolean stays = d.fault() == InjectedFault.SERVICE_STOPPED && s.equals(d.faultService());
-                out.add(new Timed(start, json(d, start, "service_state",
-                        ",\"service\":\"" + s + "\",\"state\":\"" + (stays ? "stopped" : "running") + "\"")));
+            // A boot loop: boot, crash 2 minutes later, boot again 2 minutes after that; twice.
+            int boots = d.fault() == InjectedFault.BOOT_LOOP ? 3 : 1;
+            for (int b = 0; b < boots; b++) {
+                long bootAt = d.bootAt() + b * 4 * MINUTE;
+                if (b > 0) {
+                    long crash = bootAt - 2 * MINUTE;
+                    out.add(new Timed(crash, json(d, crash, "unexpected_shutdown", ",\"reason\":\"EventLog 6008\"")));
+                }
+                out.add(new Timed(bootAt, json(d, bootAt, "booted", "")));
+                long start = bootAt + 20_000L;
+                for (String s : d.services()) {
+                    start += 10_000L;
+                    boolean stays = d.fault() == InjectedFault.SERVICE_STOPPED && s.equals(d.faultService());
+                    out.add(new Timed(start, json(d, start, "service_state",
+                            ",\"service\":\"" + s + "\",\"state\":\"" + (stays ? "stopped" : "running") + "\"")));
+                }
             }
             if (d.fault() == InjectedFault.SERVICE_CRASH) {
                 long crash = d.bootAt() + (3 + d.index() % 5) * MINUTE;

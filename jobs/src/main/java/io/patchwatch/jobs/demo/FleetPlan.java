@@ -87,7 +87,7 @@ public final class FleetPlan implements Serializable {
         return new FleetPlan(devices);
     }
 
-    /** About 8 % of devices get a fault: 1.5 % never back, 1.5 % hang, 2 % stopped, 1 % crash, 2 % failed. */
+    /** About 8.5 % of devices get a fault: 1.5 % never back, 1.5 % hang, 2 % stopped, 1 % crash, 2 % failed, 0.5 % boot loop. */
     private static List<InjectedFault> faultDeck(int n, Random rnd) {
         List<InjectedFault> deck = new ArrayList<>(Collections.nCopies(n, (InjectedFault) null));
         int at = 0;
@@ -95,7 +95,8 @@ public final class FleetPlan implements Serializable {
         at = fill(deck, at, InjectedFault.REBOOT_HANG, Math.max(1, n * 15 / 1000));
         at = fill(deck, at, InjectedFault.SERVICE_STOPPED, Math.max(1, n * 20 / 1000));
         at = fill(deck, at, InjectedFault.SERVICE_CRASH, Math.max(1, n * 10 / 1000));
-        fill(deck, at, InjectedFault.PATCH_FAILED, Math.max(1, n * 20 / 1000));
+        at = fill(deck, at, InjectedFault.PATCH_FAILED, Math.max(1, n * 20 / 1000));
+        fill(deck, at, InjectedFault.BOOT_LOOP, Math.max(1, n * 5 / 1000));
         Collections.shuffle(deck, rnd);
         return deck;
     }

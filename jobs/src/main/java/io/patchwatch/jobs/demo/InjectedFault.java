@@ -13,7 +13,12 @@ public enum InjectedFault {
     /** A role service starts, then crashes within minutes (SCM 7031); an admin restarts it later. */
     SERVICE_CRASH("service crashed", List.of("service-down-after-reboot")),
     /** One update fails to install (0x80070643); half of them succeed on a retry. */
-    PATCH_FAILED("patch failed", List.of("patch-failed"));
+    PATCH_FAILED("patch failed", List.of("patch-failed")),
+    /**
+     * Boots after the patch, crashes (EventLog 6008), boots, crashes again, then stays up. The
+     * built-in rules see each crash; a rules file with RULES.md's boot-loop-after-patch sees the loop.
+     */
+    BOOT_LOOP("crashed again and again after the reboot", List.of("unexpected-shutdown-after-patch", "boot-loop-after-patch"));
 
     /** The rule whose alerts name the service ({@code rule/service} in the report). */
     static final String SERVICE_DOWN = "service-down-after-reboot";

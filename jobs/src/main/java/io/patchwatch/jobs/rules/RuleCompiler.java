@@ -107,6 +107,35 @@ public final class RuleCompiler {
         return out;
     }
 
+    /**
+     * A compiled pattern as Flink CEP calls read: {@code begin("boot").where({kind: booted, ...})
+     * .notFollowedBy(...).where(...).followedBy("_deadline")...within(PT24H0.001S)}.
+     */
+    public static String describe(Pattern<DeviceFact, ?> pattern) {
+        List<Pattern<DeviceFact, ?>> chain = new ArrayList<>();
+        for (Pattern<DeviceFact, ?> p = pattern; p != null; p = (Pattern<DeviceFact, ?>) p.getPrevious()) {
+            chain.add(0, p);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < chain.size(); i++) {
+            Pattern<DeviceFact, ?> p = chain.get(i);
+            String call = i == 0 ? "begin" : switch (p.getQuantifier().getConsumingStrategy()) {
+                case NOT_FOLLOW -> "notFollowedBy";
+                case SKIP_TILL_NEXT -> "followedBy";
+                case SKIP_TILL_ANY -> "followedByAny";
+                case STRICT -> "next";
+                case NOT_NEXT -> "notNext";
+            };
+            sb.append(i == 0 ? "" : ".").append(call).append("(\"").append(p.getName()).append("\")")
+                    .append(".where(").append(p.getCondition()).append(")");
+            if (p.getTimes() != null) {
+                sb.append(".times(").append(p.getTimes().getFrom()).append(")");
+            }
+        }
+        pattern.getWindowSize().ifPresent(w -> sb.append(".within(").append(w).append(")"));
+        return sb.toString();
+    }
+
     /** The subject of a fact for a rule: what one incident is about (null: the device). */
     private static String subjectOf(RuleDefinition rule, DeviceFact f, DeviceFact start) {
         if (rule.forEachCritical) {

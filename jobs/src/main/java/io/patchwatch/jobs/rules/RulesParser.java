@@ -58,6 +58,8 @@ final class RulesParser {
 
     private final String file;
     private final List<String> errors = new ArrayList<>();
+    /** Parameters some rule refers to as ${name}. */
+    private final Set<String> referenced = new HashSet<>();
 
     private RulesParser(String file) {
         this.file = file;
@@ -97,12 +99,13 @@ final class RulesParser {
         }
         Map<String, NodeTuple> sections = entries(top, Set.of("defaults", "rules", "overrides"), "at the top level");
         Map<String, Long> durations = new LinkedHashMap<>();
+        Map<String, Node> paramNodes = new LinkedHashMap<>();
         List<String> critical = new ArrayList<>();
         NodeTuple defaults = sections.get("defaults");
         if (defaults == null) {
             error(top, "the 'defaults' section is required");
         } else {
-            defaults(defaults.getValueNode(), durations, critical);
+            defaults(defaults.getValueNode(), durations, critical, paramNodes);
         }
         List<RuleDefinition> rules = new ArrayList<>();
         Map<String, RuleParams> ruleParams = new LinkedHashMap<>();
@@ -112,12 +115,20 @@ final class RulesParser {
         } else {
             rules(rulesNode.getValueNode(), durations.keySet(), rules, ruleParams);
         }
+        // A parameter no rule refers to is most likely a typo (sesion_window): say so where it is.
+        for (Map.Entry<String, Node> p : paramNodes.entrySet()) {
+            if (!RESERVED_PARAMS.contains(p.getKey()) && !referenced.contains(p.getKey())) {
+                error(p.getValue(), "unknown key '" + p.getKey() + "' in defaults: not one of silence_after, session_window,"
+                        + " baseline_lookback, critical_services, and no rule refers to ${" + p.getKey() + "}");
+            }
+        }
         List<RuleSet.Override> overrides = new ArrayList<>();
         NodeTuple overridesNode = sections.get("overrides");
         if (overridesNode != null && !isNull(overridesNode.getValueNode())) {
             overrides(overridesNode.getValueNode(), durations.keySet(), ruleParams.keySet(), overrides);
         }
         if (!errors.isEmpty()) {
+            errors.sort(java.util.Comparator.comparingLong(RulesParser::place));
             throw new ConfigException(String.join("\n", errors), errors);
         }
         RuleProfile profile = new RuleProfile(
@@ -128,7 +139,15 @@ final class RulesParser {
 
     // ---- defaults and overrides ----
 
-    private void defaults(Node node, Map<String, Long> durations, List<String> critical) {
+    /** Orders problems by line and column: "file:12:5: ..." after "file:9:3: ...". */
+    private static long place(String problem) {
+        Matcher m = PLACE.matcher(problem);
+        return m.find() ? Long.parseLong(m.group(1)) * 1_000_000L + Long.parseLong(m.group(2)) : 0;
+    }
+
+    private static final Pattern PLACE = Pattern.compile(":(\\d{1,9}):(\\d{1,6}): ");
+
+    private void defaults(Node node, Map<String, Long> durations, List<String> critical, Map<String, Node> paramNodes) {
         if (!(node instanceof MappingNode map)) {
             error(node, "'defaults' must be a map of parameters");
             return;
@@ -149,6 +168,7 @@ final class RulesParser {
             } else if (!PARAM_NAME.matcher(key).matches()) {
                 error(t.getKeyNode(), "'" + key + "' is not a parameter name (lower case, digits and _)");
             } else {
+                paramNodes.put(key, t.getKeyNode());
                 Long ms = duration(value, key, key.equals(BASELINE_LOOKBACK));
                 if (ms != null) {
                     durations.put(key, ms);
@@ -529,6 +549,7 @@ final class RulesParser {
                         + String.join(", ", ctx.params().stream().filter(p -> !RESERVED_PARAMS.contains(p)).toList()) + ")");
                 return null;
             }
+            referenced.add(param);
             return new Window(0, param);
         }
         if (text.contains("${")) {

@@ -29,4 +29,23 @@ class DemoITCase {
                 .contains("every injected fault was caught, and nothing else alerted")
                 .doesNotContain("\u001b[");
     }
+
+    @Test
+    void withRulesMdsBootLoopRuleTheInjectedBootLoopsPage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, io.patchwatch.jobs.support.ExampleRules.builtInWithExamples());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = PatchwatchCli.run(new String[] {"demo", "--devices", "500", "--tenants", "10", "--no-color",
+                        "--rules", rules.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text + err).isZero();
+        assertThat(text)
+                .containsPattern("crashed again and again after the reboot\\s+2 -> 2")
+                .containsPattern("boot-loop-after-patch\\s+2 / 0")
+                .contains("every injected fault was caught, and nothing else alerted");
+    }
 }

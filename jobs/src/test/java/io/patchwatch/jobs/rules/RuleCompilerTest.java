@@ -1,0 +1,76 @@
+package io.patchwatch.jobs.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.jobs.config.Inventory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The built-in rules and RULES.md's examples compile to CEP patterns whose steps are the rule's steps. */
+class RuleCompilerTest {
+
+    @Test
+    void eachBuiltInRuleCompilesToItsOwnCepSteps() {
+        RuleSet rules = RuleSet.defaults();
+        Map<String, List<String>> compiled = new LinkedHashMap<>();
+        for (RuleDefinition r : rules.rules()) {
+            compiled.put(r.id(), RuleCompiler.patternsOf(r, rules, Inventory.empty()).stream().map(RuleCompiler::describe).toList());
+        }
+        compiled.forEach((id, patterns) -> patterns.forEach(p -> System.out.println(id + ": " + p)));
+
+        assertThat(compiled.get("offline-after-patch")).containsExactly(
+                "begin(\"silent\").where({kind: device_silent, in_session: true})");
+        assertThat(compiled.get("service-down-after-reboot")).containsExactly(
+                "begin(\"boot\").where({kind: booted, in_session: true})"
+                        + ".notFollowedBy(\"_not1\").where({kind: service_state, service: $subject, state: running})"
+                        + ".followedBy(\"_deadline\").where({deadline of boot})"
+                        + ".within(PT10M0.001S)",
+                "begin(\"boot\").where({kind: booted, in_session: true})"
+                        + ".followedBy(\"_then1\").where({kind: service_failed, service: $subject} within ${start_within})"
+                        + ".within(PT10M0.001S)");
+        assertThat(compiled.get("reboot-hang")).containsExactly(
+                "begin(\"initiated\").where({kind: reboot_initiated, in_session: true})"
+                        + ".notFollowedBy(\"_not1\").where({kind: booted})"
+                        + ".followedBy(\"_deadline\").where({deadline of initiated})"
+                        + ".within(PT20M0.001S)");
+        assertThat(compiled.get("reboot-pending-too-long")).containsExactly(
+                "begin(\"install\").where({kind: patch_installed, reboot_required: true, in_session: true})"
+                        + ".notFollowedBy(\"_not1\").where({kind: booted})"
+                        + ".followedBy(\"_deadline\").where({deadline of install})"
+                        + ".within(PT24H0.001S)");
+        assertThat(compiled.get("patch-failed")).containsExactly("begin(\"failed\").where({kind: patch_failed})");
+        assertThat(compiled.get("unexpected-shutdown-after-patch")).containsExactly(
+                "begin(\"crash\").where({kind: unexpected_shutdown, in_session: true})");
+    }
+
+    @Test
+    void theOperatorExamplesOfRulesMdUseTimesAndWithin() {
+        RuleSet rules = RuleSet.parse(RulesLanguageTest.withExamples().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
+
+        assertThat(RuleCompiler.patternsOf(rules.rule("boot-loop-after-patch"), rules, Inventory.empty()))
+                .extracting(RuleCompiler::describe).containsExactly(
+                        "begin(\"boot\").where({kind: booted, in_session: true})"
+                                + ".followedBy(\"crash\").where({kind: unexpected_shutdown} within 1h).times(2)"
+                                + ".within(PT1H0.001S)");
+        assertThat(RuleCompiler.patternsOf(rules.rule("ping-loss-after-patch"), rules, Inventory.empty()))
+                .extracting(RuleCompiler::describe).containsExactly(
+                        "begin(\"lossy\").where({kind: ping, ok: true, loss_pct: {ge: 50}, in_session: true} within 10m).times(3)"
+                                + ".within(PT10M0.001S)");
+    }
+
+    @Test
+    void aWindowOverriddenForSomeDevicesWidensTheBoundButKeepsOneOperatorPerPattern() {
+        String yaml = RulesLanguageTest.withExamples() + """
+                  - match: {group: slow}
+                    boot_within: 45m
+                """;
+        RuleSet rules = RuleSet.parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
+
+        assertThat(RuleCompiler.patternsOf(rules.rule("reboot-hang"), rules, Inventory.empty()))
+                .extracting(RuleCompiler::describe).singleElement().asString().endsWith(".within(PT45M0.001S)");
+        assertThat(RuleCompiler.uid("reboot-hang", 0)).as("the uid never carries a window").isEqualTo("rule-reboot-hang");
+        assertThat(RuleCompiler.uid("service-down-after-reboot", 1)).isEqualTo("rule-service-down-after-reboot-2");
+    }
+}
