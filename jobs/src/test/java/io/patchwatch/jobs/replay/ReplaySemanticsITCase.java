@@ -303,6 +303,29 @@ class ReplaySemanticsITCase {
     }
 
     @Test
+    void anUpdateWithoutAKbIsNamedByItsTitleNeverByItsId() throws Exception {
+        List<Alert> alerts = Scenario.of("""
+                02:00 SRV-01 heartbeat
+                02:01 SRV-01 patch_installed kb=KB1
+                {"ts":"2026-11-10T02:02:00Z","tenant":"acme","device":"SRV-01","kind":"patch_installed","update_id":"5d8a3f2c-0b1e-4c8e-9f6a-2b7d1e4c9a01","title":"Intel - Display - 31.0.101.4502"}
+                {"ts":"2026-11-10T02:03:00Z","tenant":"acme","device":"SRV-01","kind":"patch_failed","update_id":"9b2e7c41-6d3a-4f5b-8e1c-7a9d2b3c4e5f","title":"Microsoft Defender Antivirus platform update","error":"0x80070643"}
+                02:30 SRV-01 heartbeat
+                """).alerts();
+
+        Alert failed = alerts.stream().filter(a -> a.getRule().equals("patch-failed")).findFirst().orElseThrow();
+        assertThat(failed.getKbs()).as("no KB: nothing in kbs").isEmpty();
+        assertThat(failed.getContext().getUpdates()).containsExactly("Microsoft Defender Antivirus platform update");
+        assertThat(failed.getMessage()).isEqualTo("Microsoft Defender Antivirus platform update failed to install on SRV-01 (error 0x80070643)");
+        assertThat(failed.getDedupKey()).as("the id still tells updates apart").endsWith("/9b2e7c41-6d3a-4f5b-8e1c-7a9d2b3c4e5f");
+        Alert offline = alerts.stream().filter(a -> a.getRule().equals("offline-after-patch")).findFirst().orElseThrow();
+        assertThat(offline.getKbs()).containsExactly("KB1");
+        assertThat(offline.getContext().getUpdates())
+                .containsExactly("Intel - Display - 31.0.101.4502", "Microsoft Defender Antivirus platform update");
+        assertThat(offline.getMessage()).isEqualTo("SRV-01 is offline following a scheduled patch installation "
+                + "(KB1, Intel - Display - 31.0.101.4502, Microsoft Defender Antivirus platform update)");
+    }
+
+    @Test
     void mixedCaseNamesAreOneDevice() throws Exception {
         List<Alert> alerts = Scenario.of("""
                 02:00 srv-sql-01 heartbeat
