@@ -23,7 +23,7 @@ public class DeviceState {
     public long monitoredSince = NONE;
     /** When the current silence started (lastSignal + N), or NONE while alive. */
     public long silentSince = NONE;
-    /** The current silence started inside a patch session (its end resolves offline-after-patch). */
+    /** The current silence started inside a patch session (its end is a device_back fact). */
     public boolean silentInSession;
     /**
      * A fact that starts a rule went to the rules for this device: only then can an incident be
@@ -32,6 +32,8 @@ public class DeviceState {
     public boolean problems;
     /** Until when a fact may continue a rule's match started earlier (facts after it stay here). */
     public long openUntil = NONE;
+    /** The earliest deadline pending for this device's rules (its facts are in the deadlines list), or NONE. */
+    public long nextDeadline = NONE;
     /** The one event-time timer this device has registered, or NONE. */
     public long timer = NONE;
 

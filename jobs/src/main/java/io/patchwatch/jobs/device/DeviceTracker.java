@@ -268,7 +268,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
-        expireDeadlines(timestamp, out);
+        expireDeadlines(d, timestamp, out);
         RuleProfile profile = profile(ctx.getCurrentKey(), d);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
@@ -301,7 +301,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
         // A deadline at this very moment has passed before the event counts (as CEP's within).
-        expireDeadlines(ts, out);
+        expireDeadlines(d, ts, out);
         PatchSession s = session.value();
         if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
             closeSession(d, s, ctx, out, profile);
@@ -398,12 +398,15 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             List<DeviceFact> due = needs.deadlines(f, starts, profile);
             if (!due.isEmpty()) {
                 deadlines.addAll(due);
+                for (DeviceFact deadline : due) {
+                    d.nextDeadline = min(d.nextDeadline, deadline.ts);
+                }
             }
         } else if (d.openUntil != NONE && f.ts <= d.openUntil && needs.continues(f)) {
             out.collect(f);
         }
-        if (needs.mayAnswer(f.kind)) {
-            dropAnsweredDeadlines(f);
+        if (d.nextDeadline != NONE && needs.mayAnswer(f.kind)) {
+            dropAnsweredDeadlines(d, f);
         }
         if (d.problems && needs.resolves(f)) {
             ctx.output(JobTags.RESOLUTIONS, f);
@@ -411,26 +414,22 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     }
 
     /** Deadlines whose absence {@code f} answers (a boot after a restart) would match nothing in CEP. */
-    private void dropAnsweredDeadlines(DeviceFact f) throws Exception {
+    private void dropAnsweredDeadlines(DeviceState d, DeviceFact f) throws Exception {
         Iterable<DeviceFact> all = deadlines.get();
         if (all == null) {
             return;
         }
         List<DeviceFact> keep = new ArrayList<>();
         boolean dropped = false;
-        for (DeviceFact d : all) {
-            if (needs.answers(d, f)) {
+        for (DeviceFact deadline : all) {
+            if (needs.answers(deadline, f)) {
                 dropped = true;
             } else {
-                keep.add(d);
+                keep.add(deadline);
             }
         }
         if (dropped) {
-            if (keep.isEmpty()) {
-                deadlines.clear();
-            } else {
-                deadlines.update(keep);
-            }
+            keepDeadlines(d, keep);
         }
     }
 
@@ -565,7 +564,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 next = min(next, d.lastSignal + profile.silenceAfterMs());
             }
         }
-        next = min(next, nextDeadline());
+        next = min(next, d.nextDeadline);
         if (next == d.timer) {
             return;
         }
@@ -583,22 +582,27 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
     }
 
-    private long nextDeadline() throws Exception {
-        long next = NONE;
-        Iterable<DeviceFact> all = deadlines.get();
-        if (all != null) {
-            for (DeviceFact f : all) {
-                next = min(next, f.ts);
-            }
+    /** Stores the deadlines still pending, and the earliest of them in the device record. */
+    private void keepDeadlines(DeviceState d, List<DeviceFact> keep) throws Exception {
+        d.nextDeadline = NONE;
+        for (DeviceFact f : keep) {
+            d.nextDeadline = min(d.nextDeadline, f.ts);
         }
-        return next;
+        if (keep.isEmpty()) {
+            deadlines.clear();
+        } else {
+            deadlines.update(keep);
+        }
     }
 
     /**
      * Every deadline at or before {@code now} goes to the rules, in time order: the CEP match of
      * that absence fires unless a fact it awaited came first (then the deadline matches nothing).
      */
-    private void expireDeadlines(long now, Collector<DeviceFact> out) throws Exception {
+    private void expireDeadlines(DeviceState d, long now, Collector<DeviceFact> out) throws Exception {
+        if (d.nextDeadline == NONE || d.nextDeadline > now) {
+            return; // nothing due: the deadlines are not even read
+        }
         Iterable<DeviceFact> all = deadlines.get();
         if (all == null) {
             return;
@@ -615,11 +619,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         for (DeviceFact f : due) {
             out.collect(f);
         }
-        if (later.isEmpty()) {
-            deadlines.clear();
-        } else {
-            deadlines.update(later);
-        }
+        keepDeadlines(d, later);
     }
 
     private long nextPendingTs() throws Exception {

@@ -51,6 +51,10 @@ public final class Condition implements Serializable {
         return tests.stream().anyMatch(t -> t.op == Op.SUBJECT);
     }
 
+    boolean refersToStart() {
+        return tests.stream().anyMatch(t -> t.op == Op.SAME);
+    }
+
     @Override
     public String toString() {
         return text;

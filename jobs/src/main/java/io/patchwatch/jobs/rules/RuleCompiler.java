@@ -163,12 +163,18 @@ public final class RuleCompiler {
         private final RuleSet set;
         private final Inventory inventory;
 
+        /** The test needs the match's start: for {@code same}, a subject taken from it, or a window. */
+        private final boolean needsStart;
+
         StepCondition(RuleDefinition rule, Step step, String first, RuleSet set, Inventory inventory) {
             this.rule = rule;
             this.step = step;
             this.first = first;
             this.set = set;
             this.inventory = inventory;
+            this.needsStart = step.condition().refersToStart()
+                    || (step.condition().refersToSubject() && !rule.forEachCritical && rule.subject != RuleDefinition.Subject.DEVICE)
+                    || (step.within() != null && !step.absence());
         }
 
         @Override
@@ -178,6 +184,14 @@ public final class RuleCompiler {
             }
             if (first == null && rule.oneShot && (f.firstStarts & (1L << rule.index)) == 0) {
                 return false; // not the session's first start of this one-shot rule
+            }
+            // The cheap test first: most facts fail on their own fields, and reading the match's
+            // start from CEP's shared buffer costs state reads (on RocksDB, seeks).
+            if (!step.condition().matches(f, rule.forEachCritical ? f.subject : null, null)) {
+                return false;
+            }
+            if (!needsStart) {
+                return true;
             }
             DeviceFact start = firstOf(ctx, first != null ? first : step.name());
             if (!step.condition().matches(f, subjectOf(rule, f, start), first == null ? null : start)) {
@@ -241,10 +255,18 @@ public final class RuleCompiler {
             }
         }
 
+        private boolean wanted(DeviceFact f) {
+            for (Condition c : conditions) {
+                if (c.matches(f, null, null)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         @Override
         public void flatMap(DeviceFact f, Collector<DeviceFact> out) {
-            boolean wanted = f.kind == FactKind.DEADLINE ? f.deadlineOf == deadlineId && deadlineId >= 0
-                    : conditions.stream().anyMatch(c -> c.matches(f, null, null));
+            boolean wanted = f.kind == FactKind.DEADLINE ? f.deadlineOf == deadlineId && deadlineId >= 0 : wanted(f);
             if (!wanted) {
                 return;
             }
