@@ -71,12 +71,7 @@ final class ReplayCommand {
             return 2;
         }
         String format = args.get("format", CanonicalJsonAdapter.NAME);
-        EventAdapter adapter;
-        try {
-            adapter = Adapters.create(format, AdapterSettings.defaults().withTenant(args.get("tenant", "default"), args.get("site")));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
+        EventAdapter adapter = adapter(args, format);
         Path outFile = args.get("out") == null ? null : Path.of(args.get("out"));
         Path deadFile = args.get("dead-letters") != null ? Path.of(args.get("dead-letters")) : deadLetterFileFor(outFile);
         boolean progressLine = !args.flag("quiet") && System.console() != null;
@@ -159,6 +154,15 @@ final class ReplayCommand {
             if (sortDir != null) {
                 deleteTree(sortDir);
             }
+        }
+    }
+
+    /** The adapter of --format, with --tenant and --site for formats whose records lack them. */
+    static EventAdapter adapter(Args args, String format) {
+        try {
+            return Adapters.create(format, AdapterSettings.defaults().withTenant(args.get("tenant", "default"), args.get("site")));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
         }
     }
 

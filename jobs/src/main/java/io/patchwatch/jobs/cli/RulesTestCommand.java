@@ -1,7 +1,5 @@
 package io.patchwatch.jobs.cli;
 
-import io.patchwatch.connectors.adapters.AdapterSettings;
-import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
@@ -52,12 +50,7 @@ final class RulesTestCommand {
             return 2;
         }
         String format = args.get("format", CanonicalJsonAdapter.NAME);
-        EventAdapter adapter;
-        try {
-            adapter = Adapters.create(format, AdapterSettings.defaults().withTenant(args.get("tenant", "default"), args.get("site")));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
+        EventAdapter adapter = ReplayCommand.adapter(args, format);
         try {
             List<Alert> now = alerts(args, format, adapter, rules, inventory);
             if (baseline == null) {
