@@ -39,9 +39,11 @@ final class RulesCommand {
             out.println("  silence_after " + format(d.silenceAfterMs()) + ", session_window " + format(d.sessionWindowMs()));
             for (RuleDefinition r : rules.rules()) {
                 var p = d.rule(r.id());
-                out.println("  " + r.id() + ": " + (p.enabled() ? "enabled" : "disabled") + ", " + p.severity()
-                        + ", " + RuleCompiler.patternsOf(r, rules, io.patchwatch.jobs.config.Inventory.empty()).size()
-                        + " CEP pattern(s)");
+                out.println("  " + r.id() + ": " + (p.enabled() ? "enabled" : "disabled") + ", " + p.severity());
+                // What Flink CEP runs, one operator per pattern (uid rule-<id>[-N]).
+                for (var pattern : RuleCompiler.patternsOf(r, rules, io.patchwatch.jobs.config.Inventory.empty())) {
+                    out.println("    cep: " + RuleCompiler.describe(pattern));
+                }
             }
             return 0;
         } catch (ConfigException e) {

@@ -18,7 +18,7 @@ public enum InjectedFault {
      * Boots after the patch, crashes (EventLog 6008), boots, crashes again, then stays up. The
      * built-in rules see each crash; a rules file with RULES.md's boot-loop-after-patch sees the loop.
      */
-    BOOT_LOOP("crashed again and again after the reboot", List.of("unexpected-shutdown-after-patch", "boot-loop-after-patch"));
+    BOOT_LOOP("boot loop after the reboot", List.of("unexpected-shutdown-after-patch", "boot-loop-after-patch"));
 
     /** The rule whose alerts name the service ({@code rule/service} in the report). */
     static final String SERVICE_DOWN = "service-down-after-reboot";

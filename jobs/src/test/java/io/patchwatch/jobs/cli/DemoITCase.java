@@ -44,7 +44,7 @@ class DemoITCase {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text + err).isZero();
         assertThat(text)
-                .containsPattern("crashed again and again after the reboot\\s+2 -> 2")
+                .containsPattern("boot loop after the reboot\\s+2 -> 2")
                 .containsPattern("boot-loop-after-patch\\s+2 / 0")
                 .contains("every injected fault was caught, and nothing else alerted");
     }

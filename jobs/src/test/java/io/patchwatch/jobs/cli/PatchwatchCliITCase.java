@@ -77,6 +77,9 @@ class PatchwatchCliITCase {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains(rules + ":3:").contains("unknown key 'sesion_window'");
         assertThat(run("rules", "validate", "../flink-conf/rules.yaml")).isZero();
+        assertThat(out.toString()).contains("OK, 6 rules", "reboot-hang: enabled, critical",
+                "cep: begin(\"initiated\").where({kind: reboot_initiated, in_session: true})"
+                        + ".notFollowedBy(\"_not1\").where({kind: booted})");
     }
 
     @Test

@@ -232,6 +232,20 @@ class ReplaySemanticsITCase {
     }
 
     @Test
+    void onlyTheSessionsFirstRebootRequiringInstallIsWatchedForItsReboot() throws Exception {
+        // reboot-pending-too-long is one_shot (RULES.md): the install at 03:00, in the same session
+        // as the one whose reboot came at 02:10, starts no second watch.
+        List<Alert> alerts = Scenario.of("""
+                02:00 SRV-01 patch_installed kb=KB1 reboot_required=true
+                02:10 SRV-01 booted
+                03:00 SRV-01 patch_installed kb=KB2 reboot_required=true
+                d2/03:30 SRV-01 reboot_initiated
+                """).alerts();
+
+        assertThat(summary(alerts)).isEmpty();
+    }
+
+    @Test
     void aFailedPatchFiresAndResolvesWhenTheSameUpdateInstalls() throws Exception {
         List<Alert> alerts = Scenario.of("""
                 02:00 SRV-01 patch_failed kb=KB2 error=0x80070005
