@@ -26,8 +26,8 @@ public class DeviceState {
     /** The current silence started inside a patch session (its end is a device_back fact). */
     public boolean silentInSession;
     /**
-     * A fact that starts a rule went to the rules for this device: only then can an incident be
-     * open, so only then do facts that can resolve one go to the incidents.
+     * A deadline passed, or a fact that can complete a rule's match went to the rules: only then can
+     * an incident be open, so only then do facts that can resolve one go to the incidents.
      */
     public boolean problems;
     /** Until when a fact may continue a rule's match started earlier (facts after it stay here). */

@@ -392,7 +392,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             f.firstStarts = oneShot;
         }
         if (starts != 0) {
-            d.problems = true;
+            d.problems |= needs.mayComplete(f);
             d.openUntil = Math.max(d.openUntil, needs.openUntil(f, starts, profile));
             out.collect(f);
             List<DeviceFact> due = needs.deadlines(f, starts, profile);
@@ -403,6 +403,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 }
             }
         } else if (d.openUntil != NONE && f.ts <= d.openUntil && needs.continues(f)) {
+            d.problems |= needs.mayComplete(f);
             out.collect(f);
         }
         if (d.nextDeadline != NONE && needs.mayAnswer(f.kind)) {
@@ -619,6 +620,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         for (DeviceFact f : due) {
             out.collect(f);
         }
+        // An absence's window ran out: its rule may fire, so what resolves it must reach the incidents.
+        d.problems = true;
         keepDeadlines(d, later);
     }
 

@@ -114,6 +114,22 @@ public final class FactNeeds implements Serializable {
         return false;
     }
 
+    /**
+     * Whether {@code f} can complete a match (it meets the last step of a pattern that does not end
+     * with an absence): only then, or when a deadline passes, can an incident open.
+     */
+    public boolean mayComplete(DeviceFact f) {
+        for (RuleDefinition r : set.rules()) {
+            for (List<Step> steps : r.patterns) {
+                Step last = steps.get(steps.size() - 1);
+                if (!last.absence() && last.condition().matches(f, null, null)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code f} can resolve an incident of some rule. */
     public boolean resolves(DeviceFact f) {
         if (!resolveKinds.contains(f.kind)) {
@@ -140,12 +156,16 @@ public final class FactNeeds implements Serializable {
             for (int i = 0; i < r.patterns.size(); i++) {
                 List<Step> steps = r.patterns.get(i);
                 if (r.endsWithAbsence(i) && steps.get(0).condition().matches(f, null, null)) {
-                    DeviceFact d = f.copy();
-                    d.kind = FactKind.DEADLINE;
-                    d.anchor = f.ts;
-                    d.ts = f.ts + steps.get(steps.size() - 1).within().ms(profile, r.id);
-                    d.deadlineOf = r.deadlineId(i);
-                    out.add(d);
+                    // A rule run per critical service awaits each service on its own: one deadline each.
+                    for (String subject : r.forEachCritical ? f.critical : new String[] {null}) {
+                        DeviceFact d = f.copy();
+                        d.kind = FactKind.DEADLINE;
+                        d.anchor = f.ts;
+                        d.ts = f.ts + steps.get(steps.size() - 1).within().ms(profile, r.id);
+                        d.deadlineOf = r.deadlineId(i);
+                        d.subject = subject;
+                        out.add(d);
+                    }
                 }
             }
         }
@@ -160,11 +180,10 @@ public final class FactNeeds implements Serializable {
     /**
      * Whether {@code f} is what the absence of {@code deadline} awaits, so that CEP would drop that
      * partial match: the tracker drops the deadline too, and CEP sees problems, not every restart.
-     * Rules run per critical service keep theirs (one boot's deadline serves every service).
      */
     public boolean answers(DeviceFact deadline, DeviceFact f) {
         RuleDefinition r = set.rules().get(deadline.deadlineOf / 64);
-        if (r.forEachCritical || f.ts <= deadline.anchor) {
+        if (f.ts <= deadline.anchor) {
             return false;
         }
         List<Step> steps = r.patterns.get(deadline.deadlineOf % 64);
@@ -172,7 +191,7 @@ public final class FactNeeds implements Serializable {
         if (steps.size() > 2) {
             return false; // steps between the start and the absence: CEP alone knows whether they matched
         }
-        String subject = switch (r.subject) {
+        String subject = r.forEachCritical ? deadline.subject : switch (r.subject) {
             case SERVICE -> deadline.service;
             case UPDATE -> deadline.update;
             case DEVICE -> null;

@@ -270,8 +270,8 @@ public final class RuleCompiler {
             if (!wanted) {
                 return;
             }
-            if (!rule.forEachCritical) {
-                out.collect(f);
+            if (!rule.forEachCritical || f.subject != null) {
+                out.collect(f); // a deadline of a per-service rule is already per service
             } else if (f.service != null) {
                 DeviceFact c = f.copy();
                 c.subject = f.service;
