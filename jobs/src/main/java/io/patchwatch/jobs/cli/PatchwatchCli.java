@@ -15,6 +15,7 @@ import java.util.Arrays;
  * patchwatch alerts tail --bootstrap HOST:PORT
  * patchwatch rules validate FILE
  * patchwatch rules test RULES --events FILE... [--baseline OLD_RULES]
+ * patchwatch rules diff OLD NEW
  * </pre>
  *
  * Exit codes: 0 done, 1 the run failed, 2 wrong command line or unreadable input.
@@ -54,6 +55,9 @@ public final class PatchwatchCli {
               rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE] [--sort]
                         the alerts RULES raise on recorded events; with --baseline the difference
                         (+ added, - removed, ~ changed): exit 0 none, 1 some, 2 bad input
+              rules diff OLD NEW
+                        what changing OLD into NEW does: live (parameters, severities, messages, enabled)
+                        or a restart from a savepoint (steps, kinds, rules added or removed), and which rules
             """;
 
     private PatchwatchCli() {}

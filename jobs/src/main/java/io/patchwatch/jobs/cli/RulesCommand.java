@@ -14,6 +14,7 @@ import java.time.Duration;
 final class RulesCommand {
     static final String USAGE = """
             usage: patchwatch rules validate FILE
+                   patchwatch rules diff OLD NEW
                    patchwatch rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE]""";
 
     private RulesCommand() {}
@@ -28,6 +29,9 @@ final class RulesCommand {
                 err.println("patchwatch: rules test failed: " + ReplayCommand.rootMessage(e));
                 return 1;
             }
+        }
+        if (argv.length == 3 && argv[0].equals("diff")) {
+            return diff(argv[1], argv[2], out, err);
         }
         if (argv.length != 2 || !argv[0].equals("validate")) {
             throw new Args.UsageException(USAGE);
@@ -55,6 +59,30 @@ final class RulesCommand {
             }
             return 2;
         }
+    }
+
+    /** What changing OLD into NEW does: live, or a savepoint and which rules. Exit 0 none, 1 some, 2 bad file. */
+    private static int diff(String oldFile, String newFile, PrintStream out, PrintStream err) {
+        RuleSet before;
+        RuleSet after;
+        try {
+            before = RuleSet.load(Path.of(oldFile));
+            after = RuleSet.load(Path.of(newFile));
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println("patchwatch: " + p));
+            return 2;
+        }
+        var changes = io.patchwatch.jobs.rules.RuleSetDiff.of(before, after);
+        changes.forEach(c -> out.println(c));
+        var structural = io.patchwatch.jobs.rules.RuleSetDiff.structural(changes);
+        if (changes.isEmpty()) {
+            out.println("no change");
+            return 0;
+        }
+        out.println(structural.isEmpty() ? "=> applies while the job runs"
+                : "=> needs a restart from a savepoint for: " + String.join(", ", structural)
+                        + " (the other rules keep their state)");
+        return 1;
     }
 
     private static String format(long ms) {

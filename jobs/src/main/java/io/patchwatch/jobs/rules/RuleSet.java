@@ -90,6 +90,11 @@ public final class RuleSet implements Serializable {
         throw new IllegalArgumentException("unknown rule " + id);
     }
 
+    /** The overrides, in file order. */
+    List<Override> overrides() {
+        return overrides;
+    }
+
     /** What the device tracker forwards to the rules and the incidents. */
     public FactNeeds needs() {
         return needs;
