@@ -6,6 +6,12 @@ import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.device.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
+import io.patchwatch.jobs.device.DeviceTrackerOperator;
+import io.patchwatch.jobs.rules.RuleVersions;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import io.patchwatch.jobs.incident.IncidentManager;
 import io.patchwatch.jobs.incident.IncidentOperator;
 import io.patchwatch.jobs.ingest.EventTimeWatermarks;
@@ -30,6 +36,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * raw records ─► normalize (adapter; bad ► dead letters) ─► event time ─► keyBy(tenant/device)
  *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule pattern) ─► triggers ─┐
  *                     └► resolving facts ──────────────────────────────────────────────┴► incidents ─► alerts
+ *
+ * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents
  * </pre>
  */
 public final class PatchwatchJob {
@@ -55,6 +63,15 @@ public final class PatchwatchJob {
     }
 
     public static Outputs defineWorkflow(List<Input> inputs, JobSettings settings, RuleSet rules, Inventory inventory) {
+        return defineWorkflow(inputs, settings, new RuleVersions(rules), null, inventory);
+    }
+
+    /**
+     * @param versions the job's compiled rules and the versions published for it so far
+     * @param rulesRecords live: the records of the rules topic (new versions while the job runs), or null
+     */
+    public static Outputs defineWorkflow(List<Input> inputs, JobSettings settings, RuleVersions versions,
+                                         DataStream<String> rulesRecords, Inventory inventory) {
         // 1. Parse each feed with its adapter; bad records to the dead-letter side output.
         DataStream<DeviceEvent> events = null;
         DataStream<DeadLetter> deadLetters = null;
@@ -80,7 +97,7 @@ public final class PatchwatchJob {
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
-        return defineDetection(timed, deadLetters, settings, rules, inventory);
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory);
     }
 
     /**
@@ -89,10 +106,20 @@ public final class PatchwatchJob {
      */
     public static Outputs defineDetection(
             DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings, RuleSet rules, Inventory inventory) {
-        // 3. Per device: liveness, sessions, reboots, services.
-        SingleOutputStreamOperator<DeviceFact> facts = timed
-                .keyBy(new EventKey())
-                .process(new DeviceTracker(rules, inventory, settings.deviceExpiry()))
+        return defineDetection(timed, deadLetters, settings, new RuleVersions(rules), null, inventory);
+    }
+
+    public static Outputs defineDetection(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings,
+                                          RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory) {
+        RuleSet rules = versions.compiled();
+        // 3. Per device: liveness, sessions, reboots, services; live, every rules version too.
+        DeviceTrackerOperator tracker = new DeviceTrackerOperator(new DeviceTracker(versions, inventory, settings.deviceExpiry()));
+        KeyedStream<DeviceEvent, String> byDevice = timed.keyBy(new EventKey());
+        SingleOutputStreamOperator<DeviceFact> facts = (rulesRecords == null
+                ? byDevice.transform(Operators.TRACKER_NAME, TypeInformation.of(DeviceFact.class),
+                        (OneInputStreamOperator<DeviceEvent, DeviceFact>) tracker)
+                : byDevice.connect(rulesRecords.broadcast()).transform(Operators.TRACKER_NAME, TypeInformation.of(DeviceFact.class),
+                        (TwoInputStreamOperator<DeviceEvent, String, DeviceFact>) tracker))
                 .uid(Operators.TRACKER_UID)
                 .name(Operators.TRACKER_NAME);
 
@@ -104,7 +131,7 @@ public final class PatchwatchJob {
                 .keyBy(new TriggerKey())
                 .connect(facts.getSideOutput(JobTags.RESOLUTIONS).keyBy(new FactKey()))
                 .transform(Operators.INCIDENTS_NAME, new AvroTypeInfo<>(Alert.class), new IncidentOperator(
-                        new IncidentManager(rules, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
+                        new IncidentManager(versions, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
                 .uid(Operators.INCIDENTS_UID)
                 .name(Operators.INCIDENTS_NAME);
 

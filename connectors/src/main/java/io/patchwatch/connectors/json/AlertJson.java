@@ -99,7 +99,13 @@ public final class AlertJson {
             // Updates without a KB (drivers, Store apps), by title: kbs names KBs only.
             c.getUpdates().forEach(ctx.putArray("updates")::add);
         }
+        if (c.getRuleVersion() != null) {
+            ctx.put("rule_version", c.getRuleVersion());
+        }
         o.put("dedup_key", a.getDedupKey());
+        if (a.getReason() != null) {
+            o.put("reason", a.getReason());
+        }
         return write(o);
     }
 
@@ -138,6 +144,7 @@ public final class AlertJson {
         java.util.List<String> updates = new java.util.ArrayList<>();
         c.path("updates").forEach(u -> updates.add(u.asText()));
         context.setUpdates(updates);
+        context.setRuleVersion(c.hasNonNull("rule_version") ? c.get("rule_version").asInt() : null);
         java.util.List<String> kbs = new java.util.ArrayList<>();
         o.path("kbs").forEach(k -> kbs.add(k.asText()));
         String status = text(o, "status");
@@ -157,6 +164,7 @@ public final class AlertJson {
                 .setMessage(text(o, "message"))
                 .setContext(context.build())
                 .setDedupKey(text(o, "dedup_key"))
+                .setReason(optionalText(o, "reason"))
                 .build();
     }
 

@@ -44,10 +44,9 @@ final class ClusterCommands {
             return 2;
         }
         try {
-            FlinkRestClient flink = new FlinkRestClient(cluster);
-            String jarId = flink.uploadJar(Path.of(jarName));
             String parallelism = args.get("parallelism");
-            String jobId = flink.run(jarId, bundle.toProgramArgs(), parallelism == null ? null : args.intValue("parallelism", 1),
+            String jobId = submit(new FlinkRestClient(cluster), Path.of(jarName), bundle,
+                    parallelism == null ? null : args.intValue("parallelism", 1),
                     args.get("from-savepoint"), args.flag("allow-non-restored-state"));
             out.println("patchwatch: submitted job " + jobId + " to " + cluster
                     + (args.get("from-savepoint") == null ? "" : " from savepoint " + args.get("from-savepoint")));
@@ -63,6 +62,19 @@ final class ClusterCommands {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** Uploads the job jar and runs the bundle: the job's id. */
+    static String submit(FlinkRestClient flink, Path jar, JobBundle bundle, Integer parallelism, String savepoint,
+                         boolean allowNonRestoredState) throws IOException, InterruptedException {
+        String jarId = flink.uploadJar(jar);
+        return flink.run(jarId, bundle.toProgramArgs(), parallelism, savepoint, allowNonRestoredState);
+    }
+
+    /** The job jar bin/patchwatch names, or --jar; null when there is none. */
+    static Path jobJar(Args args) {
+        String jarName = args.get("jar", System.getProperty(JOB_JAR_PROPERTY, System.getenv("PATCHWATCH_JOB_JAR")));
+        return jarName == null || !Files.isRegularFile(Path.of(jarName)) ? null : Path.of(jarName);
     }
 
     static int stop(String[] argv, PrintStream out, PrintStream err) {

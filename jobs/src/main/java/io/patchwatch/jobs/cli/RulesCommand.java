@@ -15,6 +15,8 @@ final class RulesCommand {
     static final String USAGE = """
             usage: patchwatch rules validate FILE
                    patchwatch rules diff OLD NEW
+                   patchwatch rules publish RULES (--bootstrap HOST:PORT | --config job.yaml) [--effective-from TIME] [--topic T] [--job NAME]
+                   patchwatch rules apply RULES --cluster URL --job ID --config job.yaml --savepoint DIR [--jar FILE]
                    patchwatch rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE]""";
 
     private RulesCommand() {}
@@ -29,6 +31,12 @@ final class RulesCommand {
                 err.println("patchwatch: rules test failed: " + ReplayCommand.rootMessage(e));
                 return 1;
             }
+        }
+        if (argv.length >= 1 && argv[0].equals("publish")) {
+            return RulesLiveCommands.publish(argv, out, err);
+        }
+        if (argv.length >= 1 && argv[0].equals("apply")) {
+            return RulesLiveCommands.apply(argv, out, err);
         }
         if (argv.length == 3 && argv[0].equals("diff")) {
             return diff(argv[1], argv[2], out, err);

@@ -45,7 +45,8 @@ public record JobConfig(
         String checkpointDirectory,
         int parallelism,
         List<SinkSpec> sinks,
-        String failedDeliveriesTopic)
+        String failedDeliveriesTopic,
+        String rulesTopic)
         implements Serializable {
 
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
@@ -145,7 +146,8 @@ public record JobConfig(
                 f.rules == null ? null : baseDir.resolve(f.rules).normalize(),
                 f.inventory == null ? null : baseDir.resolve(f.inventory).normalize(),
                 settings, duration(f.checkpoints.interval, fileName + ": checkpoints.interval"), f.checkpoints.directory,
-                parallelism, SinkConfigs.parse(f.sinks, fileName), f.outputs.failedDeliveriesTopic);
+                parallelism, SinkConfigs.parse(f.sinks, fileName), f.outputs.failedDeliveriesTopic,
+                "off".equals(f.rulesTopic) ? null : f.rulesTopic);
     }
 
     /**

@@ -23,6 +23,10 @@ final class JobConfigFile {
     @JsonProperty("inventory")
     String inventory;
 
+    /** The compacted topic of published rules versions ("off": rules change only with a restart). */
+    @JsonProperty("rules_topic")
+    String rulesTopic = "patchwatch-rules";
+
     @JsonProperty("time")
     Time time = new Time();
 

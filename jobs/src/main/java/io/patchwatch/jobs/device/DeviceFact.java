@@ -59,6 +59,16 @@ public class DeviceFact {
     public int deadlineOf = -1;
     /** DEADLINE: the time of the fact that started the match (the deadline is anchor + window). */
     public long anchor = NONE;
+    /** The rules version in force at {@code ts} (0: the job's file, nothing published). */
+    public int rulesVersion;
+    /**
+     * The windows CEP checks itself for this device at {@code ts} ({@link
+     * io.patchwatch.jobs.rules.RuleSet#windowSlots}), or null when the rules have none.
+     */
+    public long[] windows;
+    /** RULES_VERSION: the version's hash and text (else null). */
+    public String rulesHash;
+    public String rulesText;
 
     public DeviceFact() {}
 
@@ -96,6 +106,8 @@ public class DeviceFact {
         f.firstStarts = firstStarts;
         f.deadlineOf = deadlineOf;
         f.anchor = anchor;
+        f.rulesVersion = rulesVersion;
+        f.windows = windows;
         return f;
     }
 

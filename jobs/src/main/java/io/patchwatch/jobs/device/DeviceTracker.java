@@ -6,6 +6,9 @@ import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleProfile;
 import io.patchwatch.jobs.rules.FactNeeds;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RuleVersions;
+import org.apache.flink.streaming.api.TimerService;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
@@ -68,7 +71,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     /** Unexpected shutdowns this close together are one crash (its 6008 and Kernel-Power 41). */
     static final long SAME_CRASH_MS = 10 * 60_000L;
 
-    private final RuleSet rules;
+    /** The rules versions known, the job's compiled file first: each decision uses the one in force at its time. */
+    private final RuleVersions versions;
     private final FactNeeds needs;
     private final Inventory inventory;
 
@@ -96,8 +100,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     /** @param expiry a device that sent nothing this long is forgotten; null: never */
     public DeviceTracker(RuleSet rules, Inventory inventory, Duration expiry) {
-        this.rules = rules;
-        this.needs = rules.needs();
+        this(new RuleVersions(rules), inventory, expiry);
+    }
+
+    /** @param versions the job's rules and the versions published for it so far */
+    public DeviceTracker(RuleVersions versions, Inventory inventory, Duration expiry) {
+        this.versions = versions;
+        this.needs = versions.compiled().needs();
         this.inventory = inventory;
         this.expiry = expiry;
     }
@@ -207,7 +216,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             // A ping some rule asks for (loss after a patch): applied in order, like host events.
             pending.add(e);
         } else if (kind == EventKind.heartbeat || pingOk) {
-            long silenceAfter = profile(ctx.getCurrentKey(), d).silenceAfterMs();
+            long silenceAfter = profile(ctx.getCurrentKey(), d, e.getTs(), NONE).silenceAfterMs();
             if (d.silentSince == NONE && d.lastSignal != NONE && e.getTs() < d.lastSignal + silenceAfter) {
                 // 1. Hot path: within N of a signal already applied, it cannot hide a silence,
                 //    whatever order such heartbeats arrive in. A first signal, or one past the
@@ -233,7 +242,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         } else {
             pending.add(e);
         }
-        schedule(d, ctx, nextPendingTs());
+        schedule(d, ctx.getCurrentKey(), ctx.timerService(), nextPendingTs());
         device.update(d);
     }
 
@@ -268,17 +277,18 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
             }
         }
-        expireDeadlines(d, timestamp, out);
-        RuleProfile profile = profile(ctx.getCurrentKey(), d);
+        expireDeadlines(d, timestamp, ctx.getCurrentKey(), out);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
+        RuleProfile profile = profile(ctx.getCurrentKey(), d, timestamp, s == null ? NONE : s.start);
         if (s != null && timestamp >= s.lastInstall + profile.sessionWindowMs()) {
             closeSession(d, s, ctx, out, profile);
             s = null;
         }
         // 3. Silence: no liveness signal for N inside a session, judged once the device was monitored.
         if (s != null && watchedForSilence(d, profile) && d.lastSignal + profile.silenceAfterMs() <= timestamp) {
-            long silentAt = d.lastSignal + profile.silenceAfterMs();
+            // A silence_after tightened live counts from when it is in force, never from before.
+            long silentAt = Math.max(d.lastSignal + profile.silenceAfterMs(), versions.at(timestamp).effectiveFrom());
             d.silentSince = silentAt;
             d.silentInSession = s != null && silentAt < s.lastInstall + profile.sessionWindowMs();
             silences.inc();
@@ -289,20 +299,58 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 offer(d, s, f, ctx, out, profile);
             }
         }
-        schedule(d, ctx, nextPending);
+        schedule(d, ctx.getCurrentKey(), ctx.timerService(), nextPending);
+        device.update(d);
+    }
+
+    /** The rules versions this tracker decides with. */
+    public RuleVersions versions() {
+        return versions;
+    }
+
+    /** Adds a published version (see {@link RuleVersions#offer}); then {@link #retime} each device. */
+    public RuleVersions.Offer offer(RuleVersion v) {
+        return versions.offer(v);
+    }
+
+    /**
+     * After a new rules version: the current device's pending deadlines move to when the versions
+     * now say they end (earlier for a tighter window, later for a looser one, gone for a disabled
+     * rule), never before {@code notBefore} (a decision already passed is not revisited), and its one
+     * timer follows them, its session's end and its silence deadline.
+     */
+    public void retime(String key, TimerService timers, long notBefore) throws Exception {
+        DeviceState d = device.value();
+        if (d == null) {
+            return;
+        }
+        Iterable<DeviceFact> all = deadlines.get();
+        if (all != null) {
+            DeviceInfo info = inventory.lookupKey(key, d.site);
+            List<DeviceFact> keep = new ArrayList<>();
+            for (DeviceFact deadline : all) {
+                long when = versions.deadline(deadline, info);
+                if (when != NONE) {
+                    deadline.ts = Math.max(when, notBefore);
+                    keep.add(deadline);
+                }
+            }
+            keepDeadlines(d, keep);
+        }
+        schedule(d, key, timers, nextPendingTs());
         device.update(d);
     }
 
     /** Applies one event in event-time order. */
     private void apply(DeviceEvent e, DeviceState d, Context ctx, Collector<DeviceFact> out) throws Exception {
         String key = ctx.getCurrentKey();
-        RuleProfile profile = profile(ctx.getCurrentKey(), d);
         long ts = e.getTs();
         EventKind kind = e.getKind();
         boolean liveness = kind != EventKind.ping || Boolean.TRUE.equals(e.getOk());
         // A deadline at this very moment has passed before the event counts (as CEP's within).
-        expireDeadlines(d, ts, out);
+        expireDeadlines(d, ts, key, out);
         PatchSession s = session.value();
+        RuleProfile profile = profile(key, d, ts, s == null ? NONE : s.start);
         if (s != null && ts >= s.lastInstall + profile.sessionWindowMs()) {
             closeSession(d, s, ctx, out, profile);
             s = null;
@@ -378,7 +426,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
      */
     private void offer(DeviceState d, PatchSession s, DeviceFact f, Context ctx, Collector<DeviceFact> out, RuleProfile profile)
             throws Exception {
+        DeviceInfo info = inventory.lookupKey(f.key, d.site);
+        // A rule disabled for this device at the fact's time starts nothing.
         long starts = needs.startingRules(f);
+        if (starts != 0) {
+            starts &= versions.enabledRules(info, f.ts, f.sessionStart);
+        }
+        stamp(f, info);
         long oneShot = starts & needs.oneShotRules();
         if (oneShot != 0 && s != null) {
             // One-shot rules start once per session: at its first fact that matches their start.
@@ -393,12 +447,18 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
         if (starts != 0) {
             d.problems |= needs.mayComplete(f);
-            d.openUntil = Math.max(d.openUntil, needs.openUntil(f, starts, profile));
+            d.openUntil = Math.max(d.openUntil, needs.openUntil(f, starts));
             out.collect(f);
             List<DeviceFact> due = needs.deadlines(f, starts, profile);
             if (!due.isEmpty()) {
-                deadlines.addAll(due);
                 for (DeviceFact deadline : due) {
+                    // When it ends under the versions known now (the same as f + window while
+                    // nothing was published after f's time).
+                    deadline.ts = versions.deadline(deadline, info);
+                    if (deadline.ts == NONE) {
+                        continue; // a version already known disables the rule before it would end
+                    }
+                    deadlines.add(deadline);
                     d.nextDeadline = min(d.nextDeadline, deadline.ts);
                 }
             }
@@ -412,6 +472,15 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (d.problems && needs.resolves(f)) {
             ctx.output(JobTags.RESOLUTIONS, f);
         }
+    }
+
+    /**
+     * What a fact carries downstream from the rules version in force at its time: the version's
+     * number (for the alert) and the windows CEP checks itself (CEP cannot read the versions).
+     */
+    private void stamp(DeviceFact f, DeviceInfo info) {
+        f.rulesVersion = versions.at(f.ts).version();
+        f.windows = versions.stepWindows(info, f.ts, f.sessionStart);
     }
 
     /** Deadlines whose absence {@code f} answers (a boot after a restart) would match nothing in CEP. */
@@ -553,10 +622,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     }
 
     /** Keeps exactly one timer, at the earliest moment something is due. */
-    private void schedule(DeviceState d, Context ctx, long nextPending) throws Exception {
-        RuleProfile profile = profile(ctx.getCurrentKey(), d);
+    private void schedule(DeviceState d, String key, TimerService timers, long nextPending) throws Exception {
         long next = nextPending;
         PatchSession s = session.value();
+        // Session end and silence as the version in force now says (a new version moves them: retime).
+        RuleProfile profile = profile(key, d, timers.currentWatermark(), s == null ? NONE : s.start);
         if (s != null) {
             // Silence matters only inside a patch session (a session opens with an install, itself
             // a sign of life): a quiet device outside one keeps no timer at all.
@@ -575,11 +645,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             return;
         }
         if (d.timer != NONE) {
-            ctx.timerService().deleteEventTimeTimer(d.timer);
+            timers.deleteEventTimeTimer(d.timer);
         }
         d.timer = next;
         if (next != NONE) {
-            ctx.timerService().registerEventTimeTimer(next);
+            timers.registerEventTimeTimer(next);
         }
     }
 
@@ -600,7 +670,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
      * Every deadline at or before {@code now} goes to the rules, in time order: the CEP match of
      * that absence fires unless a fact it awaited came first (then the deadline matches nothing).
      */
-    private void expireDeadlines(DeviceState d, long now, Collector<DeviceFact> out) throws Exception {
+    private void expireDeadlines(DeviceState d, long now, String key, Collector<DeviceFact> out) throws Exception {
         if (d.nextDeadline == NONE || d.nextDeadline > now) {
             return; // nothing due: the deadlines are not even read
         }
@@ -617,7 +687,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             return;
         }
         due.sort(Comparator.comparingLong(f -> f.ts));
+        DeviceInfo info = inventory.lookupKey(key, d.site);
         for (DeviceFact f : due) {
+            stamp(f, info); // the version in force when the absence ended
             out.collect(f);
         }
         // An absence's window ran out: its rule may fire, so what resolves it must reach the incidents.
@@ -640,8 +712,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         return a == NONE ? b : b == NONE ? a : Math.min(a, b);
     }
 
-    private RuleProfile profile(String key, DeviceState d) {
-        return rules.profileFor(inventory.lookupKey(key, d.site));
+    /** A device's parameters at {@code ts}, for its session opened at {@code sessionStart} (or NONE). */
+    private RuleProfile profile(String key, DeviceState d, long ts, long sessionStart) {
+        return versions.profileFor(inventory.lookupKey(key, d.site), ts, sessionStart);
     }
 
     /** A fleet has few sites: share one string per site instead of one per device. */

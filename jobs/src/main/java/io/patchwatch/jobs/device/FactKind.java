@@ -30,7 +30,12 @@ public enum FactKind {
      * from the tracker's one timer. It ends the CEP match of a {@code not} step exactly, whatever
      * window each device has.
      */
-    DEADLINE;
+    DEADLINE,
+    /**
+     * Not part of the rule language: a rules version the tracker applied, on its way to the
+     * incidents (one per key group, see {@link io.patchwatch.jobs.rules.RuleVersionFanOut}).
+     */
+    RULES_VERSION;
 
     /** The name rules use. */
     public String ruleName() {
@@ -40,7 +45,7 @@ public enum FactKind {
     /** The kind a rule names, or null (deadlines cannot be named). */
     public static FactKind ofRuleName(String name) {
         for (FactKind k : values()) {
-            if (k != DEADLINE && k.ruleName().equals(name)) {
+            if (k != DEADLINE && k != RULES_VERSION && k.ruleName().equals(name)) {
                 return k;
             }
         }

@@ -4,6 +4,9 @@ import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleParams;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleVersions;
+import io.patchwatch.jobs.device.FactKind;
+import org.apache.flink.streaming.api.TimerService;
 import io.patchwatch.jobs.device.DeviceFact;
 import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.Alert;
@@ -59,6 +62,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     /** Detection lag: the last observations kept for its quantiles. */
     private static final int LAG_WINDOW = 10_000;
 
+    /** The job's rules and the versions published: severity, message and enabled as in force at each decision. */
+    private final RuleVersions versions;
     private final RuleSet rules;
     private final Inventory inventory;
     private long clockStop;
@@ -78,6 +83,12 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
      *     io.patchwatch.jobs.JobSettings#CLOCK_STOP_AT_END}: the last watermark before the end)
      */
     public IncidentManager(RuleSet rules, Inventory inventory, long clockStop) {
+        this(new RuleVersions(rules), inventory, clockStop);
+    }
+
+    public IncidentManager(RuleVersions versions, Inventory inventory, long clockStop) {
+        this.versions = versions;
+        RuleSet rules = versions.compiled();
         this.rules = rules;
         this.inventory = inventory;
         this.live = clockStop == Long.MAX_VALUE;
@@ -185,8 +196,39 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         }
     }
 
+    /** The versions this book decides with. */
+    public RuleVersions versions() {
+        return versions;
+    }
+
+    /**
+     * After a new rules version, for the current device: if it disables the rule of a firing
+     * incident, that incident resolves ({@code reason: rule_disabled}) when the version is in force,
+     * never before {@code notBefore}.
+     */
+    void rulesChanged(String key, TimerService timers, long notBefore) throws Exception {
+        io.patchwatch.jobs.rules.RuleVersion newest = versions.latest();
+        for (Incident inc : incidents.values()) {
+            if (inc.firing && !params(inc.alert, newest.effectiveFrom()).enabled()) {
+                DeviceFact f = new DeviceFact();
+                f.key = key;
+                f.kind = FactKind.RULES_VERSION;
+                f.ts = Math.max(newest.effectiveFrom(), notBefore);
+                f.rulesVersion = newest.version();
+                pendingFacts.add(f);
+                timers.registerEventTimeTimer(f.ts);
+                return;
+            }
+        }
+    }
+
+    private RuleParams params(Alert a, long ts) {
+        long sessionStart = a.getContext().getInstalledAt() == null ? NONE : a.getContext().getInstalledAt();
+        return versions.profileFor(inventory.lookup(a.getTenant(), a.getDevice(), a.getSite()), ts, sessionStart).rule(a.getRule());
+    }
+
     private void onTrigger(Trigger t, Collector<Alert> out) throws Exception {
-        RuleParams params = rules.profileFor(inventory.lookup(t.tenant, t.device, t.site)).rule(t.rule);
+        RuleParams params = versions.profileFor(inventory.lookup(t.tenant, t.device, t.site), t.ts, t.sessionStart).rule(t.rule);
         if (!params.enabled()) {
             return;
         }
@@ -219,7 +261,11 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         List<Map.Entry<String, Incident>> ended = new ArrayList<>();
         for (Map.Entry<String, Incident> e : incidents.entries()) {
             Incident inc = e.getValue();
-            if (inc.firing && inc.alert.getTs() <= f.ts && rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject)) {
+            if (!inc.firing || inc.alert.getTs() > f.ts) {
+                continue;
+            }
+            if (f.kind == FactKind.RULES_VERSION ? !params(inc.alert, f.ts).enabled()
+                    : rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject)) {
                 ended.add(e);
             }
         }
@@ -227,7 +273,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             Incident inc = e.getValue();
             inc.firing = false;
             inc.lastChange = f.ts;
-            Alert resolve = Alert.newBuilder(inc.alert).setStatus(AlertStatus.resolved).setTs(f.ts).build();
+            Alert resolve = Alert.newBuilder(inc.alert).setStatus(AlertStatus.resolved).setTs(f.ts)
+                    .setReason(f.kind == FactKind.RULES_VERSION ? "rule_disabled" : null).build();
             incidents.put(e.getKey(), inc);
             alerts.get(inc.alert.getRule(), AlertStatus.resolved.name()).inc();
             out.collect(resolve);
@@ -278,6 +325,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
                         .setUpdate(t.update)
                         .setError(t.error)
                         .setUpdates(Arrays.asList(t.updates))
+                        .setRuleVersion(t.rulesVersion > 0 ? t.rulesVersion : null)
                         .build())
                 .setDedupKey(dedupKey)
                 .build();

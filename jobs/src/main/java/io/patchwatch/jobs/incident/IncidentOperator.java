@@ -1,10 +1,22 @@
 package io.patchwatch.jobs.incident;
 
 import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.device.FactKind;
+import io.patchwatch.jobs.rules.RuleVersionsInput;
 import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.Alert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Runs {@link IncidentManager} and tells it where a streamed recording's clock stops. A bounded input
@@ -12,15 +24,66 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * sends its clock stop (the newest accepted event) as the last watermark before that, so the last
  * watermark this operator sees before the end of time is the clock stop: anything after it is
  * dropped, as if the recording had been read whole first.
+ *
+ * <p>Live, rules versions reach it from the device tracker (one copy per key group, see {@link
+ * io.patchwatch.jobs.device.DeviceTrackerOperator}): it applies them and, for every device whose
+ * firing incident's rule a version disables, schedules that incident's resolve.
  */
 public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigger, DeviceFact, Alert> {
     private static final long serialVersionUID = 1L;
     private final boolean stopAtEnd;
     private long lastWatermark = Long.MIN_VALUE;
+    private final IncidentManager incidents;
+    private transient RuleVersionsInput rules;
+    private transient TimerService timers;
 
     public IncidentOperator(IncidentManager incidents, boolean stopAtEnd) {
         super(incidents);
+        this.incidents = incidents;
         this.stopAtEnd = stopAtEnd;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        rules = new RuleVersionsInput(incidents.versions(), "incidents", false);
+        rules.initialize(context);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        rules.snapshot();
+    }
+
+    @Override
+    public void processElement2(StreamRecord<DeviceFact> element) throws Exception {
+        DeviceFact f = element.getValue();
+        if (f.kind != FactKind.RULES_VERSION) {
+            super.processElement2(element);
+            return;
+        }
+        // One copy per key group: the first applies it, the others find it known.
+        if (rules.apply(f.rulesText).isEmpty()) {
+            return;
+        }
+        long notBefore = timers.currentWatermark() == Long.MIN_VALUE ? Long.MIN_VALUE : timers.currentWatermark() + 1;
+        List<String> keys = new ArrayList<>();
+        try (Stream<String> all = this.<String>getKeyedStateBackend().getKeys(IncidentManager.States.INCIDENTS.getName(), VoidNamespace.INSTANCE)) {
+            all.forEach(keys::add);
+        }
+        Object previousKey = getCurrentKey();
+        for (String key : keys) {
+            setCurrentKey(key);
+            incidents.rulesChanged(key, timers, notBefore);
+        }
+        setCurrentKey(previousKey);
     }
 
     @Override

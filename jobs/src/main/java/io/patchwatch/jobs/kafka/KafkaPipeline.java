@@ -17,6 +17,9 @@ import io.patchwatch.jobs.config.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RuleVersions;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import java.util.Map;
 import java.util.Properties;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
@@ -49,6 +52,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * clock stopping at the newest event it read (like replay): for backfills and for tests.
  */
 public final class KafkaPipeline {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaPipeline.class);
     /** Kafka's default transaction.max.timeout.ms is 15 min; Flink's producer default (1 h) exceeds it. */
     static final String TRANSACTION_TIMEOUT_MS = "900000";
 
@@ -110,10 +114,24 @@ public final class KafkaPipeline {
             inputs.add(new PatchwatchJob.Input(in.topic(), records, adapter, true));
         }
 
-        // 2. The topology.
-        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, rules, inventory);
+        // 2. The rules versions published for this job, and (live) the rules topic as an input.
+        RuleVersions versions = new RuleVersions(rules);
+        DataStream<String> rulesRecords = null;
+        if (config.rulesTopic() != null) {
+            RulesTopic topic = new RulesTopic(client, config.rulesTopic(), config.groupId());
+            versions = publishedVersions(topic, rules);
+            OffsetsInitializer end = OffsetsInitializer.latest();
+            var source = topic.source();
+            rulesRecords = env.fromSource(bounded ? topic.boundedSource(end) : source, WatermarkStrategy.noWatermarks(),
+                            "Rules " + config.rulesTopic())
+                    .setParallelism(1)
+                    .uid("source-rules");
+        }
 
-        // 3. Sinks.
+        // 3. The topology.
+        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, versions, rulesRecords, inventory);
+
+        // 4. Sinks.
         out.alerts().sinkTo(sink(client, OutputSerializers.alertsAvro(config.alertsTopic()),
                         DeliveryGuarantee.EXACTLY_ONCE, config.groupId() + "-alerts"))
                 .uid("sink-alerts").name("Alerts to " + config.alertsTopic());
@@ -130,6 +148,38 @@ public final class KafkaPipeline {
             out.events().sinkTo(sink(client, OutputSerializers.events(config.eventsTopic()),
                             DeliveryGuarantee.AT_LEAST_ONCE, null))
                     .uid("sink-events").name("Events to " + config.eventsTopic());
+        }
+    }
+
+    /**
+     * The versions on the rules topic the job starts with. The job's rules file is the first version
+     * when nothing was published yet, and the next one when its structure differs from the newest
+     * published (the file was edited and the job restarted): the topic then says what the job runs.
+     */
+    static RuleVersions publishedVersions(RulesTopic topic, RuleSet rules) {
+        try {
+            List<RuleVersion> published = topic.versions();
+            RuleVersion newest = published.isEmpty() ? null : published.get(published.size() - 1);
+            if (newest == null || RuleVersions.structuralChange(rules, newest.rules()) != null) {
+                String yaml = rules.sourceText();
+                RulesTopic.Published p = topic.publish(yaml, "the job's rules file",
+                        newest == null ? 0 : Math.max(newest.effectiveFrom(), System.currentTimeMillis()), true);
+                LOG.info("rules topic: the job's rules file published as {}", p.version());
+                published = topic.versions();
+            }
+            RuleVersions versions = new RuleVersions(rules);
+            for (RuleVersion v : published) {
+                RuleVersions.Offer o = versions.offer(v);
+                if (o.outcome() == RuleVersions.Outcome.REFUSED) {
+                    LOG.warn("rules topic: {} left out: {}", v, o.reason());
+                }
+            }
+            LOG.info("rules topic: starting with {}", versions.latest());
+            return versions;
+        } catch (Exception e) {
+            // The job still runs on its file; new versions apply when the topic answers.
+            LOG.warn("rules topic: cannot read the published versions, starting with the job's rules file: {}", e.getMessage());
+            return new RuleVersions(rules);
         }
     }
 

@@ -37,6 +37,10 @@ public final class JobMetrics {
     public static final String DUPLICATE_TRIGGERS = "duplicate_triggers";
     /** Histogram (ms), live runs: wall clock at the alert minus the moment its deadline passed. */
     public static final String DETECTION_LAG = "detection_lag_ms";
+    /** Gauge: the rules version in force for new decisions (0: the job's file, nothing published). */
+    public static final String RULES_VERSION = "rules_version";
+    /** Counter: rules records refused (invalid, going backwards, a structural change), counted once per job. */
+    public static final String RULES_VERSIONS_REFUSED = "rules_versions_refused";
 
     private JobMetrics() {}
 

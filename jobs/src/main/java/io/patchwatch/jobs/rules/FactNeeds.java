@@ -199,8 +199,11 @@ public final class FactNeeds implements Serializable {
         return absence.condition().matches(f, subject, deadline);
     }
 
-    /** Until when facts may continue a match that {@code f} starts for {@code rules}. */
-    public long openUntil(DeviceFact f, long rules, RuleProfile profile) {
+    /**
+     * Until when facts may continue a match that {@code f} starts for {@code rules}: as long as CEP
+     * keeps the partial match (a window may be loosened live up to that).
+     */
+    public long openUntil(DeviceFact f, long rules) {
         long until = DeviceFact.NONE;
         for (RuleDefinition r : set.rules()) {
             if ((rules & (1L << r.index)) == 0) {
@@ -210,14 +213,7 @@ public final class FactNeeds implements Serializable {
                 if (steps.size() == 1 && steps.get(0).times() == 1) {
                     continue;
                 }
-                long window = 0;
-                for (Step s : steps) {
-                    if (s.within() != null) {
-                        window = Math.max(window, s.within().ms(profile, r.id));
-                    }
-                }
-                long end = f.ts + (window > 0 ? window : set.longestHorizonMs());
-                until = Math.max(until, end);
+                until = Math.max(until, f.ts + set.cepWindowMs(r, steps));
             }
         }
         return until;

@@ -82,7 +82,7 @@ public final class RuleCompiler {
             Pattern<DeviceFact, ?> p = null;
             for (int s = 0; s < steps.size(); s++) {
                 Step step = steps.get(s);
-                StepCondition condition = new StepCondition(rule, step, s == 0 ? null : first, set, inventory);
+                StepCondition condition = new StepCondition(rule, step, s == 0 ? null : first, set.windowSlot(rule, i, s), set, inventory);
                 if (s == 0) {
                     p = Pattern.<DeviceFact>begin(step.name(), AfterMatchSkipStrategy.skipPastLastEvent()).where(condition);
                 } else if (step.absence()) {
@@ -96,11 +96,10 @@ public final class RuleCompiler {
                 }
             }
             if (steps.size() > 1 || steps.get(0).times() > 1) {
-                // CEP keeps a partial match only this long: the longest window of any device (each
-                // step checks the device's own), or, for a pattern without one, the longest an
-                // incident can matter.
-                long longest = set.longestWindowMs(rule, steps);
-                p = p.within(Duration.ofMillis((longest > 0 ? longest : set.longestHorizonMs()) + 1));
+                // CEP keeps a partial match only this long: the longest window of any device with
+                // room to loosen it live (each step checks the device's own window, from the fact),
+                // or, for a pattern without one, the longest an incident can matter.
+                p = p.within(Duration.ofMillis(set.cepWindowMs(rule, steps) + 1));
             }
             out.add(p);
         }
@@ -163,13 +162,17 @@ public final class RuleCompiler {
         private final RuleSet set;
         private final Inventory inventory;
 
+        /** Where the facts carry this step's window ({@link RuleSet#windowSlots}), or -1. */
+        private final int windowSlot;
+
         /** The test needs the match's start: for {@code same}, a subject taken from it, or a window. */
         private final boolean needsStart;
 
-        StepCondition(RuleDefinition rule, Step step, String first, RuleSet set, Inventory inventory) {
+        StepCondition(RuleDefinition rule, Step step, String first, int windowSlot, RuleSet set, Inventory inventory) {
             this.rule = rule;
             this.step = step;
             this.first = first;
+            this.windowSlot = windowSlot;
             this.set = set;
             this.inventory = inventory;
             this.needsStart = step.condition().refersToStart()
@@ -198,8 +201,7 @@ public final class RuleCompiler {
                 return false;
             }
             if (step.within() != null && !step.absence() && start != null) {
-                long window = step.within().ms(set.profileFor(inventory.lookup(f.tenant, f.device, f.site)), rule.id);
-                return f.ts - start.ts < window;
+                return f.ts - start.ts < windowOf(f, windowSlot, step, rule, set, inventory);
             }
             return true;
         }
@@ -208,6 +210,17 @@ public final class RuleCompiler {
         public String toString() {
             return step.condition() + (step.within() != null && !step.absence() ? " within " + step.within() : "");
         }
+    }
+
+    /**
+     * A step's window for the fact's device, in the rules version in force at the fact's time: the
+     * device tracker stamps it on the fact (CEP conditions cannot read the job's rule versions).
+     */
+    static long windowOf(DeviceFact f, int slot, Step step, RuleDefinition rule, RuleSet set, Inventory inventory) {
+        if (slot >= 0 && f.windows != null && slot < f.windows.length) {
+            return f.windows[slot];
+        }
+        return step.within().ms(set.profileFor(inventory.lookup(f.tenant, f.device, f.site)), rule.id);
     }
 
     /** The deadline of this pattern's absence, for the match's own start. */
@@ -332,9 +345,11 @@ public final class RuleCompiler {
                 context = lastFacts.get(lastFacts.size() - 1);
                 ts = context.ts;
                 window = last.within() == null ? 0
-                        : last.within().ms(set.profileFor(inventory.lookup(context.tenant, context.device, context.site)), rule.id);
+                        : windowOf(context, set.windowSlot(rule, pattern, steps.size() - 1), last, rule, set, inventory);
             }
             Trigger t = Trigger.of(rule.id, context, ts);
+            // The version the decision was taken under: the last fact's (a deadline carries its start's).
+            t.rulesVersion = (last.absence() ? match.get(DEADLINE_STEP).get(0) : context).rulesVersion;
             t.windowMs = window;
             t.subject = rule.forEachCritical ? context.subject : subjectOf(rule, context, start);
             if (rule.subject == RuleDefinition.Subject.SERVICE) {

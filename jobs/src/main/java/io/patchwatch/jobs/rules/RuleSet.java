@@ -36,6 +36,8 @@ public final class RuleSet implements Serializable {
     private final List<RuleDefinition> rules;
     private final FactNeeds needs;
     private transient Map<Object, RuleProfile> cache;
+    /** The file's text, as published to the rules topic. */
+    private String sourceText = "";
 
     RuleSet(RuleProfile defaults, List<Override> overrides, List<RuleDefinition> rules) {
         this.defaults = defaults;
@@ -69,11 +71,17 @@ public final class RuleSet implements Serializable {
     /** Parses and compiles: every error of the file (with line and column) in one exception. */
     public static RuleSet parse(byte[] yaml, String fileName) {
         RuleSet set = RulesParser.parse(yaml, fileName);
+        set.sourceText = new String(yaml, java.nio.charset.StandardCharsets.UTF_8);
         // Compiling to CEP checks what only Flink can (and fails here, not at job start).
         for (RuleDefinition rule : set.rules) {
             RuleCompiler.patternsOf(rule, set);
         }
         return set;
+    }
+
+    /** The text this set was parsed from. */
+    public String sourceText() {
+        return sourceText;
     }
 
     /** Every rule, in file order. */
@@ -137,6 +145,79 @@ public final class RuleSet implements Serializable {
         });
     }
 
+    /**
+     * A device's profile from this set, with only the overrides {@code openedWith} has too (matched
+     * on the same devices): what a session opened under {@code openedWith} gets after a change.
+     */
+    RuleProfile profileFor(DeviceInfo device, RuleSet openedWith) {
+        RuleProfile p = defaults;
+        for (Override o : overrides) {
+            if (o.matches(device) && openedWith.overrides.stream().anyMatch(o::sameDevices)) {
+                p = o.apply(p);
+            }
+        }
+        return p;
+    }
+
+    /** A windowed step that is not an absence: CEP checks its window itself, per device. */
+    public record WindowSlot(RuleDefinition rule, int pattern, int step, Window window) implements Serializable {}
+
+    private transient List<WindowSlot> slots;
+
+    /** Every windowed step CEP checks itself, in rule order: the tracker stamps each fact with their windows. */
+    public List<WindowSlot> windowSlots() {
+        if (slots == null) {
+            List<WindowSlot> out = new ArrayList<>();
+            for (RuleDefinition r : rules) {
+                for (int i = 0; i < r.patterns.size(); i++) {
+                    List<Step> steps = r.patterns.get(i);
+                    for (int s = 0; s < steps.size(); s++) {
+                        if (steps.get(s).within() != null && !steps.get(s).absence()) {
+                            out.add(new WindowSlot(r, i, s, steps.get(s).within()));
+                        }
+                    }
+                }
+            }
+            slots = List.copyOf(out);
+        }
+        return slots;
+    }
+
+    /** The slot of a windowed step in {@link #windowSlots}, or -1. */
+    int windowSlot(RuleDefinition rule, int pattern, int step) {
+        List<WindowSlot> all = windowSlots();
+        for (int i = 0; i < all.size(); i++) {
+            WindowSlot s = all.get(i);
+            if (s.rule().id.equals(rule.id) && s.pattern() == pattern && s.step() == step) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * How long CEP keeps a partial match of a pattern: the longest window any device has, times
+     * {@link RuleVersions#LIVE_HEADROOM} so a window can be loosened live; for a pattern without
+     * a window, the longest an incident can matter.
+     */
+    long cepWindowMs(RuleDefinition rule, List<Step> steps) {
+        long literal = 0;
+        long param = 0;
+        for (RuleProfile p : allProfiles()) {
+            for (Step s : steps) {
+                if (s.within() != null) {
+                    if (s.within().param() == null) {
+                        literal = Math.max(literal, s.within().literalMs()); // part of the structure: never changes live
+                    } else {
+                        param = Math.max(param, s.within().ms(p, rule.id));
+                    }
+                }
+            }
+        }
+        long longest = Math.max(literal, param * RuleVersions.LIVE_HEADROOM);
+        return longest > 0 ? longest : longestHorizonMs();
+    }
+
     public RuleProfile defaultProfile() {
         return defaults;
     }
@@ -193,6 +274,13 @@ public final class RuleSet implements Serializable {
     record Override(String tenant, String site, String group, String criticality, String device,
                     Map<String, Long> durations, List<String> criticalServices, Map<String, RuleOverride> rules,
                     String where) implements Serializable {
+
+        /** Whether both entries select the same devices (an override's identity across versions). */
+        boolean sameDevices(Override o) {
+            return java.util.Objects.equals(tenant, o.tenant) && java.util.Objects.equals(site, o.site)
+                    && java.util.Objects.equals(group, o.group) && java.util.Objects.equals(criticality, o.criticality)
+                    && java.util.Objects.equals(device, o.device);
+        }
 
         boolean matches(DeviceInfo d) {
             return eq(tenant, d.tenant()) && eq(site, d.site()) && eq(group, d.group())

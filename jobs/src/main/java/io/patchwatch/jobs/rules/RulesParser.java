@@ -582,7 +582,7 @@ final class RulesParser {
                         error(value, "unknown kind '" + k + "'" + (k.equals("heartbeat")
                                 ? ": heartbeats never reach rules; use device_silent / device_back"
                                 : " (known: " + String.join(", ", java.util.Arrays.stream(FactKind.values())
-                                        .filter(x -> x != FactKind.DEADLINE).map(FactKind::ruleName).toList()) + ")"));
+                                        .filter(x -> FactKind.ofRuleName(x.ruleName()) != null).map(FactKind::ruleName).toList()) + ")"));
                     }
                 }
                 continue;

@@ -32,6 +32,8 @@ public class Trigger {
     public long silentForS = DeviceFact.NONE;
     /** The window of the step that fired (the absence's, or the last step's), for {window}. */
     public long windowMs;
+    /** The rules version the decision was taken under (0: the job's file, nothing published). */
+    public int rulesVersion;
 
     public Trigger() {}
 

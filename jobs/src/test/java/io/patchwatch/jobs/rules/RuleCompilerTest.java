@@ -26,20 +26,20 @@ class RuleCompilerTest {
                 "begin(\"boot\").where({kind: booted, in_session: true})"
                         + ".notFollowedBy(\"_not1\").where({kind: service_state, service: $subject, state: running})"
                         + ".followedBy(\"_deadline\").where({deadline of boot})"
-                        + ".within(PT10M0.001S)",
+                        + ".within(PT30M0.001S)",
                 "begin(\"boot\").where({kind: booted, in_session: true})"
                         + ".followedBy(\"_then1\").where({kind: service_failed, service: $subject} within ${start_within})"
-                        + ".within(PT10M0.001S)");
+                        + ".within(PT30M0.001S)");
         assertThat(compiled.get("reboot-hang")).containsExactly(
                 "begin(\"initiated\").where({kind: reboot_initiated, in_session: true})"
                         + ".notFollowedBy(\"_not1\").where({kind: booted})"
                         + ".followedBy(\"_deadline\").where({deadline of initiated})"
-                        + ".within(PT20M0.001S)");
+                        + ".within(PT1H0.001S)");
         assertThat(compiled.get("reboot-pending-too-long")).containsExactly(
                 "begin(\"install\").where({kind: patch_installed, reboot_required: true, in_session: true})"
                         + ".notFollowedBy(\"_not1\").where({kind: booted})"
                         + ".followedBy(\"_deadline\").where({deadline of install})"
-                        + ".within(PT24H0.001S)");
+                        + ".within(PT72H0.001S)");
         assertThat(compiled.get("patch-failed")).containsExactly("begin(\"failed\").where({kind: patch_failed})");
         assertThat(compiled.get("unexpected-shutdown-after-patch")).containsExactly(
                 "begin(\"crash\").where({kind: unexpected_shutdown, in_session: true})");
@@ -61,6 +61,8 @@ class RuleCompilerTest {
     }
 
     @Test
+    // A parameter window's bound is LIVE_HEADROOM times the longest any device has, so it can be
+    // loosened live (a literal window is structure: its bound is itself).
     void aWindowOverriddenForSomeDevicesWidensTheBoundButKeepsOneOperatorPerPattern() {
         String yaml = RulesLanguageTest.withExamples() + """
                   - match: {group: slow}
@@ -69,7 +71,7 @@ class RuleCompilerTest {
         RuleSet rules = RuleSet.parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
 
         assertThat(RuleCompiler.patternsOf(rules.rule("reboot-hang"), rules, Inventory.empty()))
-                .extracting(RuleCompiler::describe).singleElement().asString().endsWith(".within(PT45M0.001S)");
+                .extracting(RuleCompiler::describe).singleElement().asString().endsWith(".within(PT2H15M0.001S)");
         assertThat(RuleCompiler.uid("reboot-hang", 0)).as("the uid never carries a window").isEqualTo("rule-reboot-hang");
         assertThat(RuleCompiler.uid("service-down-after-reboot", 1)).isEqualTo("rule-service-down-after-reboot-2");
     }

@@ -1,0 +1,129 @@
+package io.patchwatch.jobs.device;
+
+import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.metrics.JobMetrics;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RuleVersionsInput;
+import io.patchwatch.schemas.DeviceEvent;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Runs the {@link DeviceTracker}, and (live) takes the rules topic as a second, broadcast input:
+ * each new version applies to every device at once, which a function cannot do (its timers belong to
+ * the key at hand). For every device with pending deadlines or an open session the deadlines and
+ * the one timer move to what the new version says ({@link DeviceTracker#retime}); then the record
+ * goes on to the incidents, one copy per key group, behind every fact sent before it.
+ *
+ * <p>Event time is the events' alone: the rules input carries no watermark and never holds the
+ * job's clock back. Without a rules input (replay, demo) it is a one-input operator.
+ */
+public final class DeviceTrackerOperator extends KeyedProcessOperator<String, DeviceEvent, DeviceFact>
+        implements TwoInputStreamOperator<DeviceEvent, String, DeviceFact> {
+    private static final long serialVersionUID = 1L;
+    private final DeviceTracker tracker;
+    private transient RuleVersionsInput rules;
+    private transient TimerService timers;
+
+    public DeviceTrackerOperator(DeviceTracker tracker) {
+        super(tracker);
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        rules = new RuleVersionsInput(tracker.versions(), "device tracker",
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
+        rules.initialize(context);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        rules.registerMetrics(JobMetrics.group(getRuntimeContext()));
+        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        rules.snapshot();
+    }
+
+    @Override
+    public void processElement1(StreamRecord<DeviceEvent> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A record of the rules topic. */
+    @Override
+    public void processElement2(StreamRecord<String> element) throws Exception {
+        List<RuleVersion> applied = rules.apply(element.getValue());
+        if (applied.isEmpty()) {
+            return;
+        }
+        Object previousKey = getCurrentKey();
+        long notBefore = timers.currentWatermark() == Long.MIN_VALUE ? Long.MIN_VALUE : timers.currentWatermark() + 1;
+        Set<String> devices = new LinkedHashSet<>();
+        collectKeys(DeviceTracker.States.DEADLINES.getName(), devices);
+        collectKeys(DeviceTracker.States.SESSION.getName(), devices);
+        for (String key : devices) {
+            setCurrentKey(key);
+            tracker.retime(key, timers, notBefore);
+        }
+        if (previousKey != null) {
+            setCurrentKey(previousKey);
+        }
+        // On to the incidents (a disabled rule's incidents resolve there), to every key group.
+        var task = getRuntimeContext().getTaskInfo();
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        for (String key : RuleVersionsInput.keysFor(KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()), maxParallelism)) {
+            DeviceFact f = new DeviceFact();
+            f.key = key;
+            f.kind = FactKind.RULES_VERSION;
+            f.ts = Long.MIN_VALUE;
+            f.rulesVersion = applied.get(applied.size() - 1).version();
+            f.rulesText = element.getValue();
+            output.collect(JobTags.RESOLUTIONS, new StreamRecord<>(f));
+        }
+    }
+
+    private void collectKeys(String state, Set<String> into) throws Exception {
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            keys.forEach(into::add);
+        }
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // The rules input has no event time of its own.
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            processWatermarkStatus(status);
+        }
+    }
+}

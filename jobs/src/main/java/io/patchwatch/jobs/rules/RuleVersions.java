@@ -1,0 +1,223 @@
+package io.patchwatch.jobs.rules;
+
+import io.patchwatch.jobs.config.DeviceInfo;
+import io.patchwatch.jobs.device.DeviceFact;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rule versions a running job knows, and which one is in force when (RULES.md "Changing rules
+ * while the job runs"). The job's CEP patterns are compiled once from its rules file; a published
+ * version may change everything that is a value (parameters, lists, severities, messages, {@code
+ * enabled}), never a pattern's structure. Every decision uses the version in force at the
+ * decision's event time, the newest whose {@code effective_from} is not after it, so a replay with
+ * the same versions takes the same decisions; the last {@link #KEEP} versions are kept for that.
+ *
+ * <p>An absence awaited since {@code anchor} ends at the first moment t with t &ge; anchor + the
+ * window in force at t ({@link #deadline}): a tighter window fires at max(anchor + new window,
+ * effective_from), a looser one later, and a version that disables the rule first cancels it.
+ */
+public final class RuleVersions implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final long NONE = DeviceFact.NONE;
+
+    /** Versions kept for decisions about the past (a replay, a late event). */
+    public static final int KEEP = 8;
+
+    /**
+     * How much longer than the file it was compiled from a window may grow live: the compiled CEP
+     * patterns keep a partial match this many times the longest window (see {@link
+     * RuleSet#cepWindowMs}); beyond it a change needs {@code rules apply}.
+     */
+    public static final int LIVE_HEADROOM = 3;
+
+    private final RuleSet compiled;
+    private final List<RuleVersion> versions = new ArrayList<>();
+
+    /** The job's rules, before any version was published (version 0). */
+    public RuleVersions(RuleSet compiled) {
+        this.compiled = compiled;
+        versions.add(RuleVersion.unpublished(compiled));
+    }
+
+    /** The job's rules and the versions published so far (refused ones are left out). */
+    public static RuleVersions of(RuleSet compiled, List<RuleVersion> published) {
+        RuleVersions v = new RuleVersions(compiled);
+        for (RuleVersion p : published) {
+            v.offer(p);
+        }
+        return v;
+    }
+
+    public enum Outcome { APPLIED, ALREADY_APPLIED, REFUSED }
+
+    /** What became of an offered version, and why. */
+    public record Offer(Outcome outcome, String reason) {}
+
+    /**
+     * Adds a version if it can apply to the running job: newer than the newest known, in force no
+     * earlier than it, and with the compiled structure (the same rules in the same order, the same
+     * steps, windows within {@link #LIVE_HEADROOM}).
+     */
+    public Offer offer(RuleVersion v) {
+        RuleVersion newest = latest();
+        if (v.version() == newest.version() && v.hash().equals(newest.hash())) {
+            return new Offer(Outcome.ALREADY_APPLIED, "version " + v.version() + " is already in force");
+        }
+        if (v.version() <= newest.version()) {
+            return new Offer(Outcome.REFUSED, "version " + v.version() + " goes backwards: version "
+                    + newest.version() + " is the newest applied");
+        }
+        if (v.effectiveFrom() < newest.effectiveFrom()) {
+            return new Offer(Outcome.REFUSED, "version " + v.version() + " would be in force from "
+                    + Instant.ofEpochMilli(v.effectiveFrom()) + ", before version " + newest.version() + " ("
+                    + Instant.ofEpochMilli(newest.effectiveFrom()) + ")");
+        }
+        String structural = structuralChange(compiled, v.rules());
+        if (structural != null) {
+            return new Offer(Outcome.REFUSED, "version " + v.version() + " changes what the running job was compiled with: "
+                    + structural + " (apply it with `patchwatch rules apply`)");
+        }
+        versions.add(v);
+        if (versions.size() > KEEP) {
+            versions.remove(0);
+        }
+        return new Offer(Outcome.APPLIED, "");
+    }
+
+    /**
+     * Why {@code next} cannot apply live to a job compiled from {@code compiled}, or null: a
+     * structural change (RuleSetDiff), another order of the rules, or a window beyond what the
+     * compiled CEP patterns keep.
+     */
+    public static String structuralChange(RuleSet compiled, RuleSet next) {
+        Set<String> structural = RuleSetDiff.structural(RuleSetDiff.of(compiled, next));
+        if (!structural.isEmpty()) {
+            return "the structure of " + String.join(", ", structural) + " changed";
+        }
+        List<String> before = compiled.rules().stream().map(RuleDefinition::id).toList();
+        List<String> after = next.rules().stream().map(RuleDefinition::id).toList();
+        if (!before.equals(after)) {
+            return "the rules' order changed (" + String.join(", ", after) + ")";
+        }
+        for (RuleDefinition rule : compiled.rules()) {
+            for (List<Step> steps : rule.patterns) {
+                long bound = compiled.cepWindowMs(rule, steps);
+                long longest = next.longestWindowMs(rule, steps);
+                if (longest > bound) {
+                    return "a window of " + rule.id + " grows to " + format(longest) + ", beyond the "
+                            + format(bound) + " its compiled CEP pattern keeps a partial match";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String format(long ms) {
+        return io.patchwatch.jobs.config.Durations.format(java.time.Duration.ofMillis(ms));
+    }
+
+    /** The version in force at event time {@code ts} (the oldest kept, for a time before it). */
+    public RuleVersion at(long ts) {
+        for (int i = versions.size() - 1; i > 0; i--) {
+            if (versions.get(i).effectiveFrom() <= ts) {
+                return versions.get(i);
+            }
+        }
+        return versions.get(0);
+    }
+
+    public RuleVersion latest() {
+        return versions.get(versions.size() - 1);
+    }
+
+    /** The versions kept, oldest first. */
+    public List<RuleVersion> all() {
+        return List.copyOf(versions);
+    }
+
+    /** Whether any version was published (else alerts carry no rule version). */
+    public boolean published() {
+        return latest().version() > 0;
+    }
+
+    public RuleSet compiled() {
+        return compiled;
+    }
+
+    /**
+     * A device's parameters at {@code ts}, for a session opened at {@code sessionStart} (NONE: no
+     * session): the version in force then, without the overrides that version added after the
+     * session opened (a new override applies to sessions opened after it is in force).
+     */
+    public RuleProfile profileFor(DeviceInfo device, long ts, long sessionStart) {
+        return profileOf(at(ts), device, sessionStart);
+    }
+
+    private RuleProfile profileOf(RuleVersion v, DeviceInfo device, long sessionStart) {
+        if (sessionStart == NONE || sessionStart >= v.effectiveFrom() || versions.size() == 1) {
+            return v.rules().profileFor(device);
+        }
+        RuleVersion opened = at(sessionStart);
+        return opened == v ? v.rules().profileFor(device) : v.rules().profileFor(device, opened.rules());
+    }
+
+    /** The rules (bits by index) enabled for a device at {@code ts}. */
+    public long enabledRules(DeviceInfo device, long ts, long sessionStart) {
+        RuleProfile p = profileFor(device, ts, sessionStart);
+        long bits = 0;
+        for (RuleDefinition r : compiled.rules()) {
+            if (p.rule(r.id).enabled()) {
+                bits |= 1L << r.index;
+            }
+        }
+        return bits;
+    }
+
+    /** The window of every windowed step CEP checks itself ({@link RuleSet#windowSlots}), for one device at {@code ts}. */
+    public long[] stepWindows(DeviceInfo device, long ts, long sessionStart) {
+        List<RuleSet.WindowSlot> slots = compiled.windowSlots();
+        if (slots.isEmpty()) {
+            return null;
+        }
+        RuleProfile p = profileFor(device, ts, sessionStart);
+        long[] out = new long[slots.size()];
+        for (int i = 0; i < out.length; i++) {
+            RuleSet.WindowSlot s = slots.get(i);
+            out[i] = s.window().ms(p, s.rule().id);
+        }
+        return out;
+    }
+
+    /**
+     * When the absence a deadline fact awaits ends: the first t &ge; its anchor with t &ge; anchor +
+     * the window in force at t; NONE if a version in force before then disables its rule.
+     */
+    public long deadline(DeviceFact deadline, DeviceInfo device) {
+        RuleDefinition rule = compiled.rules().get(deadline.deadlineOf / 64);
+        List<Step> steps = rule.patterns.get(deadline.deadlineOf % 64);
+        Window window = steps.get(steps.size() - 1).within();
+        long anchor = deadline.anchor;
+        int first = versions.indexOf(at(anchor));
+        for (int i = first; i < versions.size(); i++) {
+            RuleVersion v = versions.get(i);
+            long from = Math.max(anchor, v.effectiveFrom());
+            long until = i + 1 < versions.size() ? versions.get(i + 1).effectiveFrom() : Long.MAX_VALUE;
+            if (from >= until) {
+                continue; // replaced before it was in force for this absence
+            }
+            RuleProfile p = profileOf(v, device, deadline.sessionStart);
+            if (!p.rule(rule.id).enabled()) {
+                return NONE;
+            }
+            long t = Math.max(anchor + window.ms(p, rule.id), from);
+            if (t < until) {
+                return t;
+            }
+        }
+        return NONE; // not reached: the newest version's interval is unbounded
+    }
+}

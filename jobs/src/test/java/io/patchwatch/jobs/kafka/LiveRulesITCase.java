@@ -1,0 +1,139 @@
+package io.patchwatch.jobs.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.kafka.KafkaConnection;
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.support.CommittedAlerts;
+import io.patchwatch.jobs.support.LiveKafkaJob;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertStatus;
+import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
+import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RULES.md "Changing rules while the job runs", live on a real broker: versions published with
+ * {@code rules publish} while deadlines are pending (tighter, looser, disabled), a structural change
+ * refused, a bad record ignored, and the job running throughout.
+ */
+class LiveRulesITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = PatchwatchMiniCluster.extension();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishedVersionsMovePendingDeadlinesAndADisabledRuleResolvesItsIncidents() throws Exception {
+        String input = KAFKA.newTopic("rules-live-in", 1);
+        String alerts = KAFKA.newTopic("rules-live-alerts", 1);
+        String deadLetters = KAFKA.newTopic("rules-live-dlq", 1);
+        // This tenant: N = 20 s, B = 40 s (version 1, the job's file, published by the job at start).
+        JobClient job = LiveKafkaJob.start(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters, "lr",
+                "20s\n    boot_within: 40s");
+        String file = Files.readString(dir.resolve("rules.yaml"));
+        RulesTopic topic = new RulesTopic(KafkaConnection.plaintext(KAFKA.bootstrapServers()).clientProperties(),
+                "patchwatch-rules", input + "-group");
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
+            awaitVersion(topic, 1);
+            // A restarts (its reboot-hang deadline: t0 + 40 s); C installs and goes quiet.
+            long t0 = System.currentTimeMillis();
+            send(p, input, event(t0 - 2_000, "LR-A", "\"kind\":\"heartbeat\""));
+            send(p, input, event(t0 - 1_500, "LR-A", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
+            send(p, input, event(t0 - 1_000, "LR-A", "\"kind\":\"reboot_initiated\""));
+            send(p, input, event(t0 - 2_000, "LR-C", "\"kind\":\"heartbeat\""));
+            send(p, input, event(t0 - 1_000, "LR-C", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
+
+            // 1. Tighter: B = 10 s from now on; A's pending deadline moves to t0 - 1 s + 10 s.
+            long v2From = System.currentTimeMillis();
+            RulesTopic.Published v2 = topic.publish(file.replace("boot_within: 40s", "boot_within: 10s"), "v2", v2From, false);
+            assertThat(v2.version().version()).isEqualTo(2);
+            Alert hangA = awaitAlert(alerts, a -> a.getDevice().equals("LR-A") && a.getRule().equals("reboot-hang"), 60);
+            assertThat(hangA.getTs()).as("max(anchor + new window, effective_from)").isEqualTo(Math.max(t0 - 1_000 + 10_000, v2From));
+            assertThat(hangA.getContext().getRuleVersion()).isEqualTo(2);
+            assertThat(hangA.getDedupKey()).as("the version is not part of the key").isEqualTo("lr/LR-A/reboot-hang/" + (t0 - 1_500) + "/1");
+
+            // 2. A record that is not a rules version (written by something else) is ignored; the job runs on.
+            KafkaTestClients.send(p, "patchwatch-rules", 0, (input + "-group").getBytes(StandardCharsets.UTF_8),
+                    "{\"version\": 99, \"rules\": \"not: [rules\"}".getBytes(StandardCharsets.UTF_8));
+            // A structural change is refused by publish, naming it.
+            assertThatThrownBy(() -> topic.publish(file.replace("  reboot-hang:\n    severity: critical\n    subject: device",
+                    "  reboot-hang:\n    severity: critical\n    subject: device\n    one_shot: true"), "v-structural", System.currentTimeMillis(), false))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("reboot-hang").hasMessageContaining("rules apply");
+
+            // 3. Looser: B restarts under B = 10 s; B = 30 s is published at once; B boots 15 s later: no page.
+            long t1 = System.currentTimeMillis();
+            send(p, input, event(t1 - 1_500, "LR-B", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
+            send(p, input, event(t1 - 1_000, "LR-B", "\"kind\":\"reboot_initiated\""));
+            topic.publish(file.replace("boot_within: 40s", "boot_within: 30s"), "v3", System.currentTimeMillis(), false);
+            Thread.sleep(15_000);
+            send(p, input, event(System.currentTimeMillis(), "LR-B", "\"kind\":\"booted\""));
+
+            // 4. C has been offline since t0 - 1 s + 20 s; disabling the rule resolves its incident.
+            Alert offlineC = awaitAlert(alerts, a -> a.getDevice().equals("LR-C") && a.getRule().equals("offline-after-patch"), 60);
+            assertThat(offlineC.getStatus()).isEqualTo(AlertStatus.firing);
+            long v4From = System.currentTimeMillis();
+            topic.publish(file.replace("boot_within: 40s", "boot_within: 30s").replace("  offline-after-patch:\n",
+                    "  offline-after-patch:\n    enabled: false\n"), "v4", v4From, false);
+            Alert resolvedC = awaitAlert(alerts, a -> a.getDevice().equals("LR-C") && a.getStatus() == AlertStatus.resolved, 60);
+            assertThat(resolvedC.getReason()).isEqualTo("rule_disabled");
+            assertThat(resolvedC.getDedupKey()).isEqualTo(offlineC.getDedupKey());
+            assertThat(resolvedC.getTs()).isGreaterThanOrEqualTo(v4From);
+
+            List<Alert> all = CommittedAlerts.read(KAFKA.bootstrapServers(), alerts);
+            assertThat(all).as("B's looser window: it booted in time").noneMatch(a -> a.getDevice().equals("LR-B") && a.getRule().equals("reboot-hang"));
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void awaitVersion(RulesTopic topic, int version) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (topic.versions().isEmpty() || topic.versions().get(topic.versions().size() - 1).version() < version) {
+            assertThat(System.nanoTime()).as("version " + version + " on the rules topic").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static Alert awaitAlert(String topic, Predicate<Alert> which, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Alert a : CommittedAlerts.read(KAFKA.bootstrapServers(), topic)) {
+                if (which.test(a)) {
+                    return a;
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("no such alert within " + seconds + " s: " + CommittedAlerts.read(KAFKA.bootstrapServers(), topic));
+    }
+
+    private static String event(long ts, String device, String rest) {
+        return "{\"ts\":\"" + EventTimes.format(ts) + "\",\"tenant\":\"lr\",\"device\":\"" + device + "\"," + rest + "}";
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String json) {
+        KafkaTestClients.send(p, topic, 0, null, json.getBytes(StandardCharsets.UTF_8));
+    }
+}
