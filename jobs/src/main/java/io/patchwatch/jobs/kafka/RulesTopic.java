@@ -95,7 +95,7 @@ public final class RulesTopic {
         return new Published(v, false);
     }
 
-    /** The newest record for this job, if the topic exists and has one (a tombstone is none). */
+    /** The newest valid record for this job, if the topic exists and has one. */
     public Optional<String> latest() throws Exception {
         try (Admin admin = Admin.create(client)) {
             if (!admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
@@ -112,19 +112,29 @@ public final class RulesTopic {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, TIMEOUT);
-            String newest = null;
+            List<String> records = new ArrayList<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp, TIMEOUT) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new ConfigException("rules topic " + topic + ": not read to its end within " + TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() != null && job.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                        newest = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+                    if (r.key() != null && job.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null) {
+                        records.add(new String(r.value(), StandardCharsets.UTF_8));
                     }
                 }
             }
-            return Optional.ofNullable(newest);
+            // The newest record that is a valid version: one written by something else, or a
+            // tombstone, leaves the version before it in force (as the job does).
+            for (int i = records.size() - 1; i >= 0; i--) {
+                try {
+                    RulesRecord.decode(records.get(i));
+                    return Optional.of(records.get(i));
+                } catch (ConfigException e) {
+                    // skipped, as the job skips it
+                }
+            }
+            return Optional.empty();
         }
     }
 
