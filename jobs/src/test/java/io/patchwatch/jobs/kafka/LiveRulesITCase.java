@@ -64,7 +64,9 @@ class LiveRulesITCase {
             send(p, input, event(t0 - 2_000, "LR-C", "\"kind\":\"heartbeat\""));
             send(p, input, event(t0 - 1_000, "LR-C", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
 
-            // 1. Tighter: B = 10 s from now on; A's pending deadline moves to t0 - 1 s + 10 s.
+            // 1. Tighter: B = 10 s from now on; A's pending deadline (set once the watermark passed
+            //    its restart, a few seconds) moves to t0 - 1 s + 10 s.
+            Thread.sleep(5_000);
             long v2From = System.currentTimeMillis();
             RulesTopic.Published v2 = topic.publish(file.replace("boot_within: 40s", "boot_within: 10s"), "v2", v2From, false);
             assertThat(v2.version().version()).isEqualTo(2);
@@ -85,8 +87,9 @@ class LiveRulesITCase {
             long t1 = System.currentTimeMillis();
             send(p, input, event(t1 - 1_500, "LR-B", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
             send(p, input, event(t1 - 1_000, "LR-B", "\"kind\":\"reboot_initiated\""));
+            Thread.sleep(4_000); // its deadline at t1 + 9 s is pending when the looser version lands
             topic.publish(file.replace("boot_within: 40s", "boot_within: 30s"), "v3", System.currentTimeMillis(), false);
-            Thread.sleep(15_000);
+            Thread.sleep(11_000);
             send(p, input, event(System.currentTimeMillis(), "LR-B", "\"kind\":\"booted\""));
 
             // 4. C has been offline since t0 - 1 s + 20 s; disabling the rule resolves its incident.
