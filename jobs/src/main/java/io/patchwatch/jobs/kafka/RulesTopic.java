@@ -161,25 +161,21 @@ public final class RulesTopic {
 
     /** The job's rules input: every record of this job on the topic, from the start (old ones are known and skipped). */
     public KafkaSource<String> source() {
-        return KafkaSource.<String>builder()
-                .setProperties(client)
-                .setTopics(topic)
-                .setGroupId(job + "-rules")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ValuesOfJob(job))
-                .build();
+        return builder().build();
     }
 
     /** As {@link #source}, up to the offsets at start: a bounded run (a backfill) ends. */
     public KafkaSource<String> boundedSource(OffsetsInitializer end) {
+        return builder().setBounded(end).build();
+    }
+
+    private org.apache.flink.connector.kafka.source.KafkaSourceBuilder<String> builder() {
         return KafkaSource.<String>builder()
                 .setProperties(client)
                 .setTopics(topic)
                 .setGroupId(job + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(end)
-                .setDeserializer(new ValuesOfJob(job))
-                .build();
+                .setDeserializer(new ValuesOfJob(job));
     }
 
     /** The values of one job's records; a tombstone becomes "" (refused downstream, with a log line). */
