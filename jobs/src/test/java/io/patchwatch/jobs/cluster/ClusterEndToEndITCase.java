@@ -380,9 +380,9 @@ class ClusterEndToEndITCase {
 
     /** {@code patchwatch replay} of the same records with the same rules and inventory. */
     private static List<Alert> replay(List<RawRecord> records, FleetPlan plan) throws Exception {
-        return Replay.run(LocalFlink.environment(2), records, false,
+        return io.patchwatch.jobs.support.FirstRulesVersion.of(Replay.run(LocalFlink.environment(2), records, false,
                 Adapters.create("canonical-json", AdapterSettings.defaults()), JobSettings.replay(Long.MAX_VALUE),
-                RuleSet.defaults(), plan.inventory(), null).alerts();
+                RuleSet.defaults(), plan.inventory(), null).alerts());
     }
 
     private static int freePort() throws Exception {

@@ -134,10 +134,8 @@ class KafkaPipelineITCase {
         assertThat(alertRecords).allSatisfy(r ->
                 assertThat(r.timestamp()).isGreaterThan(System.currentTimeMillis() - Duration.ofHours(1).toMillis()));
         // The job published its rules file as version 1 of the rules topic; replay runs on that file.
-        List<String> fromReplay = replay(lines).stream().map(a -> {
-            a.getContext().setRuleVersion(1);
-            return AlertJson.toJson(a);
-        }).toList();
+        List<String> fromReplay = io.patchwatch.jobs.support.FirstRulesVersion.of(replay(lines)).stream()
+                .map(AlertJson::toJson).toList();
         assertThat(fromReplay).as("the scenario raises alerts").hasSizeGreaterThanOrEqualTo(5);
         assertThat(fromKafka).allMatch(a -> a.contains("\"rule_version\":1"));
         assertThat(fromKafka).isEqualTo(fromReplay);

@@ -170,8 +170,8 @@ class KafkaRestartITCase {
         for (String l : Scenario.of(compact).jsonLines()) {
             records.add(new RawRecord("replay", l.getBytes(StandardCharsets.UTF_8)));
         }
-        return Replay.run(PatchwatchMiniCluster.environment(), records, false,
+        return io.patchwatch.jobs.support.FirstRulesVersion.of(Replay.run(PatchwatchMiniCluster.environment(), records, false,
                 Adapters.create("canonical-json", AdapterSettings.defaults()), JobSettings.replay(Long.MAX_VALUE),
-                RuleSet.defaults(), Inventory.empty(), null).alerts();
+                RuleSet.defaults(), Inventory.empty(), null).alerts());
     }
 }
