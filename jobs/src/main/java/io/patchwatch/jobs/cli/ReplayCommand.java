@@ -12,6 +12,9 @@ import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RuleVersions;
+import io.patchwatch.jobs.rules.RulesRecord;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.jobs.replay.ExternalSort;
 import io.patchwatch.jobs.replay.RecordingException;
@@ -41,7 +44,7 @@ final class ReplayCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1,
-                Set.of("rules", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site",
+                Set.of("rules", "rule-versions", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site",
                         "from", "to", "temp-dir"),
                 Set.of("events"), Set.of("keep-order", "sort", "quiet"));
         if (args.list("events").isEmpty()) {
@@ -53,13 +56,13 @@ final class ReplayCommand {
         if (args.flag("sort") && args.flag("keep-order")) {
             throw new Args.UsageException("--sort and --keep-order exclude each other");
         }
-        RuleSet rules;
+        RuleVersions rules;
         Inventory inventory;
         JobSettings settings = JobSettings.replay(Long.MAX_VALUE);
         long from;
         long to;
         try {
-            rules = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(Path.of(args.get("rules")));
+            rules = ruleVersions(args.get("rules"), args.get("rule-versions"), err);
             inventory = args.get("inventory") == null ? Inventory.empty() : Inventory.load(Path.of(args.get("inventory")));
             if (args.get("out-of-orderness") != null) {
                 settings = settings.withOutOfOrderness(Durations.parse(args.get("out-of-orderness")));
@@ -283,6 +286,33 @@ final class ReplayCommand {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         return out.resolveSibling(stem + ".dead-letters.jsonl");
+    }
+
+    /**
+     * The rules file, or a rules topic's record ({@code patchwatch rules history}): the versions a
+     * live job had, each in force from its effective_from; the file's structure (or the newest
+     * version's) is what the replay compiles.
+     */
+    static RuleVersions ruleVersions(String rulesFile, String recordFile, PrintStream err) {
+        if (recordFile == null) {
+            return new RuleVersions(rulesFile == null ? RuleSet.defaults() : RuleSet.load(Path.of(rulesFile)));
+        }
+        String record;
+        try {
+            record = Files.readString(Path.of(recordFile), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(recordFile + ": cannot read: " + e.getMessage(), e);
+        }
+        List<RuleVersion> versions = RulesRecord.decode(record);
+        RuleSet compiled = rulesFile != null ? RuleSet.load(Path.of(rulesFile)) : versions.get(versions.size() - 1).rules();
+        RuleVersions out = new RuleVersions(compiled);
+        for (RuleVersion v : versions) {
+            RuleVersions.Offer o = out.offer(v);
+            if (o.outcome() == RuleVersions.Outcome.REFUSED) {
+                err.println("patchwatch: " + recordFile + ": " + v + " left out: " + o.reason());
+            }
+        }
+        return out;
     }
 
     static String rootMessage(Throwable e) {

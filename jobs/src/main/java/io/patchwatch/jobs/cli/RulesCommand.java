@@ -17,6 +17,7 @@ final class RulesCommand {
                    patchwatch rules diff OLD NEW
                    patchwatch rules publish RULES (--bootstrap HOST:PORT | --config job.yaml) [--effective-from TIME] [--topic T] [--job NAME]
                    patchwatch rules apply RULES --cluster URL --job ID --config job.yaml --savepoint DIR [--jar FILE]
+                   patchwatch rules history (--bootstrap HOST:PORT | --config job.yaml) [--out FILE]
                    patchwatch rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE]""";
 
     private RulesCommand() {}
@@ -34,6 +35,9 @@ final class RulesCommand {
         }
         if (argv.length >= 1 && argv[0].equals("publish")) {
             return RulesLiveCommands.publish(argv, out, err);
+        }
+        if (argv.length >= 1 && argv[0].equals("history")) {
+            return RulesLiveCommands.history(argv, out, err);
         }
         if (argv.length >= 1 && argv[0].equals("apply")) {
             return RulesLiveCommands.apply(argv, out, err);

@@ -26,6 +26,7 @@ import java.util.Set;
  * <pre>
  * patchwatch rules publish RULES (--bootstrap HOST:PORT | --config job.yaml) [--effective-from TIME] [--topic T] [--job NAME]
  * patchwatch rules apply RULES --cluster URL --job ID --config job.yaml --savepoint DIR [--jar FILE]
+ * patchwatch rules history (--bootstrap HOST:PORT | --config job.yaml) [--out FILE]
  * </pre>
  *
  * {@code publish} writes a new version for changes that apply live and refuses structural ones,
@@ -63,6 +64,34 @@ final class RulesLiveCommands {
         }
     }
 
+    /** The newest valid record of the job's rules topic: every version kept, for {@code replay --rule-versions}. */
+    static int history(String[] argv, PrintStream out, PrintStream err) {
+        Args args = Args.parse(argv, 1, Set.of("bootstrap", "config", "topic", "job", "out"), Set.of(), Set.of());
+        try {
+            RulesTopic topic = topic(args);
+            var record = topic.latest();
+            if (record.isEmpty()) {
+                err.println("patchwatch: no rules version published for this job");
+                return 1;
+            }
+            if (args.get("out") != null) {
+                Files.writeString(Path.of(args.get("out")), record.get() + "\n", StandardCharsets.UTF_8);
+            } else {
+                out.println(record.get());
+            }
+            for (RuleVersion v : io.patchwatch.jobs.rules.RulesRecord.decode(record.get())) {
+                err.println("patchwatch: " + v);
+            }
+            return 0;
+        } catch (ConfigException e) {
+            e.problems().forEach(problem -> err.println("patchwatch: " + problem));
+            return 2;
+        } catch (Exception e) {
+            err.println("patchwatch: rules history failed: " + ReplayCommand.rootMessage(e));
+            return 1;
+        }
+    }
+
     static int apply(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1, Set.of("cluster", "job", "config", "savepoint", "jar", "timeout"), Set.of(), Set.of());
         if (args.positional().size() != 1) {
@@ -90,6 +119,12 @@ final class RulesLiveCommands {
             RuleSet current = published.isEmpty() ? bundle.rules() : published.get(published.size() - 1).rules();
             var changes = RuleSetDiff.of(current, next);
             changes.forEach(c -> out.println(c));
+            String moved = RuleSetDiff.positionChange(current, next);
+            if (moved != null) {
+                err.println("patchwatch: " + file + ": cannot apply: " + moved);
+                return 2;
+            }
+            boolean structural = !RuleSetDiff.structural(changes).isEmpty();
             Set<String> removed = new java.util.LinkedHashSet<>();
             for (var r : current.rules()) {
                 if (next.rules().stream().noneMatch(n -> n.id().equals(r.id()))) {
@@ -102,15 +137,23 @@ final class RulesLiveCommands {
             String savepoint = flink.stopWithSavepoint(args.get("job"), savepointDir, Duration.ofSeconds(args.intValue("timeout", 300)));
             out.println("patchwatch: job " + args.get("job") + " stopped with savepoint " + savepoint);
             if (topic != null) {
-                RulesTopic.Published p = topic.publish(new String(yaml, StandardCharsets.UTF_8), file.toString(),
-                        System.currentTimeMillis(), true);
+                // In force from when the version it replaces was: the resubmitted job runs this
+                // structure for every event, old or new, and a replay with the record does the same.
+                long from = published.isEmpty() ? 0 : published.get(published.size() - 1).effectiveFrom();
+                RulesTopic.Published p = topic.publish(new String(yaml, StandardCharsets.UTF_8), file.toString(), from, true);
                 out.println("patchwatch: published " + file + " as " + p.version());
             }
             JobBundle resubmitted = new JobBundle(bundle.configName(), bundle.jobYaml(), yaml, bundle.inventoryCsv());
             for (String rule : removed) {
                 out.println("patchwatch: rule " + rule + " is gone: its in-flight state is dropped");
             }
-            String jobId = ClusterCommands.submit(flink, jar, resubmitted, null, savepoint, !removed.isEmpty());
+            for (String rule : RuleSetDiff.structural(changes)) {
+                if (!removed.contains(rule) && current.rules().stream().anyMatch(r -> r.id().equals(rule))) {
+                    out.println("patchwatch: rule " + rule + " changed its pattern: it starts with no in-flight state");
+                }
+            }
+            // A changed rule's CEP operator has a new uid: its old state, like a removed rule's, is left behind.
+            String jobId = ClusterCommands.submit(flink, jar, resubmitted, null, savepoint, structural);
             out.println("patchwatch: resubmitted as job " + jobId + " from " + savepoint
                     + "; unchanged rules keep their state (operator uid = rule id)");
             out.println(jobId);
@@ -137,7 +180,7 @@ final class RulesLiveCommands {
                     args.get("job", config.groupId()));
         }
         if (args.get("bootstrap") == null) {
-            throw new Args.UsageException("rules publish needs --bootstrap HOST:PORT or --config job.yaml");
+            throw new Args.UsageException("rules publish / history need --bootstrap HOST:PORT or --config job.yaml");
         }
         Properties client = KafkaConnection.plaintext(args.get("bootstrap")).clientProperties();
         return new RulesTopic(client, args.get("topic", "patchwatch-rules"), args.get("job", "patchwatch"));

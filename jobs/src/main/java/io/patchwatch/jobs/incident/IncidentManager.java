@@ -77,6 +77,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private transient JobMetrics.LabelledCounters alerts;
     private transient Counter duplicates;
     private transient Histogram detectionLag;
+    /** While onTimer runs: the facts it keeps pending, where a fact scheduled meanwhile goes too. */
+    private transient List<DeviceFact> scheduledInTimer;
 
     /**
      * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live; {@link
@@ -130,7 +132,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             return;
         }
         if (t.ts <= ctx.timerService().currentWatermark()) {
-            onTrigger(t, out);
+            onTrigger(t, ctx.timerService(), out);
             return;
         }
         pendingTriggers.add(t);
@@ -172,15 +174,17 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         }
         dueTriggers.sort(Comparator.comparingLong(t -> t.ts));
         dueFacts.sort(Comparator.comparingLong(f -> f.ts));
+        scheduledInTimer = laterFacts;
         int i = 0;
         int j = 0;
         while (i < dueTriggers.size() || j < dueFacts.size()) {
             if (j >= dueFacts.size() || (i < dueTriggers.size() && dueTriggers.get(i).ts <= dueFacts.get(j).ts)) {
-                onTrigger(dueTriggers.get(i++), out);
+                onTrigger(dueTriggers.get(i++), ctx.timerService(), out);
             } else {
                 onResolvingFact(dueFacts.get(j++), ctx, out);
             }
         }
+        scheduledInTimer = null;
         replace(pendingTriggers, laterTriggers);
         replace(pendingFacts, laterFacts);
         // 5. Forget incidents that ended more than the retention ago.
@@ -210,11 +214,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         io.patchwatch.jobs.rules.RuleVersion newest = versions.latest();
         for (Incident inc : incidents.values()) {
             if (inc.firing && !params(inc.alert, newest.effectiveFrom()).enabled()) {
-                DeviceFact f = new DeviceFact();
-                f.key = key;
-                f.kind = FactKind.RULES_VERSION;
-                f.ts = Math.max(newest.effectiveFrom(), notBefore);
-                f.rulesVersion = newest.version();
+                DeviceFact f = disabledAt(key, newest, Math.max(newest.effectiveFrom(), notBefore));
                 pendingFacts.add(f);
                 timers.registerEventTimeTimer(f.ts);
                 return;
@@ -227,7 +227,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         return versions.profileFor(inventory.lookup(a.getTenant(), a.getDevice(), a.getSite()), ts, sessionStart).rule(a.getRule());
     }
 
-    private void onTrigger(Trigger t, Collector<Alert> out) throws Exception {
+    private void onTrigger(Trigger t, TimerService timers, Collector<Alert> out) throws Exception {
         RuleParams params = versions.profileFor(inventory.lookup(t.tenant, t.device, t.site), t.ts, t.sessionStart).rule(t.rule);
         if (!params.enabled()) {
             return;
@@ -255,6 +255,37 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             detectionLag.update(Math.max(0, System.currentTimeMillis() - t.ts));
         }
         out.collect(inc.alert);
+        if (inc.firing) {
+            resolveWhenDisabled(t.key, inc.alert, t.ts, timers);
+        }
+    }
+
+    /**
+     * A version already known that disables the rule after {@code from} (a replay knows them all; live,
+     * one published ahead with a later effective_from): the incident resolves when it is in force.
+     */
+    private void resolveWhenDisabled(String key, Alert alert, long from, TimerService timers) throws Exception {
+        for (io.patchwatch.jobs.rules.RuleVersion v : versions.all()) {
+            if (v.effectiveFrom() > from && !params(alert, v.effectiveFrom()).enabled()) {
+                DeviceFact f = disabledAt(key, v, v.effectiveFrom());
+                if (scheduledInTimer != null) {
+                    scheduledInTimer.add(f); // onTimer rewrites the pending facts when it is done
+                } else {
+                    pendingFacts.add(f);
+                }
+                timers.registerEventTimeTimer(v.effectiveFrom());
+                return;
+            }
+        }
+    }
+
+    private static DeviceFact disabledAt(String key, io.patchwatch.jobs.rules.RuleVersion v, long ts) {
+        DeviceFact f = new DeviceFact();
+        f.key = key;
+        f.kind = FactKind.RULES_VERSION;
+        f.ts = ts;
+        f.rulesVersion = v.version();
+        return f;
     }
 
     private void onResolvingFact(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {

@@ -162,8 +162,9 @@ public final class KafkaPipeline {
             RuleVersion newest = published.isEmpty() ? null : published.get(published.size() - 1);
             if (newest == null || RuleVersions.structuralChange(rules, newest.rules()) != null) {
                 String yaml = rules.sourceText();
+                // In force from when the version it replaces was: the job runs this structure for every event.
                 RulesTopic.Published p = topic.publish(yaml, "the job's rules file",
-                        newest == null ? 0 : Math.max(newest.effectiveFrom(), System.currentTimeMillis()), true);
+                        newest == null ? 0 : newest.effectiveFrom(), true);
                 LOG.info("rules topic: the job's rules file published as {}", p.version());
                 published = topic.versions();
             }

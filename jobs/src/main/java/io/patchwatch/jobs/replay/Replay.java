@@ -11,6 +11,7 @@ import io.patchwatch.jobs.JobTags;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleVersions;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
@@ -158,6 +159,20 @@ public final class Replay {
             Inventory inventory,
             Consumer<Alert> onAlert)
             throws Exception {
+        return run(env, records, keepOrder, adapter, base, new RuleVersions(rules), inventory, onAlert);
+    }
+
+    /** As above, with the rules versions a live job had. */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            List<RawRecord> records,
+            boolean keepOrder,
+            EventAdapter adapter,
+            JobSettings base,
+            RuleVersions rules,
+            Inventory inventory,
+            Consumer<Alert> onAlert)
+            throws Exception {
         List<RawRecord> ordered = keepOrder ? records : ExternalSort.sortInMemory(records, adapter, base.maxRecordBytes());
         RecordingSplit split = new RecordingSplit(0, RecordingSplit.Kind.RECORDS, "", ordered, true);
         return run(env, Recording.of(List.of(split), keepOrder), adapter, base, rules, inventory,
@@ -171,6 +186,22 @@ public final class Replay {
             EventAdapter adapter,
             JobSettings base,
             RuleSet rules,
+            Inventory inventory,
+            Listener listener)
+            throws Exception {
+        return run(env, recording, adapter, base, new RuleVersions(rules), inventory, listener);
+    }
+
+    /**
+     * As above, with the rules versions a live job had (a rules topic's record): each decision uses
+     * the version in force at its event time, as the live job did.
+     */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            Recording recording,
+            EventAdapter adapter,
+            JobSettings base,
+            RuleVersions rules,
             Inventory inventory,
             Listener listener)
             throws Exception {
@@ -191,7 +222,7 @@ public final class Replay {
                 .uid("recording-split")
                 .name("Events of the recording");
         PatchwatchJob.Outputs outputs = PatchwatchJob.defineDetection(
-                events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, inventory);
+                events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, null, inventory);
 
         TypeInformation<Either<Alert, Either<DeadLetter, ReaderTotals>>> type = new EitherTypeInfo<>(
                 new AvroTypeInfo<>(Alert.class),

@@ -182,6 +182,9 @@ public final class FactNeeds implements Serializable {
      * partial match: the tracker drops the deadline too, and CEP sees problems, not every restart.
      */
     public boolean answers(DeviceFact deadline, DeviceFact f) {
+        if (!set.awaitsAbsence(deadline.deadlineOf)) {
+            return true; // kept from a rule whose pattern changed since: nothing awaits it any more
+        }
         RuleDefinition r = set.rules().get(deadline.deadlineOf / 64);
         if (f.ts <= deadline.anchor) {
             return false;

@@ -23,8 +23,8 @@ import org.apache.flink.util.Collector;
 /**
  * Compiles each rule of rules.yaml to genuine Flink CEP: one {@link Pattern} per pattern of the rule,
  * whose steps are the rule's steps ({@code begin} / {@code followedBy} / {@code notFollowedBy} /
- * {@code times} / {@code within}), and one CEP operator for it, whose uid is the rule's id (never a
- * parameter's value, so editing a window keeps a savepoint valid).
+ * {@code times} / {@code within}), and one CEP operator for it, whose uid is the rule's id and its
+ * structure (never a parameter's value, so editing a window keeps a savepoint valid).
  *
  * <p>Windows are parameters and differ per device, while CEP's {@code within} is one value per
  * pattern. So the pattern's {@code within} is the longest window any device has (it bounds the
@@ -39,9 +39,21 @@ public final class RuleCompiler {
 
     private RuleCompiler() {}
 
-    /** The uid (and name) of the CEP operator of a rule's pattern number {@code pattern}. */
-    public static String uid(String ruleId, int pattern) {
+    /** The name of the CEP operator of a rule's pattern number {@code pattern}. */
+    public static String name(String ruleId, int pattern) {
         return "rule-" + ruleId + (pattern == 0 ? "" : "-" + (pattern + 1));
+    }
+
+    /**
+     * The uid of the CEP operator of a rule's pattern: the rule's id and a hash of its structure
+     * (steps, kinds, subject, resolve; never a parameter's value). An unchanged rule keeps its uid,
+     * and its in-flight state, across {@code rules apply}; a rule whose pattern changed gets a new
+     * one and starts empty (CEP cannot read partial matches of another pattern).
+     */
+    public static String uid(RuleDefinition rule, int pattern) {
+        String structure = RuleSetDiff.structure(rule);
+        String hash = RuleVersion.hashOf(structure).substring("sha256:".length(), "sha256:".length() + 8);
+        return "rule-" + rule.id + "-" + hash + (pattern == 0 ? "" : "-" + (pattern + 1));
     }
 
     /** Every rule's CEP operators, their triggers as one stream. */
@@ -50,16 +62,17 @@ public final class RuleCompiler {
         for (RuleDefinition rule : set.rules()) {
             List<Pattern<DeviceFact, ?>> patterns = patternsOf(rule, set, inventory);
             for (int i = 0; i < patterns.size(); i++) {
-                String uid = uid(rule.id, i);
+                String uid = uid(rule, i);
+                String name = name(rule.id, i);
                 DataStream<DeviceFact> input = facts
                         .flatMap(new RuleInput(rule, i))
                         .uid(uid + "-input")
-                        .name("Facts for " + uid);
+                        .name("Facts for " + name);
                 SingleOutputStreamOperator<Trigger> matched = CEP.pattern(input.keyBy(new SubjectKey()), patterns.get(i))
                         .inEventTime()
                         .process(new ToTrigger(rule, i, set, inventory))
                         .uid(uid)
-                        .name("Rule " + uid);
+                        .name("Rule " + name);
                 triggers = triggers == null ? matched : triggers.union(matched);
             }
         }

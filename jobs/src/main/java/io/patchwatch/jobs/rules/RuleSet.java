@@ -183,6 +183,17 @@ public final class RuleSet implements Serializable {
         return slots;
     }
 
+    /**
+     * Whether a deadline id names a pattern of this set that ends with an absence: one kept in state
+     * from before {@code rules apply} changed that rule may not (it is dropped).
+     */
+    public boolean awaitsAbsence(int deadlineId) {
+        int rule = deadlineId / 64;
+        int pattern = deadlineId % 64;
+        return deadlineId >= 0 && rule < rules.size() && pattern < rules.get(rule).patterns.size()
+                && rules.get(rule).endsWithAbsence(pattern);
+    }
+
     /** The slot of a windowed step in {@link #windowSlots}, or -1. */
     int windowSlot(RuleDefinition rule, int pattern, int step) {
         List<WindowSlot> all = windowSlots();

@@ -77,6 +77,24 @@ public final class RuleSetDiff {
         return changes;
     }
 
+    /**
+     * Why a savepoint cannot carry a rule's in-flight state into {@code after}, or null: the tracker
+     * keys pending deadlines and one-shot marks by a rule's position in the file, so a rule that
+     * stays must keep its position (add rules at the end; remove one from the middle by disabling it).
+     */
+    public static String positionChange(RuleSet before, RuleSet after) {
+        for (int i = 0; i < after.rules().size(); i++) {
+            RuleDefinition r = after.rules().get(i);
+            RuleDefinition old = find(before, r.id);
+            if (old != null && before.rules().indexOf(old) != i) {
+                return "rule " + r.id + " moves from position " + (before.rules().indexOf(old) + 1) + " to " + (i + 1)
+                        + " (its pending deadlines are kept by position): keep the order, add new rules at the end,"
+                        + " and disable a rule (live) instead of removing it from the middle";
+            }
+        }
+        return null;
+    }
+
     /** The rules a change needs a savepoint for, or none: it can apply live. */
     public static Set<String> structural(List<Change> changes) {
         Set<String> out = new LinkedHashSet<>();
@@ -89,7 +107,7 @@ public final class RuleSetDiff {
     }
 
     /** Everything about a rule that its compiled CEP pattern and its incidents are made of. */
-    private static String structure(RuleDefinition r) {
+    static String structure(RuleDefinition r) {
         StringBuilder sb = new StringBuilder();
         sb.append("subject ").append(r.subject.name().toLowerCase(java.util.Locale.ROOT));
         if (r.forEachCritical) {

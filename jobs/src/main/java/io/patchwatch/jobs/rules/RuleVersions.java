@@ -197,6 +197,9 @@ public final class RuleVersions implements Serializable {
      * the window in force at t; NONE if a version in force before then disables its rule.
      */
     public long deadline(DeviceFact deadline, DeviceInfo device) {
+        if (!compiled.awaitsAbsence(deadline.deadlineOf)) {
+            return NONE; // kept from a rule whose pattern changed since (rules apply)
+        }
         RuleDefinition rule = compiled.rules().get(deadline.deadlineOf / 64);
         List<Step> steps = rule.patterns.get(deadline.deadlineOf % 64);
         Window window = steps.get(steps.size() - 1).within();

@@ -213,6 +213,50 @@ class ClusterEndToEndITCase {
         cancel(resumed);
     }
 
+    @Test
+    void aStructuralChangeAppliedWithRulesApplyKeepsTheUnchangedRulesInFlightState() throws Exception {
+        String input = KAFKA.newTopic("apply-in", 1);
+        String alerts = KAFKA.newTopic("apply-alerts", 1);
+        String deadLetters = KAFKA.newTopic("apply-dlq", 1);
+        Path jobYaml = jobConfig("apply", input, alerts, deadLetters, null);
+        long t0 = FleetPlan.NIGHT.toEpochMilli() + Duration.ofHours(2).toMillis();
+        String jobId = submit(jobYaml, null);
+        awaitRunning(jobId);
+
+        // SRV-AP restarts at 02:02: its reboot-hang is pending (a deadline at 02:22 and a CEP partial match).
+        produce(input, List.of(heartbeat("SRV-AP", t0),
+                event("SRV-AP", t0 + 60_000, "patch_installed", ",\"kb\":\"KB5044284\",\"reboot_required\":true"),
+                event("SRV-AP", t0 + 120_000, "reboot_initiated", ""),
+                heartbeat("SRV-OTHER2", t0 + 240_000)), 0);
+        await("the events read", Duration.ofSeconds(60), () -> sum("sum(" + METRIC + "devices_tracked)") == 2);
+
+        // A new rule (a structural change, refused by publish) goes in with rules apply.
+        Path rules = jobYaml.getParent().resolve("rules.yaml");
+        String current = Files.readString(rules);
+        Path next = Files.writeString(jobYaml.getParent().resolve("rules-next.yaml"),
+                current.replace("\noverrides:", "\n" + io.patchwatch.jobs.support.ExampleRules.EXAMPLES + "\noverrides:"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = PatchwatchCliAccess.run(new String[] {"rules", "apply", next.toString(), "--cluster", flink.restUrl(),
+                "--job", jobId, "--config", jobYaml.toString(), "--savepoint", dir.resolve("savepoints-apply").toString(),
+                "--jar", System.getProperty("patchwatch.job.jar")}, out);
+        assertThat(code).as("patchwatch rules apply: " + out).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("boot-loop-after-patch: savepoint: added")
+                .contains("stopped with savepoint").contains("published");
+        String resumed = lastLine(out);
+        assertThat(resumed).isNotEqualTo(jobId);
+        awaitRunning(resumed);
+
+        // Time moves past 02:22: the restart that never booted pages, from the state kept across the apply.
+        produce(input, List.of(heartbeat("SRV-OTHER2", t0 + 30 * 60_000)), 0);
+        await("the reboot-hang after the apply", Duration.ofSeconds(120),
+                () -> committed(alerts).stream().anyMatch(a -> a.getRule().equals("reboot-hang")));
+        Alert hang = committed(alerts).stream().filter(a -> a.getRule().equals("reboot-hang")).findFirst().orElseThrow();
+        assertThat(hang.getDevice()).isEqualTo("SRV-AP");
+        assertThat(hang.getTs()).isEqualTo(t0 + 120_000 + 20 * 60_000);
+        assertThat(hang.getContext().getRuleVersion()).as("the version rules apply published").isEqualTo(2);
+        cancel(resumed);
+    }
+
     // --- helpers ---
 
     /**

@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.Adapters;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.json.AlertJson;
+import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.replay.Replay;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RuleVersions;
+import io.patchwatch.jobs.rules.RulesRecord;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.support.CommittedAlerts;
@@ -30,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RULES.md "Changing rules while the job runs", live on a real broker: versions published with
  * {@code rules publish} while deadlines are pending (tighter, looser, disabled), a structural change
- * refused, a bad record ignored, and the job running throughout.
+ * refused, a bad record ignored, the job running throughout, and a replay of the same events with
+ * the recorded versions ({@code rules history}, {@code replay --rule-versions}) giving the same alerts.
  */
 class LiveRulesITCase {
 
@@ -103,12 +114,48 @@ class LiveRulesITCase {
             assertThat(resolvedC.getDedupKey()).isEqualTo(offlineC.getDedupKey());
             assertThat(resolvedC.getTs()).isGreaterThanOrEqualTo(v4From);
 
+            // The last event: the replay's clock stops there; the live job's watermark passes it.
+            long stop = System.currentTimeMillis();
+            send(p, input, event(stop, "LR-Z", "\"kind\":\"heartbeat\""));
+            Thread.sleep(8_000);
+
             List<Alert> all = CommittedAlerts.read(KAFKA.bootstrapServers(), alerts);
             assertThat(all).as("B's looser window: it booted in time").noneMatch(a -> a.getDevice().equals("LR-B") && a.getRule().equals("reboot-hang"));
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            job.cancel().get(); // its slots go to the replay
+
+            // 5. Replay of the same events with the recorded versions takes the same decisions.
+            Path record = dir.resolve("versions.json");
+            assertThat(cli("rules", "history", "--bootstrap", KAFKA.bootstrapServers(), "--job", input + "-group",
+                    "--out", record.toString())).isZero();
+            List<RuleVersion> recorded = RulesRecord.decode(Files.readString(record));
+            assertThat(recorded).extracting(RuleVersion::version).containsExactly(1, 2, 3, 4);
+            // What `replay --rule-versions` does (in this JVM's Flink cluster rather than a local one).
+            RuleVersions versions = RuleVersions.of(recorded.get(recorded.size() - 1).rules(), recorded);
+            List<RawRecord> events = KafkaTestClients.readAll(KAFKA.bootstrapServers(), input, false, Duration.ofSeconds(2)).stream()
+                    .map(r -> new RawRecord("events", r.value())).toList();
+            List<String> replayed = Replay.run(PatchwatchMiniCluster.environment(), events, false,
+                            Adapters.create("canonical-json", AdapterSettings.defaults()), JobSettings.replay(Long.MAX_VALUE),
+                            versions, Inventory.empty(), null)
+                    .alerts().stream().map(AlertJson::toJson).sorted().toList();
+            List<String> live = all.stream().filter(a -> a.getTs() <= stop).map(AlertJson::toJson).sorted().toList();
+            assertThat(live).as("live alerts up to the last event").hasSizeGreaterThanOrEqualTo(5)
+                    .anyMatch(a -> a.contains("\"reason\":\"rule_disabled\""));
+            assertThat(replayed).isEqualTo(live);
         } finally {
-            job.cancel().get();
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
         }
+    }
+
+    private static int cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = io.patchwatch.jobs.cli.PatchwatchCliAccess.run(args, out);
+        if (code != 0) {
+            System.err.println("patchwatch " + String.join(" ", args) + " -> " + code + ": " + out.toString(StandardCharsets.UTF_8));
+        }
+        return code;
     }
 
     private static void awaitVersion(RulesTopic topic, int version) throws Exception {

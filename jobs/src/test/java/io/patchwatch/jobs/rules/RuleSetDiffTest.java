@@ -34,6 +34,18 @@ class RuleSetDiffTest {
                 .contains("ping-loss-after-patch: savepoint: removed (its state is dropped)");
     }
 
+    @Test
+    void rulesThatStayMustKeepTheirPositionForASavepointToCarryTheirState() {
+        String builtIn = ExampleRules.builtInWithExamples();
+        RuleSet before = parse(builtIn);
+        String pingLoss = ExampleRules.EXAMPLES.substring(ExampleRules.EXAMPLES.indexOf("  ping-loss-after-patch:"));
+        assertThat(RuleSetDiff.positionChange(before, parse(builtIn.replace(pingLoss, "")))).as("the last rule removed").isNull();
+        assertThat(RuleSetDiff.positionChange(parse(builtIn.replace(pingLoss, "")), before)).as("a rule added at the end").isNull();
+        String bootLoop = ExampleRules.EXAMPLES.substring(0, ExampleRules.EXAMPLES.indexOf("  ping-loss-after-patch:"));
+        assertThat(RuleSetDiff.positionChange(before, parse(builtIn.replace(bootLoop, ""))))
+                .contains("ping-loss-after-patch moves from position 8 to 7").contains("disable a rule");
+    }
+
     private static RuleSet parse(String yaml) {
         return RuleSet.parse(yaml.getBytes(StandardCharsets.UTF_8), "rules.yaml");
     }

@@ -34,6 +34,7 @@ public final class Scenario {
     private final List<String> lines = new ArrayList<>();
     private boolean keepOrder;
     private RuleSet rules = RuleSet.defaults();
+    private io.patchwatch.jobs.rules.RuleVersions versions;
     private Inventory inventory = Inventory.empty();
 
     public static Scenario of(String compact) {
@@ -58,6 +59,21 @@ public final class Scenario {
         return this;
     }
 
+    /** Replays with the rules versions a live job had: version 1 = the scenario's rules from the start, then {@code next}. */
+    public Scenario versions(io.patchwatch.jobs.rules.RuleVersion... next) {
+        versions = new io.patchwatch.jobs.rules.RuleVersions(rules);
+        java.util.List<io.patchwatch.jobs.rules.RuleVersion> all = new java.util.ArrayList<>();
+        all.add(io.patchwatch.jobs.rules.RuleVersion.of(1, 0, rules.sourceText(), "version 1"));
+        all.addAll(java.util.List.of(next));
+        for (io.patchwatch.jobs.rules.RuleVersion v : all) {
+            var offer = versions.offer(v);
+            if (offer.outcome() != io.patchwatch.jobs.rules.RuleVersions.Outcome.APPLIED) {
+                throw new IllegalArgumentException(offer.reason());
+            }
+        }
+        return this;
+    }
+
     public Scenario inventory(Inventory inventory) {
         this.inventory = inventory;
         return this;
@@ -79,7 +95,8 @@ public final class Scenario {
         }
         JobSettings settings = JobSettings.replay(Long.MAX_VALUE).withOutOfOrderness(Duration.ofSeconds(5));
         return Replay.run(PatchwatchMiniCluster.environment(), records, keepOrder,
-                new CanonicalJsonAdapter(), settings, rules, inventory, null);
+                new CanonicalJsonAdapter(), settings, versions != null ? versions : new io.patchwatch.jobs.rules.RuleVersions(rules),
+                inventory, null);
     }
 
     /** The alerts of a scenario that must have no bad input: a dead letter fails the test. */

@@ -1,0 +1,177 @@
+package io.patchwatch.benchmarks;
+
+import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.kafka.KafkaConnection;
+import io.patchwatch.jobs.LocalFlink;
+import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.kafka.KafkaPipeline;
+import io.patchwatch.jobs.kafka.RulesTopic;
+import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.schemas.Alert;
+import io.patchwatch.testkit.kafka.KafkaBroker;
+import io.patchwatch.testkit.kafka.KafkaTestClients;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * How long a rules change takes to act, live: the job runs on a real broker (a child JVM) and an
+ * embedded Flink cluster (parallelism 2), fed with a steady stream of events (heartbeats of 1,000
+ * devices every 10 s, and a failed install every 100 ms, each of which pages at once); the rules are
+ * published {@code ROUNDS} times, each a new message for {@code patch-failed}. For each version:
+ * the time from the {@code publish} call (and from the moment its record is on the topic) to the
+ * first alert carrying that {@code rule_version}, as a read_uncommitted consumer of the alerts topic
+ * sees it (the decision, before the checkpoint commits it).
+ *
+ * <pre>{@code bin/patchwatch bench rules [ROUNDS]}</pre>
+ */
+public final class RulesLatencyBenchmark {
+    private RulesLatencyBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        try (KafkaBroker kafka = KafkaBroker.startTemporary()) {
+            kafka.createTopic("rl-in", 2);
+            kafka.createTopic("rl-alerts", 1);
+            kafka.createTopic("rl-dlq", 1);
+            JobConfig config = JobConfig.parse(("""
+                    kafka:
+                      bootstrap_servers: %s
+                      starting_offsets: latest
+                      group_id: bench-rules
+                    inputs:
+                      - {topic: rl-in, format: canonical-json}
+                    outputs:
+                      alerts_topic: rl-alerts
+                      dead_letter_topic: rl-dlq
+                    time:
+                      out_of_orderness: 200ms
+                      idleness: 2s
+                      wall_clock_floor: 2s
+                    checkpoints:
+                      interval: 2s
+                    parallelism: 2
+                    """).formatted(kafka.bootstrapServers()).getBytes(StandardCharsets.UTF_8), "bench.yaml", java.nio.file.Path.of("."));
+            StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
+            KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
+            JobClient job = env.executeAsync("patchwatch bench rules");
+            AtomicBoolean running = new AtomicBoolean(true);
+            Map<Integer, Long> firstSeen = new ConcurrentHashMap<>();
+            Thread feeder = new Thread(() -> feed(kafka.bootstrapServers(), running), "feeder");
+            Thread watcher = new Thread(() -> watch(kafka.bootstrapServers(), running, firstSeen), "watcher");
+            feeder.start();
+            watcher.start();
+            try {
+                RulesTopic topic = new RulesTopic(KafkaConnection.plaintext(kafka.bootstrapServers()).clientProperties(),
+                        "patchwatch-rules", "bench-rules");
+                String base = RuleSet.defaults().sourceText();
+                awaitVersion(firstSeen, 1, Duration.ofSeconds(120));
+                List<Long> fromCall = new ArrayList<>();
+                List<Long> fromRecord = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    String yaml = base.replace("message: \"{update} failed to install", "message: \"[round " + round + "] {update} failed to install");
+                    long call = System.currentTimeMillis();
+                    RulesTopic.Published p = topic.publish(yaml, "round " + round, System.currentTimeMillis(), false);
+                    long written = System.currentTimeMillis();
+                    int version = p.version().version();
+                    long seen = awaitVersion(firstSeen, version, Duration.ofSeconds(30));
+                    fromCall.add(seen - call);
+                    fromRecord.add(seen - written);
+                    Thread.sleep(500);
+                }
+                System.out.printf("publish -> first decision under the new version, %d versions (ms): from the call %s; from the record written %s%n",
+                        rounds, quantiles(fromCall), quantiles(fromRecord));
+            } finally {
+                running.set(false);
+                feeder.join();
+                watcher.join();
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static long awaitVersion(Map<Integer, Long> firstSeen, int version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!firstSeen.containsKey(version)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no alert under rules version " + version + " within " + timeout);
+            }
+            Thread.sleep(5);
+        }
+        return firstSeen.get(version);
+    }
+
+    private static String quantiles(List<Long> ms) {
+        List<Long> s = new ArrayList<>(ms);
+        Collections.sort(s);
+        return "p50 " + s.get(s.size() / 2) + ", p99 " + s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1))
+                + ", max " + s.get(s.size() - 1);
+    }
+
+    /** Heartbeats of 1,000 devices every 10 s, and a failed install every 100 ms (each pages at once). */
+    private static void feed(String bootstrap, AtomicBoolean running) {
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(bootstrap)) {
+            long seq = 0;
+            long nextBeats = 0;
+            while (running.get()) {
+                long now = System.currentTimeMillis();
+                if (now >= nextBeats) {
+                    for (int d = 0; d < 1000; d++) {
+                        send(p, "{\"ts\":\"" + EventTimes.format(now) + "\",\"tenant\":\"bench\",\"device\":\"HB-" + d + "\",\"kind\":\"heartbeat\"}");
+                    }
+                    nextBeats = now + 10_000;
+                }
+                send(p, "{\"ts\":\"" + EventTimes.format(now) + "\",\"tenant\":\"bench\",\"device\":\"PF-" + (seq % 50)
+                        + "\",\"kind\":\"patch_failed\",\"kb\":\"KB" + (1_000_000 + seq) + "\",\"error\":\"0x1\"}");
+                seq++;
+                p.flush();
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> p, String json) {
+        KafkaTestClients.send(p, "rl-in", null, null, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The first moment an alert of each rules version is on the alerts topic (read_uncommitted). */
+    private static void watch(String bootstrap, AtomicBoolean running, Map<Integer, Long> firstSeen) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("rl-alerts"));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
+                    long now = System.currentTimeMillis();
+                    try {
+                        Alert a = Alert.getDecoder().decode(r.value());
+                        Integer v = a.getContext().getRuleVersion();
+                        if (v != null) {
+                            firstSeen.putIfAbsent(v, now);
+                        }
+                    } catch (Exception e) {
+                        // not an alert: ignored
+                    }
+                }
+            }
+        }
+    }
+}
