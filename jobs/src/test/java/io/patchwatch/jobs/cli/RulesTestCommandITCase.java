@@ -74,6 +74,35 @@ class RulesTestCommandITCase {
         assertThat(err.toString()).contains("bad.yaml:3:17: severity 'loud'", "bad.yaml:3:44: unknown kind 'bootd'");
     }
 
+    @Test
+    void replayWithRuleVersionsDecidesEachEventWithTheVersionInForceAtItsTime() throws Exception {
+        Path events = dir.resolve("night.jsonl");
+        Files.write(events, Scenario.of("""
+                02:00 SRV-01 heartbeat
+                02:01 SRV-01 patch_installed kb=KB1
+                02:02 SRV-01 reboot_initiated
+                02:05 SRV-02 heartbeat
+                02:16 SRV-02 heartbeat
+                02:20 SRV-02 heartbeat
+                """).jsonLines());
+        String file = RuleSet.defaults().sourceText();
+        io.patchwatch.jobs.rules.RuleVersion v1 = io.patchwatch.jobs.rules.RuleVersion.of(1, 0, file, "v1");
+        io.patchwatch.jobs.rules.RuleVersion v2 = io.patchwatch.jobs.rules.RuleVersion.of(2, Scenario.time("02:15"),
+                file.replace("  boot_within: 20m", "  boot_within: 10m"), "v2");
+        Path record = Files.writeString(dir.resolve("versions.json"),
+                io.patchwatch.jobs.rules.RulesRecord.encode("patchwatch", v2, java.util.List.of(v1), 0));
+
+        assertThat(run("replay", "--events", events.toString(), "--rule-versions", record.toString(), "--quiet"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString().lines().filter(l -> l.contains("reboot-hang"))).singleElement().asString()
+                .contains("\"ts\":\"2026-11-10T02:15:00Z\"").contains("\"rule_version\":2");
+
+        out.reset();
+        Files.writeString(record, "{\"version\": \"x\"}");
+        assertThat(run("replay", "--events", events.toString(), "--rule-versions", record.toString(), "--quiet")).isEqualTo(2);
+        assertThat(err.toString()).contains("'version' must be a whole number");
+    }
+
     private int run(String... args) {
         return PatchwatchCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
