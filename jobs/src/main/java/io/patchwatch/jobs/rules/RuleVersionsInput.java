@@ -35,6 +35,8 @@ public final class RuleVersionsInput {
     private final boolean reports;
     private ListState<String> state;
     private String newestRecord;
+    /** The record seen last: the incidents get one copy per key group. */
+    private String lastRecord;
     private Counter refused;
 
     /**
@@ -87,6 +89,10 @@ public final class RuleVersionsInput {
      * @return the versions applied (empty: nothing new, or refused)
      */
     public List<RuleVersion> apply(String record) {
+        if (record != null && record.equals(lastRecord)) {
+            return List.of(); // a copy for another key group: known, not parsed again
+        }
+        lastRecord = record;
         List<RuleVersion> decoded;
         try {
             decoded = RulesRecord.decode(record);
