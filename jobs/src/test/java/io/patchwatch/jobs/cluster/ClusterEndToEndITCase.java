@@ -254,6 +254,9 @@ class ClusterEndToEndITCase {
         assertThat(hang.getDevice()).isEqualTo("SRV-AP");
         assertThat(hang.getTs()).isEqualTo(t0 + 120_000 + 20 * 60_000);
         assertThat(hang.getContext().getRuleVersion()).as("the version rules apply published").isEqualTo(2);
+        // The version in force, per job, in Prometheus.
+        await("rules_version 2 in Prometheus", Duration.ofSeconds(60),
+                () -> sum("max(" + METRIC + "rules_version{job_name=\"patchwatch apply\"})") == 2);
         cancel(resumed);
     }
 
