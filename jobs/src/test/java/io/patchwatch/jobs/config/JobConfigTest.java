@@ -35,6 +35,9 @@ class JobConfigTest {
         assertThat(minimal.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(minimal.startingOffsets()).isEqualTo("committed");
         assertThat(minimal.inputs().get(0).format()).isEqualTo("canonical-json");
+        assertThat(example.rulesTopic()).isEqualTo("patchwatch-rules");
+        assertThat(minimal.rulesTopic()).as("live rule changes are on by default").isEqualTo("patchwatch-rules");
+        assertThat(parse(MINIMAL + "rules_topic: \"off\"\n").rulesTopic()).isNull();
     }
 
     @Test
