@@ -22,6 +22,8 @@ import java.util.Set;
 final class ClusterCommands {
     /** Where bin/patchwatch says the job jar is (jobs/target/patchwatch-jobs-*-job.jar). */
     static final String JOB_JAR_PROPERTY = "patchwatch.job.jar";
+    /** How a user gets the job jar (packaging it only; the tests are the build's own business). */
+    static final String NO_JAR_HINT = ": build it with ./mvnw -pl jobs -am package -DskipTests, or pass --jar FILE";
 
     private ClusterCommands() {}
 
@@ -32,8 +34,7 @@ final class ClusterCommands {
         String config = required(args, "config", "submit");
         String jarName = args.get("jar", System.getProperty(JOB_JAR_PROPERTY, System.getenv("PATCHWATCH_JOB_JAR")));
         if (jarName == null || !Files.isRegularFile(Path.of(jarName))) {
-            err.println("patchwatch: no job jar" + (jarName == null ? "" : " at " + jarName)
-                    + ": build it with ./mvnw -pl jobs -am package -DskipTests, or pass --jar FILE");
+            err.println("patchwatch: no job jar" + (jarName == null ? "" : " at " + jarName) + NO_JAR_HINT);
             return 2;
         }
         JobBundle bundle;

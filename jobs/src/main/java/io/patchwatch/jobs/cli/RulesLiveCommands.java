@@ -105,7 +105,7 @@ final class RulesLiveCommands {
         Path file = Path.of(args.positional().get(0));
         Path jar = ClusterCommands.jobJar(args);
         if (jar == null) {
-            err.println("patchwatch: no job jar: build it with ./mvnw -pl jobs -am package -DskipTests, or pass --jar FILE");
+            err.println("patchwatch: no job jar" + ClusterCommands.NO_JAR_HINT);
             return 2;
         }
         try {
