@@ -29,6 +29,27 @@ public final class ChildProcesses {
                 .start();
     }
 
+    /** A server's process as a {@link RunningServer}: {@link RunningServer#close()} stops it as {@link #stop} does. */
+    public static RunningServer run(List<String> command, Path log, int graceSeconds) throws IOException {
+        Process process = start(command, log);
+        return new RunningServer() {
+            @Override
+            public boolean isAlive() {
+                return process.isAlive();
+            }
+
+            @Override
+            public String exitDescription() {
+                return process.isAlive() ? "running" : "exit code " + process.exitValue();
+            }
+
+            @Override
+            public void close() {
+                stop(process, graceSeconds);
+            }
+        };
+    }
+
     /** SIGTERM, then SIGKILL if it is still there after {@code graceSeconds}. */
     public static void stop(Process process, int graceSeconds) {
         process.destroy();

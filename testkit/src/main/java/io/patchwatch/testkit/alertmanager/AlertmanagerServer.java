@@ -1,6 +1,9 @@
 package io.patchwatch.testkit.alertmanager;
 
 import io.patchwatch.testkit.ChildProcesses;
+import io.patchwatch.testkit.RunningServer;
+import io.patchwatch.testkit.TestServers;
+import io.patchwatch.testkit.containers.ServerImage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,28 +16,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Prometheus Alertmanager (the Debian package {@code prometheus-alertmanager}, which
- * {@code .ci/run} installs) as a child process on 127.0.0.1, with clustering off (an empty cluster
+ * A real Prometheus Alertmanager on 127.0.0.1 (a container of {@link ServerImage#ALERTMANAGER} when the
+ * tests run their servers as containers, else the Debian package {@code prometheus-alertmanager} as a
+ * child process), with clustering off (an empty cluster
  * address; otherwise it binds 0.0.0.0:9094) and one receiver that notifies nobody.
  */
 public final class AlertmanagerServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("patchwatch.alertmanager.binary", "/usr/bin/prometheus-alertmanager");
 
-    private final Process process;
+    private final RunningServer process;
     private final int port;
     private final Path log;
 
-    private AlertmanagerServer(Process process, int port, Path log) {
+    private AlertmanagerServer(RunningServer process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
     public static AlertmanagerServer start(Path dir) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IOException(BINARY + " is missing: install the Debian package (apt-get install prometheus-alertmanager), "
-                    + "as .ci/run does");
-        }
         Files.createDirectories(dir);
         Path config = dir.resolve("alertmanager.yml");
         Files.writeString(config, """
@@ -45,8 +45,9 @@ public final class AlertmanagerServer implements AutoCloseable {
                 """);
         int port = ChildProcesses.freeLoopbackPort();
         Path log = dir.resolve("alertmanager.log");
-        Process p = ChildProcesses.start(List.of(BINARY, "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=warn"), log);
+        RunningServer p = TestServers.start(ServerImage.ALERTMANAGER, BINARY, "prometheus-alertmanager", List.of(
+                "--config.file=" + config, "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--cluster.listen-address=", "--log.level=warn"), dir, log, 10);
         AlertmanagerServer server = new AlertmanagerServer(p, port, log);
         server.awaitReady();
         return server;
@@ -66,7 +67,7 @@ public final class AlertmanagerServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("alertmanager exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new IOException("alertmanager exited (" + process.exitDescription() + "):\n" + Files.readString(log));
             }
             try {
                 if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
@@ -84,6 +85,6 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ChildProcesses.stop(process, 10);
+        process.close();
     }
 }

@@ -21,11 +21,21 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import io.patchwatch.testkit.ChildProcesses;
+import io.patchwatch.testkit.RunningServer;
+import io.patchwatch.testkit.containers.ServerContainers;
+import io.patchwatch.testkit.containers.ServerImage;
 
 /**
- * A real Kafka 4.x broker (KRaft, broker and controller in one JVM) as a child process on 127.0.0.1,
- * from the jars of Maven Central listed in {@code testkit/kafka-broker/target/kafka-broker.classpath}
- * (the build writes it; tests get its path in the system property {@value #CLASSPATH_PROPERTY}).
+ * A real Kafka 4.x broker (KRaft, broker and controller in one JVM) on 127.0.0.1: for the tests, when
+ * they run their servers as containers ({@link ServerContainers#enabled()}), a Testcontainers
+ * {@link KafkaBrokerContainer} of {@link ServerImage#KAFKA}; otherwise, and always for {@code
+ * bin/patchwatch kafka start} and the benchmarks ({@link #start(Path, int)}), a child process from the
+ * jars of Maven Central listed in {@code testkit/kafka-broker/target/kafka-broker.classpath} (the
+ * build writes it; tests get its path in the system property {@value #CLASSPATH_PROPERTY}).
  *
  * <pre>{@code
  * try (KafkaBroker kafka = KafkaBroker.start(dir, 0)) {
@@ -41,14 +51,16 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int securePort;
-    private final Process process;
+    private final RunningServer server;
+    private final long pid;
     private final boolean deleteOnClose;
 
-    private KafkaBroker(Path dir, int port, int securePort, Process process, boolean deleteOnClose) {
+    private KafkaBroker(Path dir, int port, int securePort, RunningServer server, long pid, boolean deleteOnClose) {
         this.dir = dir;
         this.port = port;
         this.securePort = securePort;
-        this.process = process;
+        this.server = server;
+        this.pid = pid;
         this.deleteOnClose = deleteOnClose;
     }
 
@@ -61,7 +73,8 @@ public final class KafkaBroker implements AutoCloseable {
     public record Secured(String username, String password, Path keyStore, String keyStorePassword) {}
 
     /**
-     * Formats a fresh log directory under {@code dir}, starts the broker and waits until it answers.
+     * Formats a fresh log directory under {@code dir}, starts the broker as a child process and waits
+     * until it answers.
      *
      * @param port the client port, 0 for a free one
      */
@@ -69,14 +82,42 @@ public final class KafkaBroker implements AutoCloseable {
         return start(dir, port, false);
     }
 
-    /** A broker in a temporary directory, deleted on {@link #close()}. */
+    /** A broker in a temporary directory, deleted on {@link #close()}; a container when the tests run containers. */
     public static KafkaBroker startTemporary() throws IOException, InterruptedException {
-        return start(Files.createTempDirectory("patchwatch-kafka-"), 0, true);
+        Path dir = Files.createTempDirectory("patchwatch-kafka-");
+        return ServerContainers.enabled() ? startContainer(dir, null) : start(dir, 0, true);
     }
 
     /** A broker with a SASL_SSL listener as {@link Secured} says, in a temporary directory deleted on close. */
     public static KafkaBroker startSecured(Secured secured) throws IOException, InterruptedException {
-        return start(Files.createTempDirectory("patchwatch-kafka-secured-"), 0, true, secured);
+        Path dir = Files.createTempDirectory("patchwatch-kafka-secured-");
+        return ServerContainers.enabled() ? startContainer(dir, secured) : start(dir, 0, true, secured);
+    }
+
+    /**
+     * The broker as a container, its output in {@code dir/broker.log}. The SCRAM user of a secured
+     * broker is made through the Admin API once it runs (apache/kafka's start formats no credentials).
+     */
+    private static KafkaBroker startContainer(Path dir, Secured secured) throws IOException, InterruptedException {
+        int clientPort = freePort();
+        int securePort = secured == null ? -1 : freePort();
+        Path log = dir.resolve("broker.log");
+        KafkaBrokerContainer container = new KafkaBrokerContainer(ServerContainers.image(ServerImage.KAFKA), clusterId(),
+                clientPort, freePort(), freePort(), secured, securePort);
+        ServerContainers.prepare(container, log);
+        container.withStartupTimeout(READY_TIMEOUT);
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            container.stop();
+            throw new IOException("the Kafka container did not start (" + e.getMessage() + "):\n" + tail(log), e);
+        }
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ServerContainers.running(container), -1, true);
+        b.awaitReady();
+        if (secured != null) {
+            b.addScramUser(secured);
+        }
+        return b;
     }
 
     private static KafkaBroker start(Path dir, int port, boolean deleteOnClose) throws IOException, InterruptedException {
@@ -113,7 +154,22 @@ public final class KafkaBroker implements AutoCloseable {
         }
         // 2. Start the broker and wait until it answers a metadata request.
         Process broker = java(classpath, log, "kafka.Kafka", config.toString());
-        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, broker, deleteOnClose);
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, new RunningServer() {
+            @Override
+            public boolean isAlive() {
+                return broker.isAlive();
+            }
+
+            @Override
+            public String exitDescription() {
+                return "exit code " + broker.exitValue();
+            }
+
+            @Override
+            public void close() {
+                ChildProcesses.stop(broker, 20);
+            }
+        }, broker.pid(), deleteOnClose);
         b.awaitReady();
         return b;
     }
@@ -179,8 +235,12 @@ public final class KafkaBroker implements AutoCloseable {
         return dir;
     }
 
+    /** The broker's process id; a broker in a container has none on this host. */
     public long pid() {
-        return process.pid();
+        if (pid < 0) {
+            throw new IllegalStateException("this broker runs in a container");
+        }
+        return pid;
     }
 
     public void createTopic(String name, int partitions) {
@@ -205,15 +265,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        server.close();
         if (deleteOnClose) {
             deleteRecursively(dir);
         }
@@ -223,8 +275,8 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the Kafka broker exited with " + process.exitValue() + ":\n" + tail(dir.resolve("broker.log")));
+            if (!server.isAlive()) {
+                throw new IOException("the Kafka broker exited (" + server.exitDescription() + "):\n" + tail(dir.resolve("broker.log")));
             }
             try (Admin admin = admin()) {
                 if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
@@ -238,6 +290,26 @@ public final class KafkaBroker implements AutoCloseable {
         close();
         throw new IOException("the Kafka broker did not answer within " + READY_TIMEOUT.toSeconds() + " s ("
                 + (last == null ? "no answer" : last.getMessage()) + "):\n" + tail(dir.resolve("broker.log")));
+    }
+
+    /** SCRAM-SHA-512 credentials for the secured listener, in force once the broker lists them. */
+    private void addScramUser(Secured secured) throws IOException, InterruptedException {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(secured.username(),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), secured.password())))
+                    .all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeUserScramCredentials(List.of(secured.username())).all().get(10, TimeUnit.SECONDS)
+                    .containsKey(secured.username())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the broker did not list the SCRAM user " + secured.username() + " within 30 s");
+                }
+                Thread.sleep(200);
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            close();
+            throw new IOException("cannot make the SCRAM user " + secured.username() + ": " + e.getMessage(), e);
+        }
     }
 
     private static String serverProperties(Path data, int port, int controllerPort) {

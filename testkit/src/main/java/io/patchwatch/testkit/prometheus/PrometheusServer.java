@@ -1,6 +1,9 @@
 package io.patchwatch.testkit.prometheus;
 
 import io.patchwatch.testkit.ChildProcesses;
+import io.patchwatch.testkit.RunningServer;
+import io.patchwatch.testkit.TestServers;
+import io.patchwatch.testkit.containers.ServerImage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Prometheus server (the Debian package {@code prometheus}, which {@code .ci/run} installs)
- * as a child process on 127.0.0.1, scraping the given targets every second.
+ * A real Prometheus server on 127.0.0.1, scraping the given targets every second: in a container of
+ * the test image ({@link ServerImage#PROMETHEUS}) when the tests run their servers as containers,
+ * else the Debian package {@code prometheus} as a child process.
  *
  * <pre>{@code
  * try (PrometheusServer prometheus = PrometheusServer.start(dir, List.of("127.0.0.1:9250"))) {
@@ -28,20 +32,17 @@ import java.util.stream.Collectors;
 public final class PrometheusServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("patchwatch.prometheus.binary", "/usr/bin/prometheus");
 
-    private final Process process;
+    private final RunningServer process;
     private final int port;
     private final Path log;
 
-    private PrometheusServer(Process process, int port, Path log) {
+    private PrometheusServer(RunningServer process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
     }
 
     public static PrometheusServer start(Path dir, List<String> targets) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IOException(BINARY + " is missing: install the Debian package (apt-get install prometheus), as .ci/run does");
-        }
         Files.createDirectories(dir);
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -55,8 +56,9 @@ public final class PrometheusServer implements AutoCloseable {
                 """.formatted(targets.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", "))));
         int port = ChildProcesses.freeLoopbackPort();
         Path log = dir.resolve("prometheus.log");
-        Process p = ChildProcesses.start(List.of(BINARY, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"), log);
+        RunningServer p = TestServers.start(ServerImage.PROMETHEUS, BINARY, "prometheus", List.of("--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"),
+                dir, log, 20);
         PrometheusServer server = new PrometheusServer(p, port, log);
         server.awaitReady();
         return server;
@@ -87,7 +89,7 @@ public final class PrometheusServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new IOException("prometheus exited (" + process.exitDescription() + "):\n" + Files.readString(log));
             }
             try {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(
@@ -107,6 +109,6 @@ public final class PrometheusServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ChildProcesses.stop(process, 20);
+        process.close();
     }
 }

@@ -1,6 +1,9 @@
 package io.patchwatch.testkit.syslog;
 
 import io.patchwatch.testkit.ChildProcesses;
+import io.patchwatch.testkit.RunningServer;
+import io.patchwatch.testkit.TestServers;
+import io.patchwatch.testkit.containers.ServerImage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real rsyslog (the Debian package {@code rsyslog}, which {@code .ci/run} installs) as a child
- * process on 127.0.0.1: one TCP input (RFC 6587 octet-counted or newline-framed messages), each
+ * A real rsyslog on 127.0.0.1 (a container of {@link ServerImage#RSYSLOG} when the tests run their
+ * servers as containers, else the Debian package {@code rsyslog} as a child process): one TCP input (RFC 6587 octet-counted or newline-framed messages), each
  * message's raw text written as one line to {@link #messages()}.
  *
  * <pre>{@code
@@ -27,12 +30,12 @@ import java.util.concurrent.TimeUnit;
 public final class RsyslogServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("patchwatch.rsyslogd.binary", "/usr/sbin/rsyslogd");
 
-    private final Process process;
+    private final RunningServer process;
     private final int port;
     private final Path out;
     private final Path log;
 
-    private RsyslogServer(Process process, int port, Path out, Path log) {
+    private RsyslogServer(RunningServer process, int port, Path out, Path log) {
         this.process = process;
         this.port = port;
         this.out = out;
@@ -40,9 +43,6 @@ public final class RsyslogServer implements AutoCloseable {
     }
 
     public static RsyslogServer start(Path dir) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IOException(BINARY + " is missing: install the Debian package (apt-get install rsyslog), as .ci/run does");
-        }
         Files.createDirectories(dir.resolve("work"));
         int port = ChildProcesses.freeLoopbackPort();
         Path out = dir.resolve("messages.log");
@@ -58,7 +58,8 @@ public final class RsyslogServer implements AutoCloseable {
                 input(type="imtcp" address="127.0.0.1" port="%d" ruleset="patchwatch")
                 """.formatted(dir.resolve("work"), out, port), StandardCharsets.UTF_8);
         Path log = dir.resolve("rsyslogd.log");
-        Process p = ChildProcesses.start(List.of(BINARY, "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString()), log);
+        RunningServer p = TestServers.start(ServerImage.RSYSLOG, BINARY, "rsyslog",
+                List.of("-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString()), dir, log, 10);
         RsyslogServer server = new RsyslogServer(p, port, out, log);
         server.awaitPort();
         return server;
@@ -91,7 +92,7 @@ public final class RsyslogServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("rsyslogd exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new IOException("rsyslogd exited (" + process.exitDescription() + "):\n" + Files.readString(log));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
@@ -106,6 +107,6 @@ public final class RsyslogServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ChildProcesses.stop(process, 10);
+        process.close();
     }
 }

@@ -1,0 +1,125 @@
+package io.patchwatch.testkit.containers;
+
+import io.patchwatch.testkit.RunningServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Where the testkit decides how a test server runs, and the one way it runs one as a container.
+ *
+ * <p>{@code -Dpatchwatch.testkit.servers=containers} (what the integration tests' build sets, see
+ * the parent pom) starts Kafka, Prometheus, Alertmanager and rsyslog as Testcontainers containers;
+ * {@code processes} (the default outside the tests, so that {@code bin/patchwatch kafka start} and the
+ * benchmarks never need Docker) as child processes of the JVM. Either way through the same server
+ * classes and methods.
+ *
+ * <p>Every container uses the host's network: the Docker daemon here has no bridge, so there is no
+ * port mapping; each server listens on 127.0.0.1 on a free port the test picked. Every container
+ * carries the label {@value #LABEL}, so that a run killed before it could stop them can remove them
+ * ({@code .ci/run} does). Ryuk (Testcontainers' reaper) cannot be pulled here and is off.
+ */
+public final class ServerContainers {
+    public static final String SERVERS_PROPERTY = "patchwatch.testkit.servers";
+    public static final String LABEL = "io.patchwatch.testkit";
+
+    private ServerContainers() {}
+
+    /** True when test servers run as containers. */
+    public static boolean enabled() {
+        String value = System.getProperty(SERVERS_PROPERTY, System.getenv().getOrDefault("PATCHWATCH_TESTKIT_SERVERS", "processes"));
+        return switch (value) {
+            case "containers" -> true;
+            case "processes" -> false;
+            default -> throw new IllegalArgumentException(SERVERS_PROPERTY + " must be containers or processes, not " + value);
+        };
+    }
+
+    /**
+     * The image of {@code server}; a local image that was never built is refused here with the
+     * command that builds it, rather than by a pull that cannot succeed.
+     */
+    public static DockerImageName image(ServerImage server) {
+        String name = server.imageName();
+        if (!ServerImage.official()) {
+            try {
+                DockerClientFactory.instance().client().inspectImageCmd(name).exec();
+            } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                throw new IllegalStateException("the image " + name + " is missing: build the test images with "
+                        + "testkit/images/build (or run the tests with -D" + SERVERS_PROPERTY + "=processes)", e);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("no Docker daemon answers (" + e.getMessage() + "): start one as .ci/run does, "
+                        + "or run the tests with -D" + SERVERS_PROPERTY + "=processes", e);
+            }
+        }
+        return DockerImageName.parse(name);
+    }
+
+    /** What every test server container has: host network, the label, its output appended to {@code log}. */
+    public static void prepare(GenericContainer<?> container, Path log) {
+        container
+                .withNetworkMode("host")
+                .withLabel(LABEL, "server")
+                .withLogConsumer(appendTo(log));
+    }
+
+    /**
+     * Runs {@code server}'s binary with {@code args}; {@code dir} is mounted at the same path, so that
+     * the arguments name the same files as for a child process (configuration in, data and output
+     * out). The caller waits for readiness on its port, as for a process.
+     */
+    public static RunningServer run(ServerImage server, List<String> args, Path dir, Path log) {
+        GenericContainer<?> container = new GenericContainer<>(image(server));
+        prepare(container, log);
+        container
+                .withFileSystemBind(dir.toString(), dir.toString(), BindMode.READ_WRITE)
+                // Root, as the process would run here: the official images' own users cannot write the bound folder.
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(server.binary()).withUser("0:0"))
+                .withCommand(args.toArray(String[]::new))
+                .withStartupCheckStrategy(new IsRunningStartupCheckStrategy())
+                .withStartupTimeout(Duration.ofSeconds(60));
+        container.start();
+        return running(container);
+    }
+
+    /** A started container as a {@link RunningServer}; closing it stops and removes the container. */
+    public static RunningServer running(GenericContainer<?> container) {
+        return new RunningServer() {
+            @Override
+            public boolean isAlive() {
+                return container.isRunning();
+            }
+
+            @Override
+            public String exitDescription() {
+                return "container " + container.getContainerName() + " stopped";
+            }
+
+            @Override
+            public void close() {
+                container.stop();
+            }
+        };
+    }
+
+    private static java.util.function.Consumer<OutputFrame> appendTo(Path log) {
+        return frame -> {
+            try {
+                Files.write(log, frame.getBytes() == null ? new byte[0] : frame.getBytes(),
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+}
