@@ -7,7 +7,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real Kafka broker per test JVM, shared by every test class that registers this extension,
- * stopped when the JVM's tests are done. Each test makes its own topics.
+ * stopped (its container removed) when the JVM's tests are done: {@link KafkaBroker#startTemporary()},
+ * so a Testcontainers container when the tests run their servers as containers. Each test makes its
+ * own topics.
  *
  * <pre>{@code
  * @RegisterExtension
