@@ -31,7 +31,11 @@ public final class ChildProcesses {
 
     /** A server's process as a {@link RunningServer}: {@link RunningServer#close()} stops it as {@link #stop} does. */
     public static RunningServer run(List<String> command, Path log, int graceSeconds) throws IOException {
-        Process process = start(command, log);
+        return running(start(command, log), graceSeconds);
+    }
+
+    /** A started process as a {@link RunningServer}. */
+    public static RunningServer running(Process process, int graceSeconds) {
         return new RunningServer() {
             @Override
             public boolean isAlive() {
@@ -46,6 +50,21 @@ public final class ChildProcesses {
             @Override
             public void close() {
                 stop(process, graceSeconds);
+            }
+
+            @Override
+            public void kill() {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public long pid() {
+                return process.pid();
             }
         };
     }

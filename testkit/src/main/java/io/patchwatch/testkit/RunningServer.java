@@ -15,4 +15,12 @@ public interface RunningServer extends AutoCloseable {
     /** Stops it (SIGTERM, then SIGKILL after a grace period) and, for a container, removes it. */
     @Override
     void close();
+
+    /** SIGKILL at once, no shutdown hook (a crash); a container is removed afterwards. */
+    void kill();
+
+    /** The process id on this host; -1 for a container. */
+    default long pid() {
+        return -1;
+    }
 }

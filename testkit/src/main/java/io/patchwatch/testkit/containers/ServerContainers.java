@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -79,13 +81,23 @@ public final class ServerContainers {
      * out). The caller waits for readiness on its port, as for a process.
      */
     public static RunningServer run(ServerImage server, List<String> args, Path dir, Path log) {
-        GenericContainer<?> container = new GenericContainer<>(image(server));
+        List<String> command = new ArrayList<>(List.of(server.binary()));
+        command.addAll(args);
+        return runCommand(server, command, Map.of(dir, BindMode.READ_WRITE), log);
+    }
+
+    /**
+     * Runs {@code command} (its first element the program) in a container of {@code image}, each of
+     * {@code mounts} at its own path, as root (as the process would run here; the official images'
+     * own users could not write the mounted folders).
+     */
+    public static RunningServer runCommand(ServerImage image, List<String> command, Map<Path, BindMode> mounts, Path log) {
+        GenericContainer<?> container = new GenericContainer<>(image(image));
         prepare(container, log);
+        mounts.forEach((path, mode) -> container.withFileSystemBind(path.toString(), path.toString(), mode));
         container
-                .withFileSystemBind(dir.toString(), dir.toString(), BindMode.READ_WRITE)
-                // Root, as the process would run here: the official images' own users cannot write the bound folder.
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(server.binary()).withUser("0:0"))
-                .withCommand(args.toArray(String[]::new))
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(command.get(0)).withUser("0:0"))
+                .withCommand(command.subList(1, command.size()).toArray(String[]::new))
                 .withStartupCheckStrategy(new IsRunningStartupCheckStrategy())
                 .withStartupTimeout(Duration.ofSeconds(60));
         container.start();
@@ -107,6 +119,12 @@ public final class ServerContainers {
 
             @Override
             public void close() {
+                container.stop();
+            }
+
+            @Override
+            public void kill() {
+                DockerClientFactory.instance().client().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
                 container.stop();
             }
         };

@@ -17,7 +17,9 @@ public enum ServerImage {
     ALERTMANAGER("patchwatch-testkit/alertmanager:local", "/usr/bin/prometheus-alertmanager",
             "prom/alertmanager:v0.28.1", "/bin/alertmanager"),
     RSYSLOG("patchwatch-testkit/rsyslog:local", "/usr/sbin/rsyslogd",
-            "rsyslog/syslog_appliance_alpine:8.2404.0", "/usr/sbin/rsyslogd");
+            "rsyslog/syslog_appliance_alpine:8.2404.0", "/usr/sbin/rsyslogd"),
+    /** A JRE only: the JobManager and TaskManagers run the cluster's jars, mounted from the host's Maven repository. */
+    FLINK("patchwatch-testkit/flink:local", null, "eclipse-temurin:17-jre", null);
 
     /** {@code local} (the default) or {@code official}. */
     public static final String IMAGES_PROPERTY = "patchwatch.testkit.images";
@@ -47,7 +49,7 @@ public enum ServerImage {
         return official() ? officialName : localName;
     }
 
-    /** The server binary to run as the entrypoint; null where the image's own start is used (Kafka). */
+    /** The server binary to run as the entrypoint; null where the image's own start is used (Kafka) or the caller names it (Flink). */
     public String binary() {
         return official() ? officialBinary : localBinary;
     }

@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.patchwatch.testkit.ChildProcesses;
+import io.patchwatch.testkit.RunningServer;
+import io.patchwatch.testkit.containers.ServerContainers;
+import io.patchwatch.testkit.containers.ServerImage;
+import org.testcontainers.containers.BindMode;
 
 /**
  * A Flink standalone session cluster on 127.0.0.1: one JobManager and any number of TaskManagers,
@@ -28,6 +33,12 @@ import java.util.stream.Stream;
  * (the build writes it; tests get its path in the system property {@value #CLASSPATH_PROPERTY}).
  * The cluster's config.yaml is {@code flink-conf/config.yaml} with this cluster's ports and
  * directories put in, so what the tests run is what users deploy.
+ *
+ * <p>When the tests run their servers as containers ({@link ServerContainers#enabled()}), each JVM
+ * runs in a container of {@link ServerImage#FLINK} on the host's network, with the same command: the
+ * jars are mounted read-only at their paths, the temporary folder (the cluster's folder, checkpoints,
+ * savepoints, files the job reads such as a token) read-write at its path. {@code bin/patchwatch
+ * cluster start} always runs processes.
  *
  * <pre>{@code
  * try (FlinkCluster flink = FlinkCluster.start(dir, Path.of("flink-conf"), Map.of())) {
@@ -55,17 +66,20 @@ public final class FlinkCluster implements AutoCloseable {
     private final Path dir;
     private final String classpath;
     private final int restPort;
-    private final Process jobManager;
-    private final List<Process> taskManagers = new ArrayList<>();
+    private final RunningServer jobManager;
+    private final List<RunningServer> taskManagers = new ArrayList<>();
     private final boolean deleteOnClose;
+    private final boolean inContainers;
     private int taskManagersStarted;
 
-    private FlinkCluster(Path dir, String classpath, int restPort, Process jobManager, boolean deleteOnClose) {
+    private FlinkCluster(Path dir, String classpath, int restPort, RunningServer jobManager, boolean deleteOnClose,
+                         boolean inContainers) {
         this.dir = dir;
         this.classpath = classpath;
         this.restPort = restPort;
         this.jobManager = jobManager;
         this.deleteOnClose = deleteOnClose;
+        this.inContainers = inContainers;
     }
 
     /**
@@ -77,17 +91,17 @@ public final class FlinkCluster implements AutoCloseable {
      *                  (rest.port 0 picks a free port)
      */
     public static FlinkCluster start(Path dir, Path flinkConf, Map<String, String> overrides) throws IOException, InterruptedException {
-        return start(dir, flinkConf, overrides, false);
+        return start(dir, flinkConf, overrides, false, ServerContainers.enabled());
     }
 
     /** A cluster in a temporary directory, deleted on {@link #close()}. */
     public static FlinkCluster startTemporary(Map<String, String> overrides) throws IOException, InterruptedException {
         return start(Files.createTempDirectory("patchwatch-flink-"), Path.of(requiredProperty(CONF_PROPERTY, "PATCHWATCH_FLINK_CONF")),
-                overrides, true);
+                overrides, true, ServerContainers.enabled());
     }
 
-    private static FlinkCluster start(Path dir, Path flinkConf, Map<String, String> overrides, boolean deleteOnClose)
-            throws IOException, InterruptedException {
+    private static FlinkCluster start(Path dir, Path flinkConf, Map<String, String> overrides, boolean deleteOnClose,
+                                      boolean inContainers) throws IOException, InterruptedException {
         String classpath = Files.readString(Path.of(requiredProperty(CLASSPATH_PROPERTY, "PATCHWATCH_FLINK_CLASSPATH"))).strip();
         Path conf = dir.resolve("conf");
         Files.createDirectories(conf);
@@ -112,9 +126,9 @@ public final class FlinkCluster implements AutoCloseable {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         int restPort = Integer.parseInt(settings.get("rest.port"));
-        Process jm = launch(dir, classpath, "jobmanager", "GET_JM_RESOURCE_PARAMS",
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
-        FlinkCluster cluster = new FlinkCluster(dir, classpath, restPort, jm, deleteOnClose);
+        RunningServer jm = launch(dir, classpath, "jobmanager", "GET_JM_RESOURCE_PARAMS",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", inContainers);
+        FlinkCluster cluster = new FlinkCluster(dir, classpath, restPort, jm, deleteOnClose, inContainers);
         try {
             cluster.startTaskManager();
             cluster.awaitTaskManagers(1);
@@ -153,7 +167,8 @@ public final class FlinkCluster implements AutoCloseable {
                 String port = args.length > 2 ? args[2] : "8081";
                 FlinkCluster c = start(dir, flinkConf, Map.of("rest.port", port,
                         "execution.checkpointing.dir", dir.toAbsolutePath().resolve("checkpoints").toUri().toString(),
-                        "execution.checkpointing.savepoint-dir", dir.toAbsolutePath().resolve("savepoints").toUri().toString()));
+                        "execution.checkpointing.savepoint-dir", dir.toAbsolutePath().resolve("savepoints").toUri().toString()),
+                        false, false);
                 Files.writeString(dir.resolve("jobmanager.pid"), Long.toString(c.jobManager.pid()));
                 Files.writeString(dir.resolve("taskmanager.pid"), Long.toString(c.taskManagers.get(0).pid()));
                 Files.writeString(dir.resolve("rest-url"), c.restUrl());
@@ -196,14 +211,12 @@ public final class FlinkCluster implements AutoCloseable {
     public synchronized void startTaskManager() throws IOException, InterruptedException {
         taskManagersStarted++;
         taskManagers.add(launch(dir, classpath, "taskmanager-" + taskManagersStarted, "GET_TM_RESOURCE_PARAMS",
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", inContainers));
     }
 
     /** {@code kill -9} of the oldest running TaskManager: no shutdown hook, no goodbye to the JobManager. */
     public synchronized void killTaskManager() throws InterruptedException {
-        Process tm = taskManagers.remove(0);
-        tm.destroyForcibly();
-        tm.waitFor(30, TimeUnit.SECONDS);
+        taskManagers.remove(0).kill();
     }
 
     /** Waits until {@code count} TaskManagers are registered with the JobManager. */
@@ -212,7 +225,7 @@ public final class FlinkCluster implements AutoCloseable {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!jobManager.isAlive()) {
-                throw new IOException("the JobManager exited with " + jobManager.exitValue() + ":\n" + tail(jobManagerLog()));
+                throw new IOException("the JobManager exited (" + jobManager.exitDescription() + "):\n" + tail(jobManagerLog()));
             }
             try {
                 last = get("/overview");
@@ -242,22 +255,10 @@ public final class FlinkCluster implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Process tm : taskManagers) {
-            tm.destroy();
+        for (RunningServer tm : taskManagers) {
+            tm.close();
         }
-        jobManager.destroy();
-        List<Process> all = new ArrayList<>(taskManagers);
-        all.add(jobManager);
-        for (Process p : all) {
-            try {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        jobManager.close();
         taskManagers.clear();
         if (deleteOnClose) {
             deleteRecursively(dir);
@@ -269,13 +270,13 @@ public final class FlinkCluster implements AutoCloseable {
      * computed by BashJavaUtils from config.yaml, the JVM options of {@code env.java.opts.all}, the
      * Java 17 opens, a log file of its own.
      */
-    private static Process launch(Path dir, String classpath, String name, String resourceCommand, String main)
-            throws IOException, InterruptedException {
+    private static RunningServer launch(Path dir, String classpath, String name, String resourceCommand, String main,
+                                        boolean inContainer) throws IOException, InterruptedException {
         Path conf = dir.resolve("conf");
         Path log = dir.resolve("log").resolve(name + ".log");
         List<String> resources = bashJavaUtils(dir, classpath, resourceCommand);
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(inContainer ? "java" : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(splitArgs(resources.get(0)));
         cmd.addAll(OPENS);
         cmd.addAll(splitArgs(configValue(conf.resolve("config.yaml"), "env.java.opts.all")));
@@ -285,11 +286,46 @@ public final class FlinkCluster implements AutoCloseable {
         if (resources.size() > 1) {
             cmd.addAll(splitArgs(resources.get(1)));
         }
-        return new ProcessBuilder(cmd)
+        Path out = dir.resolve("log").resolve(name + ".out");
+        if (inContainer) {
+            return ServerContainers.runCommand(ServerImage.FLINK, cmd, containerMounts(dir, classpath), out);
+        }
+        return ChildProcesses.running(new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log").resolve(name + ".out").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+                .start(), 30);
+    }
+
+    /**
+     * What a JobManager or TaskManager container sees of the host, each at its own path: the
+     * temporary folder read-write (this cluster's folder lies in it, and so do the savepoints and
+     * files a test's job reads), the jars of the classpath read-only (a Maven repository whole,
+     * other jars by their folder).
+     */
+    private static Map<Path, BindMode> containerMounts(Path dir, String classpath) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        Map<Path, BindMode> mounts = new LinkedHashMap<>();
+        mounts.put(tmp, BindMode.READ_WRITE);
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (!absolute.startsWith(tmp)) {
+            mounts.put(absolute, BindMode.READ_WRITE);
+        }
+        for (String entry : classpath.split(File.pathSeparator)) {
+            Path jar = Path.of(entry).toAbsolutePath().normalize();
+            Path root = jar.getParent();
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                if (p.getFileName() != null && p.getFileName().toString().equals("repository")) {
+                    root = p;
+                    break;
+                }
+            }
+            Path r = root;
+            if (mounts.keySet().stream().noneMatch(r::startsWith)) {
+                mounts.put(r, BindMode.READ_ONLY);
+            }
+        }
+        return mounts;
     }
 
     /** The lines BashJavaUtils prints after {@code BASH_JAVA_UTILS_EXEC_RESULT:}: JVM flags, then -D properties. */

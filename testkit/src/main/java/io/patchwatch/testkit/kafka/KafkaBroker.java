@@ -154,22 +154,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         // 2. Start the broker and wait until it answers a metadata request.
         Process broker = java(classpath, log, "kafka.Kafka", config.toString());
-        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, new RunningServer() {
-            @Override
-            public boolean isAlive() {
-                return broker.isAlive();
-            }
-
-            @Override
-            public String exitDescription() {
-                return "exit code " + broker.exitValue();
-            }
-
-            @Override
-            public void close() {
-                ChildProcesses.stop(broker, 20);
-            }
-        }, broker.pid(), deleteOnClose);
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ChildProcesses.running(broker, 20), broker.pid(), deleteOnClose);
         b.awaitReady();
         return b;
     }

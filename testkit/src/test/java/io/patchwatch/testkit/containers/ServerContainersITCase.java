@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.model.Container;
 import io.patchwatch.testkit.alertmanager.AlertmanagerServer;
+import io.patchwatch.testkit.flink.FlinkCluster;
 import io.patchwatch.testkit.kafka.KafkaBroker;
 import io.patchwatch.testkit.prometheus.PrometheusServer;
 import io.patchwatch.testkit.syslog.RsyslogServer;
@@ -62,6 +63,19 @@ class ServerContainersITCase {
             try (var admin = kafka.admin()) {
                 assertThat(admin.listTopics().names().get()).contains("in-a-container");
             }
+        }
+        assertThat(ids(testContainers())).isEqualTo(before);
+    }
+
+    @Test
+    void theFlinkJobManagerAndTaskManagerRunInContainersAndAKilledTaskManagerIsGone() throws Exception {
+        List<String> before = ids(testContainers());
+        try (FlinkCluster flink = FlinkCluster.startTemporary(Map.of())) {
+            assertThat(testContainers()).filteredOn(c -> !before.contains(c.getId())).extracting(Container::getImage)
+                    .containsExactly(ServerImage.FLINK.imageName(), ServerImage.FLINK.imageName());
+            assertThat(flink.get("/overview")).contains("\"taskmanagers\":1");
+            flink.killTaskManager();
+            assertThat(testContainers()).filteredOn(c -> !before.contains(c.getId())).hasSize(1);
         }
         assertThat(ids(testContainers())).isEqualTo(before);
     }
