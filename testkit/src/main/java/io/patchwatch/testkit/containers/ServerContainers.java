@@ -39,12 +39,19 @@ public final class ServerContainers {
 
     /** True when test servers run as containers. */
     public static boolean enabled() {
-        String value = System.getProperty(SERVERS_PROPERTY, System.getenv().getOrDefault("PATCHWATCH_TESTKIT_SERVERS", "processes"));
-        return switch (value) {
-            case "containers" -> true;
-            case "processes" -> false;
-            default -> throw new IllegalArgumentException(SERVERS_PROPERTY + " must be containers or processes, not " + value);
-        };
+        return isSecond(SERVERS_PROPERTY, "PATCHWATCH_TESTKIT_SERVERS", "processes", "containers");
+    }
+
+    /**
+     * A two-valued switch: the system property, else the environment variable, else {@code first};
+     * true when it says {@code second}, refused by name when it says anything else.
+     */
+    static boolean isSecond(String property, String variable, String first, String second) {
+        String value = System.getProperty(property, System.getenv().getOrDefault(variable, first));
+        if (value.equals(first) || value.equals(second)) {
+            return value.equals(second);
+        }
+        throw new IllegalArgumentException(property + " must be " + first + " or " + second + ", not " + value);
     }
 
     /**

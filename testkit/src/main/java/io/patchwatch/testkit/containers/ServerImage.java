@@ -37,12 +37,7 @@ public enum ServerImage {
     }
 
     public static boolean official() {
-        String value = System.getProperty(IMAGES_PROPERTY, System.getenv().getOrDefault("PATCHWATCH_TESTKIT_IMAGES", "local"));
-        return switch (value) {
-            case "local" -> false;
-            case "official" -> true;
-            default -> throw new IllegalArgumentException(IMAGES_PROPERTY + " must be local or official, not " + value);
-        };
+        return ServerContainers.isSecond(IMAGES_PROPERTY, "PATCHWATCH_TESTKIT_IMAGES", "local", "official");
     }
 
     public String imageName() {
