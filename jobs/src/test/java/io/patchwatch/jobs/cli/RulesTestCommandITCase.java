@@ -3,6 +3,8 @@ package io.patchwatch.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.rules.RulesRecord;
 import io.patchwatch.jobs.support.ExampleRules;
 import io.patchwatch.jobs.support.Scenario;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,11 +89,11 @@ class RulesTestCommandITCase {
                 02:20 SRV-02 heartbeat
                 """).jsonLines());
         String file = RuleSet.defaults().sourceText();
-        io.patchwatch.jobs.rules.RuleVersion v1 = io.patchwatch.jobs.rules.RuleVersion.of(1, 0, file, "v1");
-        io.patchwatch.jobs.rules.RuleVersion v2 = io.patchwatch.jobs.rules.RuleVersion.of(2, Scenario.time("02:15"),
+        RuleVersion v1 = RuleVersion.of(1, 0, file, "v1");
+        RuleVersion v2 = RuleVersion.of(2, Scenario.time("02:15"),
                 file.replace("  boot_within: 20m", "  boot_within: 10m"), "v2");
         Path record = Files.writeString(dir.resolve("versions.json"),
-                io.patchwatch.jobs.rules.RulesRecord.encode("patchwatch", v2, java.util.List.of(v1), 0));
+                RulesRecord.encode("patchwatch", v2, List.of(v1), 0));
 
         assertThat(run("replay", "--events", events.toString(), "--rule-versions", record.toString(), "--quiet"))
                 .as(err.toString()).isZero();

@@ -52,15 +52,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int securePort;
     private final RunningServer server;
-    private final long pid;
     private final boolean deleteOnClose;
 
-    private KafkaBroker(Path dir, int port, int securePort, RunningServer server, long pid, boolean deleteOnClose) {
+    private KafkaBroker(Path dir, int port, int securePort, RunningServer server, boolean deleteOnClose) {
         this.dir = dir;
         this.port = port;
         this.securePort = securePort;
         this.server = server;
-        this.pid = pid;
         this.deleteOnClose = deleteOnClose;
     }
 
@@ -112,7 +110,7 @@ public final class KafkaBroker implements AutoCloseable {
             container.stop();
             throw new IOException("the Kafka container did not start (" + e.getMessage() + "):\n" + tail(log), e);
         }
-        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ServerContainers.running(container), -1, true);
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ServerContainers.running(container), true);
         b.awaitReady();
         if (secured != null) {
             b.addScramUser(secured);
@@ -154,7 +152,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         // 2. Start the broker and wait until it answers a metadata request.
         Process broker = java(classpath, log, "kafka.Kafka", config.toString());
-        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ChildProcesses.running(broker, 20), broker.pid(), deleteOnClose);
+        KafkaBroker b = new KafkaBroker(dir, clientPort, securePort, ChildProcesses.running(broker, 20), deleteOnClose);
         b.awaitReady();
         return b;
     }
@@ -222,6 +220,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The broker's process id; a broker in a container has none on this host. */
     public long pid() {
+        long pid = server.pid();
         if (pid < 0) {
             throw new IllegalStateException("this broker runs in a container");
         }
