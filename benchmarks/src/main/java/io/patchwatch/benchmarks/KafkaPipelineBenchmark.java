@@ -82,12 +82,12 @@ public final class KafkaPipelineBenchmark {
         double seconds = (System.nanoTime() - t1) / 1e9;
 
         List<Alert> alerts = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", true, Duration.ofSeconds(3))) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", true)) {
             alerts.add(Alert.getDecoder().decode(r.value()));
         }
-        int uncommitted = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", false, Duration.ofSeconds(3)).size();
-        int deadLetters = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-dlq", false, Duration.ofSeconds(2)).size();
-        int normalized = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-events", false, Duration.ofSeconds(3)).size();
+        int uncommitted = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-alerts", false).size();
+        int deadLetters = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-dlq", false).size();
+        int normalized = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-events", false).size();
         System.out.printf("  (read_uncommitted sees %d records; dead letters %d; normalized events %d)%n", uncommitted, deadLetters, normalized);
         DemoReport report = DemoReport.of(plan, alerts);
         System.out.printf("throughput: %,d devices, %,d events (written to Kafka in %.1f s)%n", devices, produced, produceSeconds);

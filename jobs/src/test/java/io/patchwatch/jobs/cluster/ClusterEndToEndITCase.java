@@ -141,7 +141,7 @@ class ClusterEndToEndITCase {
         produce(input, List.of(closingEvents.get(0)), 0);
         produce(input, List.of(closingEvents.get(1)), 1);
         await("every alert committed", Duration.ofSeconds(180), () -> committed(alerts).size() >= expected.size());
-        Thread.sleep(4000); // nothing more (no duplicate) arrives
+        awaitCheckpoints(jobId, 2); // a duplicate would be committed with one of them
         List<String> seen = committed(alerts).stream().sorted(Replay.ALERT_ORDER).map(AlertJson::toJson).toList();
         assertThat(seen).as("read_committed alerts after the kill equal replay").containsExactlyElementsOf(expected);
 
@@ -204,7 +204,7 @@ class ClusterEndToEndITCase {
         awaitRunning(resumed);
 
         await("the offline alert after the resubmit", Duration.ofSeconds(120), () -> !committed(alerts).isEmpty());
-        Thread.sleep(4000);
+        awaitCheckpoints(resumed, 2); // a second alert would be committed with one of them
         List<Alert> fired = committed(alerts);
         assertThat(fired).hasSize(1);
         assertThat(fired.get(0).getDevice()).isEqualTo("SRV-SP");
@@ -368,6 +368,15 @@ class ClusterEndToEndITCase {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /**
+     * Waits until {@code more} checkpoints completed after now. The job's output is transactional:
+     * whatever it decided before the first of them is committed, and so readable, after the last.
+     */
+    private static void awaitCheckpoints(String jobId, int more) throws Exception {
+        long now = completedCheckpoints(jobId);
+        await(more + " more checkpoints of " + jobId, Duration.ofSeconds(60), () -> completedCheckpoints(jobId) >= now + more);
     }
 
     private static double sum(String promql) {

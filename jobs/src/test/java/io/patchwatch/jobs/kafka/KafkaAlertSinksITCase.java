@@ -123,7 +123,7 @@ class KafkaAlertSinksITCase {
             assertThat(patchFailed).isNotEmpty();
             assertThat(tickets.requests()).hasSize(patchFailed.size());
             List<ConsumerRecord<byte[], byte[]>> failed =
-                    KafkaTestClients.readAll(KAFKA.bootstrapServers(), failedTopic, false, Duration.ofSeconds(3));
+                    KafkaTestClients.readAll(KAFKA.bootstrapServers(), failedTopic, false);
             assertThat(failed).hasSize(patchFailed.size());
             Map<String, JsonNode> byKey = failed.stream().collect(Collectors.toMap(
                     r -> new String(r.key(), StandardCharsets.UTF_8), r -> json(r.value())));

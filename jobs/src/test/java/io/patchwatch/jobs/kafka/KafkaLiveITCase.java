@@ -38,8 +38,8 @@ class KafkaLiveITCase {
         String input = KAFKA.newTopic("live-in", 2);
         String alerts = KAFKA.newTopic("live-alerts", 1);
         String deadLetters = KAFKA.newTopic("live-dlq", 1);
-        // N of 20 s for this tenant, so the test waits seconds, not minutes.
-        JobClient job = LiveKafkaJob.start(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters, "live", "20s");
+        // N of 10 s for this tenant, so the test waits seconds, not minutes.
+        JobClient job = LiveKafkaJob.start(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters, "live", "10s");
         try {
             // Everything goes to partition 0; partition 1 never receives a record.
             long now = System.currentTimeMillis();
@@ -48,13 +48,13 @@ class KafkaLiveITCase {
                 send(p, input, "{\"ts\":\"" + EventTimes.format(now - 3_000) + "\",\"tenant\":\"live\",\"device\":\"LIVE-01\","
                         + "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\"}");
             }
-            // Silent at now - 3 s + 20 s; then nothing arrives at all: only the wall clock moves time.
+            // Silent at now - 3 s + 10 s; then nothing arrives at all: only the wall clock moves time.
             List<Alert> seen = CommittedAlerts.await(KAFKA.bootstrapServers(), alerts, Duration.ofSeconds(90));
             assertThat(seen).singleElement().satisfies(a -> {
                 assertThat(a.getRule()).isEqualTo("offline-after-patch");
                 assertThat(a.getStatus()).isEqualTo(AlertStatus.firing);
                 assertThat(a.getDevice()).isEqualTo("LIVE-01");
-                assertThat(a.getTs()).isEqualTo(now - 3_000 + 20_000);
+                assertThat(a.getTs()).isEqualTo(now - 3_000 + 10_000);
             });
         } finally {
             job.cancel().get();

@@ -126,7 +126,7 @@ class KafkaPipelineITCase {
 
         // 3. What a read_committed consumer sees equals replay of the same events.
         List<ConsumerRecord<byte[], byte[]>> alertRecords =
-                KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true, Duration.ofSeconds(3));
+                KafkaTestClients.readAll(KAFKA.bootstrapServers(), alerts, true);
         List<String> fromKafka = alertRecords.stream().map(r -> decodeAlert(r.value())).sorted(Replay.ALERT_ORDER)
                 .map(AlertJson::toJson).toList();
         // Records carry the time they were written, not the (old) event time: a topic's time
@@ -148,13 +148,13 @@ class KafkaPipelineITCase {
         assertThat(tail.toString(StandardCharsets.UTF_8).lines().sorted().toList())
                 .containsExactlyElementsOf(fromKafka.stream().sorted().toList());
 
-        List<ConsumerRecord<byte[], byte[]>> mirror = KafkaTestClients.readAll(KAFKA.bootstrapServers(), alertsJson, true, Duration.ofSeconds(2));
+        List<ConsumerRecord<byte[], byte[]>> mirror = KafkaTestClients.readAll(KAFKA.bootstrapServers(), alertsJson, true);
         assertThat(mirror.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).sorted())
                 .containsExactlyElementsOf(fromKafka.stream().sorted().toList());
         assertThat(new String(mirror.get(0).key(), StandardCharsets.UTF_8)).contains("/");
 
         // 4. Every poison message is a dead letter with its reason and where it came from.
-        List<DeadLetter> dead = KafkaTestClients.readAll(KAFKA.bootstrapServers(), deadLetters, false, Duration.ofSeconds(2))
+        List<DeadLetter> dead = KafkaTestClients.readAll(KAFKA.bootstrapServers(), deadLetters, false)
                 .stream().map(r -> decodeDeadLetter(r.value())).toList();
         Map<String, List<String>> reasons = dead.stream().collect(Collectors.groupingBy(
                 d -> d.getOrigin().substring(0, d.getOrigin().indexOf('/')), Collectors.mapping(DeadLetter::getReason, Collectors.toList())));
@@ -163,7 +163,7 @@ class KafkaPipelineITCase {
         assertThat(dead).allMatch(d -> d.getOrigin().matches(".+/\\d+/\\d+"));
 
         // 5. The normalized events topic holds every good event once or more (at least once).
-        List<ConsumerRecord<byte[], byte[]>> normalized = KafkaTestClients.readAll(KAFKA.bootstrapServers(), events, false, Duration.ofSeconds(2));
+        List<ConsumerRecord<byte[], byte[]>> normalized = KafkaTestClients.readAll(KAFKA.bootstrapServers(), events, false);
         assertThat(normalized.stream().map(r -> decodeEvent(r.value()).getTs() + "/" + decodeEvent(r.value()).getDevice()).distinct())
                 .hasSize((int) lines.stream().distinct().count());
     }

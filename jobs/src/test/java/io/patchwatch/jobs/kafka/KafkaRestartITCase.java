@@ -15,16 +15,15 @@ import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.testkit.flink.RetainedCheckpoints;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -62,6 +61,11 @@ class KafkaRestartITCase {
             02:26 SRV-B heartbeat
             02:30 SRV-A heartbeat
             """;
+    /**
+     * Each device's partition: both partitions have events in each half, and the clock's last
+     * heartbeats move both to 04:00, so time never waits for a partition to be declared idle.
+     */
+    private static final Map<String, Integer> PARTITIONS = Map.of("SRV-A", 0, "CLOCK-0", 0, "SRV-B", 1, "CLOCK-1", 1);
     private static final String SECOND_HALF = """
             02:31 SRV-B heartbeat
             02:39 SRV-B heartbeat
@@ -71,7 +75,8 @@ class KafkaRestartITCase {
             02:55 SRV-B patch_installed kb=KB2
             03:05 SRV-A heartbeat
             03:05 SRV-B heartbeat
-            04:00 CLOCK heartbeat
+            04:00 CLOCK-0 heartbeat
+            04:00 CLOCK-1 heartbeat
             """;
 
     @Test
@@ -108,16 +113,17 @@ class KafkaRestartITCase {
         produce(input, FIRST_HALF);
         JobClient first = start(config, null);
         awaitCommittedAlerts(alerts, 2);
-        Thread.sleep(1500); // let one more checkpoint complete after the last commit
+        RetainedCheckpoints.awaitMore(checkpoints, 1, Duration.ofSeconds(60)); // one more after the last commit
         first.cancel().get();
-        Path checkpoint = latestCheckpoint(checkpoints);
+        Path checkpoint = RetainedCheckpoints.latest(checkpoints);
 
         // 2. Second half while the job is down, then restart from the checkpoint.
         produce(input, SECOND_HALF);
         JobClient second = start(config, checkpoint);
         try {
             awaitCommittedAlerts(alerts, expected.size());
-            Thread.sleep(3000); // and nothing more (no duplicate) arrives
+            // A duplicate would be committed with one of the next two checkpoints.
+            RetainedCheckpoints.awaitMore(checkpoints, 2, Duration.ofSeconds(60));
             List<String> seen = committed(alerts).stream().sorted(Replay.ALERT_ORDER).map(AlertJson::toJson).toList();
             assertThat(seen).containsExactlyElementsOf(expected.stream().map(AlertJson::toJson).toList());
         } finally {
@@ -139,7 +145,8 @@ class KafkaRestartITCase {
         try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             for (String line : Scenario.of(compact).jsonLines()) {
                 String device = line.replaceAll(".*\"device\":\"([^\"]+)\".*", "$1");
-                KafkaTestClients.send(p, topic, null, device.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8));
+                KafkaTestClients.send(p, topic, PARTITIONS.get(device), device.getBytes(StandardCharsets.UTF_8),
+                        line.getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -154,14 +161,6 @@ class KafkaRestartITCase {
 
     private static List<Alert> committed(String topic) {
         return CommittedAlerts.read(KAFKA.bootstrapServers(), topic);
-    }
-
-    private static Path latestCheckpoint(Path root) throws Exception {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
-        }
     }
 
     /** The reference: replay of everything, its clock stopped where the live job's watermark is. */

@@ -81,6 +81,9 @@ class KafkaSecuredITCase {
                     outputs:
                       alerts_topic: secured-alerts
                       dead_letter_topic: secured-dlq
+                    time:
+                      idleness: 2s
+                      wall_clock_floor: 3s
                     checkpoints:
                       interval: 1s
                     parallelism: 1
@@ -96,7 +99,8 @@ class KafkaSecuredITCase {
 
             JobClient job = env.executeAsync("patchwatch secured it");
             try {
-                // 2. A failed patch through the secured listener gives its alert, read back committed.
+                // 2. A failed patch through the secured listener gives its alert, read back committed
+                //    (the input idle after 2 s, time follows the wall clock 3 s behind: it fires then).
                 try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(kafka.bootstrapServers())) {
                     String ts = EventTimes.format(System.currentTimeMillis() - 60_000);
                     KafkaTestClients.send(p, "secured-in", 0, null, ("{\"ts\":\"" + ts + "\",\"device\":\"SEC-01\","

@@ -54,6 +54,8 @@ class LiveRulesITCase {
     @TempDir
     Path dir;
 
+    private int probes;
+
     @Test
     void publishedVersionsMovePendingDeadlinesAndADisabledRuleResolvesItsIncidents() throws Exception {
         String input = KAFKA.newTopic("rules-live-in", 1);
@@ -76,8 +78,8 @@ class LiveRulesITCase {
             send(p, input, event(t0 - 1_000, "LR-C", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
 
             // 1. Tighter: B = 10 s from now on; A's pending deadline (set once the watermark passed
-            //    its restart, a few seconds) moves to t0 - 1 s + 10 s.
-            Thread.sleep(5_000);
+            //    its restart) moves to t0 - 1 s + 10 s.
+            awaitEventTime(p, input, alerts, t0 - 900);
             long v2From = System.currentTimeMillis();
             RulesTopic.Published v2 = topic.publish(file.replace("boot_within: 40s", "boot_within: 10s"), "v2", v2From, false);
             assertThat(v2.version().version()).isEqualTo(2);
@@ -98,10 +100,12 @@ class LiveRulesITCase {
             long t1 = System.currentTimeMillis();
             send(p, input, event(t1 - 1_500, "LR-B", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
             send(p, input, event(t1 - 1_000, "LR-B", "\"kind\":\"reboot_initiated\""));
-            Thread.sleep(4_000); // its deadline at t1 + 9 s is pending when the looser version lands
+            awaitEventTime(p, input, alerts, t1 - 900); // its deadline at t1 + 9 s is pending when the looser version lands
             topic.publish(file.replace("boot_within: 40s", "boot_within: 30s"), "v3", System.currentTimeMillis(), false);
-            Thread.sleep(11_000);
-            send(p, input, event(System.currentTimeMillis(), "LR-B", "\"kind\":\"booted\""));
+            // B boots after the deadline of B = 10 s: under it, B would have paged.
+            long bootB = t1 + 11_000;
+            awaitWallClock(bootB);
+            send(p, input, event(bootB, "LR-B", "\"kind\":\"booted\""));
 
             // 4. C has been offline since t0 - 1 s + 20 s; disabling the rule resolves its incident.
             Alert offlineC = awaitAlert(alerts, a -> a.getDevice().equals("LR-C") && a.getRule().equals("offline-after-patch"), 60);
@@ -117,7 +121,7 @@ class LiveRulesITCase {
             // The last event: the replay's clock stops there; the live job's watermark passes it.
             long stop = System.currentTimeMillis();
             send(p, input, event(stop, "LR-Z", "\"kind\":\"heartbeat\""));
-            Thread.sleep(8_000);
+            awaitEventTime(p, input, alerts, stop + 100);
 
             List<Alert> all = CommittedAlerts.read(KAFKA.bootstrapServers(), alerts);
             assertThat(all).as("B's looser window: it booted in time").noneMatch(a -> a.getDevice().equals("LR-B") && a.getRule().equals("reboot-hang"));
@@ -133,10 +137,12 @@ class LiveRulesITCase {
                     KafkaConnection.plaintext(KAFKA.bootstrapServers()).clientProperties())) {
                 admin.deleteTopics(List.of("patchwatch-rules")).all().get();
             }
-            Thread.sleep(3_000);
-            send(p, input, event(System.currentTimeMillis(), "LR-D", "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
-            Alert afterDelete = awaitAlert(alerts, a -> a.getDevice().equals("LR-D"), 60);
-            assertThat(afterDelete.getContext().getRuleVersion()).isEqualTo(4);
+            // Two decisions after it, the second once the first was committed (a checkpoint later).
+            for (String device : List.of("LR-D", "LR-E")) {
+                send(p, input, event(System.currentTimeMillis(), device, "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
+                Alert afterDelete = awaitAlert(alerts, a -> a.getDevice().equals(device), 60);
+                assertThat(afterDelete.getContext().getRuleVersion()).isEqualTo(4);
+            }
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             job.cancel().get(); // its slots go to the replay
 
@@ -145,7 +151,7 @@ class LiveRulesITCase {
             assertThat(recorded).extracting(RuleVersion::version).containsExactly(1, 2, 3, 4);
             // What `replay --rule-versions` does (in this JVM's Flink cluster rather than a local one).
             RuleVersions versions = RuleVersions.of(recorded.get(recorded.size() - 1).rules(), recorded);
-            List<RawRecord> events = KafkaTestClients.readAll(KAFKA.bootstrapServers(), input, false, Duration.ofSeconds(2)).stream()
+            List<RawRecord> events = KafkaTestClients.readAll(KAFKA.bootstrapServers(), input, false).stream()
                     .map(r -> new RawRecord("events", r.value())).toList();
             List<String> replayed = Replay.run(PatchwatchMiniCluster.environment(), events, false,
                             Adapters.create("canonical-json", AdapterSettings.defaults()), JobSettings.replay(Long.MAX_VALUE),
@@ -169,6 +175,27 @@ class LiveRulesITCase {
             System.err.println("patchwatch " + String.join(" ", args) + " -> " + code + ": " + out.toString(StandardCharsets.UTF_8));
         }
         return code;
+    }
+
+    /**
+     * Waits until the job's event time passed {@code ts}: a probe device's patch failure stamped
+     * {@code ts} pages once the watermark passed it, and the tracker applies events in time order,
+     * so everything stamped before it has been applied too. The probes' alerts are part of the
+     * alerts compared with the replay.
+     */
+    private void awaitEventTime(KafkaProducer<byte[], byte[]> p, String input, String alerts, long ts) throws InterruptedException {
+        String probe = "LR-PROBE-" + (++probes);
+        awaitWallClock(ts);
+        send(p, input, event(ts, probe, "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
+        awaitAlert(alerts, a -> a.getDevice().equals(probe), 60);
+    }
+
+    /** Events of this live test are stamped no later than the wall clock, as a device's would be. */
+    private static void awaitWallClock(long ts) throws InterruptedException {
+        long ahead = ts - System.currentTimeMillis();
+        if (ahead > 0) {
+            Thread.sleep(ahead);
+        }
     }
 
     private static void awaitVersion(RulesTopic topic, int version) throws Exception {

@@ -18,6 +18,12 @@ public final class CommittedAlerts {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Alert> alerts = read(bootstrap, topic);
         while (alerts.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // between two reads of the whole topic, not instead of a condition
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
             alerts = read(bootstrap, topic);
         }
         return alerts;
@@ -26,7 +32,7 @@ public final class CommittedAlerts {
     /** The dead letters of a dead-letter topic, committed. */
     public static List<DeadLetter> deadLetters(String bootstrap, String topic) {
         List<DeadLetter> out = new ArrayList<>();
-        KafkaTestClients.readAll(bootstrap, topic, true, Duration.ofSeconds(2)).forEach(r -> {
+        KafkaTestClients.readAll(bootstrap, topic, true).forEach(r -> {
             try {
                 out.add(DeadLetter.getDecoder().decode(r.value()));
             } catch (IOException e) {
@@ -38,7 +44,7 @@ public final class CommittedAlerts {
 
     public static List<Alert> read(String bootstrap, String topic) {
         List<Alert> out = new ArrayList<>();
-        KafkaTestClients.readAll(bootstrap, topic, true, Duration.ofMillis(700)).forEach(r -> {
+        KafkaTestClients.readAll(bootstrap, topic, true).forEach(r -> {
             try {
                 out.add(Alert.getDecoder().decode(r.value()));
             } catch (IOException e) {

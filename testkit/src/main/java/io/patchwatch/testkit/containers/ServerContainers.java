@@ -4,6 +4,7 @@ import io.patchwatch.testkit.RunningServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -137,11 +138,29 @@ public final class ServerContainers {
         };
     }
 
+    /**
+     * Appends the container's output to {@code log}, made here. Testcontainers delivers frames on its
+     * own thread, the last ones (and the end of the stream) possibly after {@code stop()} returned,
+     * when the test may already be deleting the folder: a frame never creates the file again, and
+     * one for a file already deleted is dropped.
+     */
     private static java.util.function.Consumer<OutputFrame> appendTo(Path log) {
+        try {
+            Files.createDirectories(log.getParent());
+            if (!Files.exists(log)) {
+                Files.createFile(log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the log " + log, e);
+        }
         return frame -> {
+            if (frame.getBytes() == null || frame.getBytes().length == 0) {
+                return;
+            }
             try {
-                Files.write(log, frame.getBytes() == null ? new byte[0] : frame.getBytes(),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.write(log, frame.getBytes(), StandardOpenOption.APPEND);
+            } catch (NoSuchFileException gone) {
+                // the server's folder was removed after it stopped: nobody reads this any more
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -3,6 +3,7 @@ package io.patchwatch.testkit.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -35,29 +37,36 @@ public final class KafkaTestClients {
     }
 
     /**
-     * Every record of the topic, reading until nothing new came for {@code quiet}.
+     * Every record the topic holds now (none if it does not exist): the consumer is assigned every partition (no group to join)
+     * and reads from the beginning up to the end offsets taken when it started. For a read_committed
+     * reader those are the last stable offsets, so an open transaction is neither waited for nor
+     * read. What is written afterwards is not waited for: a test that expects more waits on a
+     * condition and reads again.
      *
      * @param readCommitted see only records of committed transactions (what downstream consumers of
      *     exactly-once output must do)
      */
-    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean readCommitted, Duration quiet) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, boolean readCommitted) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long quietSince = System.nanoTime();
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            if (partitions.isEmpty()) {
+                return out; // no such topic (yet): nothing written to it
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
             long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() - quietSince < quiet.toNanos() && System.nanoTime() < giveUp) {
-                var batch = c.poll(Duration.ofMillis(200));
-                if (!batch.isEmpty()) {
-                    batch.forEach(out::add);
-                    quietSince = System.nanoTime();
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > giveUp) {
+                    throw new IllegalStateException("could not read " + topic + " up to " + end + " within 60 s");
                 }
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
             }
         }
         return out;

@@ -4,30 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.testkit.flink.RetainedCheckpoints;
 import io.patchwatch.testkit.http.RecordingHttpServer;
 import io.patchwatch.testkit.http.RecordingHttpServer.Answer;
 import io.patchwatch.testkit.http.RecordingHttpServer.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,7 +57,11 @@ class DeliveryRestartITCase {
     @TempDir
     Path dir;
 
+    /** Alerts the sources of this JVM generated so far (the mini cluster runs in it). */
+    private static final AtomicLong GENERATED = new AtomicLong();
+
     private static Alert nth(long i) {
+        GENERATED.incrementAndGet();
         return i < ALERTS.size() ? ALERTS.get((int) i) : OTHER;
     }
 
@@ -67,15 +75,16 @@ class DeliveryRestartITCase {
             pd.answer(r -> r.body().matches("(?s).*SRV-00[0-4].*") ? Answer.status(202) : Answer.status(503));
             JobClient first = start(pd, key, checkpoints, null, 1);
             pd.awaitAccepted(INCIDENTS, Duration.ofSeconds(60));
-            Thread.sleep(2_000); // a checkpoint or two with the rest pending
+            RetainedCheckpoints.awaitMore(checkpoints, 2, Duration.ofSeconds(60)); // with the rest pending
             first.cancel().get();
             assertThat(pd.accepted()).hasSize(INCIDENTS);
 
             pd.answer(r -> Answer.status(202));
-            JobClient second = start(pd, key, checkpoints, latestCheckpoint(checkpoints), 2);
+            JobClient second = start(pd, key, checkpoints, RetainedCheckpoints.latest(checkpoints), 2);
             try {
                 pd.awaitAccepted(2 * INCIDENTS, Duration.ofSeconds(60));
-                Thread.sleep(3_000); // and nothing more arrives
+                // A delivery sent twice would be released by one of the next two checkpoints.
+                RetainedCheckpoints.awaitMore(checkpoints, 2, Duration.ofSeconds(60));
                 Map<String, Long> perStatus = pd.accepted().stream().collect(Collectors.groupingBy(
                         DeliveryRestartITCase::keyAndAction, Collectors.counting()));
                 assertThat(perStatus).hasSize(2 * INCIDENTS).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
@@ -86,19 +95,32 @@ class DeliveryRestartITCase {
     }
 
     @Test
-    void nothingIsSentBeforeTheCheckpointHoldingItCompleted() throws Exception {
+    void nothingIsSentBeforeTheCheckpointHoldingItCompleted(@InjectClusterClient ClusterClient<?> flink) throws Exception {
         Path key = dir.resolve("routing-key");
         Files.writeString(key, "R0UTING");
         try (RecordingHttpServer pd = RecordingHttpServer.start()) {
             pd.answer(r -> Answer.status(202));
-            // No checkpoint completes within the test: the alerts are not the job's for good yet.
+            // No checkpoint completes by itself within the test: the alerts are not the job's for good yet.
+            long generatedBefore = GENERATED.get();
             JobClient job = start(pd, key, dir.resolve("checkpoints"), null, 1, Duration.ofHours(1));
             try {
-                Thread.sleep(4_000);
-                assertThat(pd.requests()).isEmpty();
+                // The job runs: the source has gone a second past the incidents (50 alerts a second).
+                awaitGenerated(generatedBefore + INCIDENTS + 50);
+                assertThat(pd.requests()).as("sent before any checkpoint").isEmpty();
+                // The control: once a checkpoint holding them completes, every incident is sent.
+                flink.triggerCheckpoint(job.getJobID(), CheckpointType.FULL).get(60, TimeUnit.SECONDS);
+                pd.awaitAccepted(INCIDENTS, Duration.ofSeconds(60));
             } finally {
                 job.cancel().get();
             }
+        }
+    }
+
+    private static void awaitGenerated(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (GENERATED.get() < count) {
+            assertThat(System.nanoTime()).as("the source generated " + count + " alerts").isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 
@@ -133,13 +155,5 @@ class DeliveryRestartITCase {
 
     private static String keyAndAction(Request r) {
         return SinkPayloadsITCase.body(r).get("dedup_key").asText() + " " + SinkPayloadsITCase.body(r).get("event_action").asText();
-    }
-
-    private static Path latestCheckpoint(Path root) throws Exception {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.getFileName().toString().startsWith("chk-") && Files.exists(p.resolve("_metadata")))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + root));
-        }
     }
 }
