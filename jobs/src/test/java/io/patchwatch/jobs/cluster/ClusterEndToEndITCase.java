@@ -176,7 +176,8 @@ class ClusterEndToEndITCase {
 
     @Test
     void aSessionOpenAtTheSavepointStillAlertsOnceAfterTheResubmit() throws Exception {
-        String input = KAFKA.newTopic("savepoint-in", 1);
+        // Two partitions, each with events: time never waits for an empty source reader to be declared idle.
+        String input = KAFKA.newTopic("savepoint-in", 2);
         String alerts = KAFKA.newTopic("savepoint-alerts", 1);
         String deadLetters = KAFKA.newTopic("savepoint-dlq", 1);
         Path jobYaml = jobConfig("savepoint", input, alerts, deadLetters, null);
@@ -189,7 +190,8 @@ class ClusterEndToEndITCase {
                 event("SRV-SP", t0 + 60_000, "patch_installed", ",\"kb\":\"KB5044284\",\"reboot_required\":false"),
                 heartbeat("SRV-SP", t0 + 180_000),
                 heartbeat("SRV-OTHER", t0 + 240_000)), 0);
-        await("the events read", Duration.ofSeconds(60), () -> sum("sum(" + METRIC + "devices_tracked)") == 2);
+        produce(input, List.of(heartbeat("SRV-CLOCK", t0 + 240_000)), 1);
+        await("the events read", Duration.ofSeconds(60), () -> sum("sum(" + METRIC + "devices_tracked)") == 3);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = PatchwatchCliAccess.run(new String[] {"stop", "--cluster", flink.restUrl(), "--job", jobId,
                 "--savepoint", dir.resolve("savepoints").toString()}, out);
@@ -198,8 +200,9 @@ class ClusterEndToEndITCase {
         assertThat(savepoint).contains("savepoint-");
         assertThat(committed(alerts)).as("no alert before the deadline").isEmpty();
 
-        // While it is down, time moves past the deadline (another device's heartbeat at 02:30).
+        // While it is down, time moves past the deadline (other devices' heartbeats at 02:30).
         produce(input, List.of(heartbeat("SRV-OTHER", t0 + 29 * 60_000)), 0);
+        produce(input, List.of(heartbeat("SRV-CLOCK", t0 + 29 * 60_000)), 1);
         String resumed = submit(jobYaml, savepoint);
         awaitRunning(resumed);
 
@@ -215,7 +218,7 @@ class ClusterEndToEndITCase {
 
     @Test
     void aStructuralChangeAppliedWithRulesApplyKeepsTheUnchangedRulesInFlightState() throws Exception {
-        String input = KAFKA.newTopic("apply-in", 1);
+        String input = KAFKA.newTopic("apply-in", 2);
         String alerts = KAFKA.newTopic("apply-alerts", 1);
         String deadLetters = KAFKA.newTopic("apply-dlq", 1);
         Path jobYaml = jobConfig("apply", input, alerts, deadLetters, null);
@@ -228,7 +231,8 @@ class ClusterEndToEndITCase {
                 event("SRV-AP", t0 + 60_000, "patch_installed", ",\"kb\":\"KB5044284\",\"reboot_required\":true"),
                 event("SRV-AP", t0 + 120_000, "reboot_initiated", ""),
                 heartbeat("SRV-OTHER2", t0 + 240_000)), 0);
-        await("the events read", Duration.ofSeconds(60), () -> sum("sum(" + METRIC + "devices_tracked)") == 2);
+        produce(input, List.of(heartbeat("SRV-CLOCK2", t0 + 240_000)), 1);
+        await("the events read", Duration.ofSeconds(60), () -> sum("sum(" + METRIC + "devices_tracked)") == 3);
 
         // A new rule (a structural change, refused by publish) goes in with rules apply.
         Path rules = jobYaml.getParent().resolve("rules.yaml");
@@ -248,6 +252,7 @@ class ClusterEndToEndITCase {
 
         // Time moves past 02:22: the restart that never booted pages, from the state kept across the apply.
         produce(input, List.of(heartbeat("SRV-OTHER2", t0 + 30 * 60_000)), 0);
+        produce(input, List.of(heartbeat("SRV-CLOCK2", t0 + 30 * 60_000)), 1);
         await("the reboot-hang after the apply", Duration.ofSeconds(120),
                 () -> committed(alerts).stream().anyMatch(a -> a.getRule().equals("reboot-hang")));
         Alert hang = committed(alerts).stream().filter(a -> a.getRule().equals("reboot-hang")).findFirst().orElseThrow();
