@@ -1,6 +1,7 @@
 package io.patchwatch.jobs.device;
 
 import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.eventtime.EventTimeBuffer;
 import io.patchwatch.jobs.config.DeviceInfo;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleProfile;
@@ -14,7 +15,6 @@ import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -254,29 +254,14 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
         d.timer = NONE;
         // 1. Buffered events up to now, in timestamp order (stable: arrival order among equals).
-        long nextPending = NONE;
-        Iterable<DeviceEvent> buffered = pending.get();
-        if (buffered != null) {
-            List<DeviceEvent> due = new ArrayList<>();
-            List<DeviceEvent> later = new ArrayList<>();
-            for (DeviceEvent e : buffered) {
-                (e.getTs() <= timestamp ? due : later).add(e);
+        EventTimeBuffer<DeviceEvent> buffered = EventTimeBuffer.split(pending.get(), timestamp, DeviceEvent::getTs);
+        if (!buffered.due().isEmpty()) {
+            for (DeviceEvent e : buffered.due()) {
+                apply(e, d, ctx, out);
             }
-            if (!due.isEmpty()) {
-                due.sort(Comparator.comparingLong(DeviceEvent::getTs));
-                for (DeviceEvent e : due) {
-                    apply(e, d, ctx, out);
-                }
-                if (later.isEmpty()) {
-                    pending.clear();
-                } else {
-                    pending.update(later);
-                }
-            }
-            for (DeviceEvent e : later) {
-                nextPending = nextPending == NONE ? e.getTs() : Math.min(nextPending, e.getTs());
-            }
+            buffered.keepLater(pending);
         }
+        long nextPending = buffered.nextLater();
         expireDeadlines(d, timestamp, ctx.getCurrentKey(), out);
         // 2. Session end: open while t < lastInstall + W.
         PatchSession s = session.value();
@@ -659,11 +644,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         for (DeviceFact f : keep) {
             d.nextDeadline = min(d.nextDeadline, f.ts);
         }
-        if (keep.isEmpty()) {
-            deadlines.clear();
-        } else {
-            deadlines.update(keep);
-        }
+        EventTimeBuffer.store(deadlines, keep);
     }
 
     /**
@@ -674,27 +655,18 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (d.nextDeadline == NONE || d.nextDeadline > now) {
             return; // nothing due: the deadlines are not even read
         }
-        Iterable<DeviceFact> all = deadlines.get();
-        if (all == null) {
+        EventTimeBuffer<DeviceFact> all = EventTimeBuffer.split(deadlines.get(), now, f -> f.ts);
+        if (all.due().isEmpty()) {
             return;
         }
-        List<DeviceFact> due = new ArrayList<>();
-        List<DeviceFact> later = new ArrayList<>();
-        for (DeviceFact f : all) {
-            (f.ts <= now ? due : later).add(f);
-        }
-        if (due.isEmpty()) {
-            return;
-        }
-        due.sort(Comparator.comparingLong(f -> f.ts));
         DeviceInfo info = inventory.lookupKey(key, d.site);
-        for (DeviceFact f : due) {
+        for (DeviceFact f : all.due()) {
             stamp(f, info); // the version in force when the absence ended
             out.collect(f);
         }
         // An absence's window ran out: its rule may fire, so what resolves it must reach the incidents.
         d.problems = true;
-        keepDeadlines(d, later);
+        keepDeadlines(d, all.later());
     }
 
     private long nextPendingTs() throws Exception {

@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.incident;
 
+import io.patchwatch.jobs.eventtime.EventTimeBuffer;
 import io.patchwatch.jobs.config.Inventory;
 import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleParams;
@@ -14,7 +15,6 @@ import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -157,24 +157,12 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         // 1. Everything due, in time order, triggers first at equal times.
-        List<Trigger> dueTriggers = new ArrayList<>();
-        List<Trigger> laterTriggers = new ArrayList<>();
-        for (Trigger t : iterate(pendingTriggers.get())) {
-            // Past a stop learnt at the end of a recording: dropped, as if never received.
-            if (t.ts <= clockStop) {
-                (t.ts <= timestamp ? dueTriggers : laterTriggers).add(t);
-            }
-        }
-        List<DeviceFact> dueFacts = new ArrayList<>();
-        List<DeviceFact> laterFacts = new ArrayList<>();
-        for (DeviceFact f : iterate(pendingFacts.get())) {
-            if (f.ts <= clockStop) {
-                (f.ts <= timestamp ? dueFacts : laterFacts).add(f);
-            }
-        }
-        dueTriggers.sort(Comparator.comparingLong(t -> t.ts));
-        dueFacts.sort(Comparator.comparingLong(f -> f.ts));
-        scheduledInTimer = laterFacts;
+        // Past a stop learnt at the end of a recording: dropped, as if never received.
+        EventTimeBuffer<Trigger> triggers = EventTimeBuffer.split(pendingTriggers.get(), timestamp, clockStop, t -> t.ts);
+        EventTimeBuffer<DeviceFact> facts = EventTimeBuffer.split(pendingFacts.get(), timestamp, clockStop, f -> f.ts);
+        List<Trigger> dueTriggers = triggers.due();
+        List<DeviceFact> dueFacts = facts.due();
+        scheduledInTimer = facts.later();
         int i = 0;
         int j = 0;
         while (i < dueTriggers.size() || j < dueFacts.size()) {
@@ -185,8 +173,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             }
         }
         scheduledInTimer = null;
-        replace(pendingTriggers, laterTriggers);
-        replace(pendingFacts, laterFacts);
+        triggers.keepLater(pendingTriggers);
+        facts.keepLater(pendingFacts);
         // 5. Forget incidents that ended more than the retention ago.
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, Incident> e : incidents.entries()) {
@@ -360,17 +348,5 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
                         .build())
                 .setDedupKey(dedupKey)
                 .build();
-    }
-
-    private static <T> Iterable<T> iterate(Iterable<T> it) {
-        return it == null ? List.of() : it;
-    }
-
-    private static <T> void replace(ListState<T> state, List<T> items) throws Exception {
-        if (items.isEmpty()) {
-            state.clear();
-        } else {
-            state.update(items);
-        }
     }
 }
