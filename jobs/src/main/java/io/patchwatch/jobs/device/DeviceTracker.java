@@ -640,10 +640,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     /** Stores the deadlines still pending, and the earliest of them in the device record. */
     private void keepDeadlines(DeviceState d, List<DeviceFact> keep) throws Exception {
-        d.nextDeadline = NONE;
-        for (DeviceFact f : keep) {
-            d.nextDeadline = min(d.nextDeadline, f.ts);
-        }
+        d.nextDeadline = EventTimeBuffer.earliest(keep, f -> f.ts);
         EventTimeBuffer.store(deadlines, keep);
     }
 
@@ -670,14 +667,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     }
 
     private long nextPendingTs() throws Exception {
-        long next = NONE;
-        Iterable<DeviceEvent> buffered = pending.get();
-        if (buffered != null) {
-            for (DeviceEvent e : buffered) {
-                next = next == NONE ? e.getTs() : Math.min(next, e.getTs());
-            }
-        }
-        return next;
+        return EventTimeBuffer.earliest(pending.get(), DeviceEvent::getTs);
     }
 
     private static long min(long a, long b) {

@@ -40,7 +40,6 @@ public final class EventTimeBuffer<T> {
     public static <T> EventTimeBuffer<T> split(Iterable<T> buffered, long now, long dropAfter, ToLongFunction<T> time) {
         List<T> due = new ArrayList<>();
         List<T> later = new ArrayList<>();
-        long nextLater = NONE;
         if (buffered != null) {
             for (T item : buffered) {
                 long ts = time.applyAsLong(item);
@@ -51,12 +50,23 @@ public final class EventTimeBuffer<T> {
                     due.add(item);
                 } else {
                     later.add(item);
-                    nextLater = nextLater == NONE ? ts : Math.min(nextLater, ts);
                 }
             }
         }
         due.sort(Comparator.comparingLong(time));
-        return new EventTimeBuffer<>(due, later, nextLater);
+        return new EventTimeBuffer<>(due, later, earliest(later, time));
+    }
+
+    /** The earliest time among {@code items} (null: none), or {@link #NONE}: when a timer is next needed. */
+    public static <T> long earliest(Iterable<T> items, ToLongFunction<T> time) {
+        long earliest = NONE;
+        if (items != null) {
+            for (T item : items) {
+                long ts = time.applyAsLong(item);
+                earliest = earliest == NONE ? ts : Math.min(earliest, ts);
+            }
+        }
+        return earliest;
     }
 
     /** The items due, in time order. */
