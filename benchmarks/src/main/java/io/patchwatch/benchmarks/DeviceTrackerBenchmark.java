@@ -1,9 +1,9 @@
 package io.patchwatch.benchmarks;
 
 import io.patchwatch.jobs.PatchwatchJob;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;

@@ -1,9 +1,9 @@
 package io.patchwatch.benchmarks;
 
 import io.patchwatch.jobs.PatchwatchJob;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
@@ -67,7 +67,7 @@ public final class StateSizeBenchmark {
         }
         // Only the operator's state should remain: drop what the harness collected as output.
         harness.getOutput().clear();
-        var resolutions = harness.getSideOutput(io.patchwatch.jobs.JobTags.RESOLUTIONS);
+        var resolutions = harness.getSideOutput(io.patchwatch.jobs.fact.JobTags.RESOLUTIONS);
         if (resolutions != null) {
             resolutions.clear();
         }

@@ -1,13 +1,16 @@
 package io.patchwatch.jobs;
 
+import io.patchwatch.jobs.fact.JobTags;
+import io.patchwatch.jobs.settings.JobSettings;
+
 import io.patchwatch.connectors.adapters.EventAdapter;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.device.DeviceKeys;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.device.DeviceTrackerOperator;
-import io.patchwatch.jobs.rules.RuleVersions;
+import io.patchwatch.jobs.live.RuleVersions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -18,7 +21,7 @@ import io.patchwatch.jobs.ingest.EventTimeWatermarks;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.rules.RuleCompiler;
-import io.patchwatch.jobs.rules.Trigger;
+import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
@@ -162,7 +165,7 @@ public final class PatchwatchJob {
 
         @Override
         public String getKey(Trigger t) {
-            return t.key;
+            return t.key();
         }
     }
 }

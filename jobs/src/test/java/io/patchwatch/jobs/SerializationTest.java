@@ -2,12 +2,12 @@ package io.patchwatch.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.device.DeviceState;
 import io.patchwatch.jobs.device.PatchSession;
 import io.patchwatch.jobs.incident.Incident;
 import io.patchwatch.connectors.adapters.RawRecord;
-import io.patchwatch.jobs.rules.Trigger;
+import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.DeviceEvent;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;

@@ -3,7 +3,7 @@ package io.patchwatch.jobs.cli;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.demo.DemoReport;
 import io.patchwatch.jobs.demo.FleetPlan;

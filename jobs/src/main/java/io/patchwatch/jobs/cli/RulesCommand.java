@@ -57,7 +57,7 @@ final class RulesCommand {
                 var p = d.rule(r.id());
                 out.println("  " + r.id() + ": " + (p.enabled() ? "enabled" : "disabled") + ", " + p.severity());
                 // What Flink CEP runs, one operator per pattern (uid rule-<id>[-N]).
-                for (var pattern : RuleCompiler.patternsOf(r, rules, io.patchwatch.jobs.config.Inventory.empty())) {
+                for (var pattern : RuleCompiler.patternsOf(r, rules, io.patchwatch.jobs.inventory.Inventory.empty())) {
                     out.println("    cep: " + RuleCompiler.describe(pattern));
                 }
             }

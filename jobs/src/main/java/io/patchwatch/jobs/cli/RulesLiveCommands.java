@@ -5,11 +5,11 @@ import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.cluster.FlinkRestClient;
 import io.patchwatch.jobs.cluster.JobBundle;
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.settings.JobConfig;
 import io.patchwatch.jobs.kafka.RulesTopic;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.rules.RuleSetDiff;
-import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.live.RuleVersion;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,7 @@ final class RulesLiveCommands {
             } else {
                 out.println(record.get());
             }
-            for (RuleVersion v : io.patchwatch.jobs.rules.RulesRecord.decode(record.get())) {
+            for (RuleVersion v : io.patchwatch.jobs.live.RulesRecord.decode(record.get())) {
                 err.println("patchwatch: " + v);
             }
             return 0;
@@ -119,11 +119,6 @@ final class RulesLiveCommands {
             RuleSet current = published.isEmpty() ? bundle.rules() : published.get(published.size() - 1).rules();
             var changes = RuleSetDiff.of(current, next);
             changes.forEach(c -> out.println(c));
-            String moved = RuleSetDiff.positionChange(current, next);
-            if (moved != null) {
-                err.println("patchwatch: " + file + ": cannot apply: " + moved);
-                return 2;
-            }
             boolean structural = !RuleSetDiff.structural(changes).isEmpty();
             Set<String> removed = new java.util.LinkedHashSet<>();
             for (var r : current.rules()) {

@@ -1,8 +1,8 @@
 package io.patchwatch.jobs.cluster;
 
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.Inventory;
-import io.patchwatch.jobs.config.JobConfig;
+import io.patchwatch.jobs.inventory.Inventory;
+import io.patchwatch.jobs.settings.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.demo;
 
-import io.patchwatch.jobs.device.DeviceKeys;
+import io.patchwatch.jobs.fact.DeviceKeys;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.util.EnumMap;

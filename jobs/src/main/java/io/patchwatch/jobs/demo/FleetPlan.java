@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.demo;
 
-import io.patchwatch.jobs.config.DeviceInfo;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.jobs.inventory.Inventory;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;

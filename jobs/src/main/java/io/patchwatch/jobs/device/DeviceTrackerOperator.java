@@ -1,9 +1,12 @@
 package io.patchwatch.jobs.device;
 
-import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+
+import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.jobs.metrics.JobMetrics;
-import io.patchwatch.jobs.rules.RuleVersion;
-import io.patchwatch.jobs.rules.RuleVersionsInput;
+import io.patchwatch.jobs.live.RuleVersion;
+import io.patchwatch.jobs.live.RuleVersionsInput;
 import io.patchwatch.schemas.DeviceEvent;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -14,8 +14,8 @@ public class PatchSession {
     public String[] updateIds = new String[0];
     /** Updates of the session beyond the first {@link #MAX_KBS}: counted, not kept ("+N more"). */
     public int moreKbs;
-    /** One-shot rules (bits by index) that already started in this session. */
-    public long oneShotUsed;
+    /** The one-shot rules (by id) that already started in this session. */
+    public String[] oneShotStarted = new String[0];
     /** A session keeps at most this many updates: a feed cannot grow a device's state without end. */
     public static final int MAX_KBS = 50;
     /** Critical services of this session: configured for the group plus the learned baseline. */

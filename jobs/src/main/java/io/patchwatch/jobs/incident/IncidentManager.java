@@ -1,43 +1,39 @@
 package io.patchwatch.jobs.incident;
 
 import io.patchwatch.jobs.eventtime.EventTimeBuffer;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.fact.Trigger;
+import io.patchwatch.jobs.inventory.Inventory;
+import io.patchwatch.jobs.live.RuleVersion;
+import io.patchwatch.jobs.live.RuleVersions;
+import io.patchwatch.jobs.metrics.JobMetrics;
 import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleParams;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.rules.RuleVersions;
-import io.patchwatch.jobs.device.FactKind;
-import org.apache.flink.streaming.api.TimerService;
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.rules.Trigger;
 import io.patchwatch.schemas.Alert;
-import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import io.patchwatch.jobs.metrics.JobMetrics;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns rule triggers and resolving facts into alerts, per device: one alert per (rule, device,
- * session, episode[, service or update]), {@code firing} then {@code resolved} with the same stable
- * dedup key ({@code tenant/device/rule/sessionStart/episode[/subject]}).
+ * Turns rule triggers and resolving facts into alerts, per device, as a pipeline: the {@link
+ * IncidentBook} decides (a new episode, a repeat, a resolve), the {@link AlertFactory} builds the
+ * alert from the rule and the fact, and the {@link NotificationChain} decides what is sent. One
+ * alert per (rule, device, session, episode[, service or update]), {@code firing} then {@code
+ * resolved} with the same stable dedup key ({@code tenant/device/rule/sessionStart/episode[/subject]}).
  *
  * <ol>
  *   <li>Both inputs are buffered until the watermark passes them and then handled in timestamp order
@@ -59,6 +55,12 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private static final long serialVersionUID = 1L;
     private static final long NONE = DeviceFact.NONE;
 
+    /**
+     * A clock stop known only at the end of the input: the last watermark before it (a recording
+     * read as it streams).
+     */
+    public static final long CLOCK_STOP_AT_END = Long.MIN_VALUE;
+
     /** Detection lag: the last observations kept for its quantiles. */
     private static final int LAG_WINDOW = 10_000;
 
@@ -66,6 +68,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private final RuleVersions versions;
     private final RuleSet rules;
     private final Inventory inventory;
+    private final NotificationChain chain;
     private long clockStop;
     /** Live: the detection lag is measured (a replay's times are not the wall clock's). */
     private final boolean live;
@@ -73,7 +76,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
 
     private transient ListState<Trigger> pendingTriggers;
     private transient ListState<DeviceFact> pendingFacts;
-    private transient MapState<String, Incident> incidents;
+    private transient IncidentBook book;
     private transient JobMetrics.LabelledCounters alerts;
     private transient Counter duplicates;
     private transient Histogram detectionLag;
@@ -82,20 +85,25 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
 
     /**
      * @param clockStop nothing with a later time is emitted (Long.MAX_VALUE when live; {@link
-     *     io.patchwatch.jobs.JobSettings#CLOCK_STOP_AT_END}: the last watermark before the end)
+     *     #CLOCK_STOP_AT_END}: the last watermark before the end)
      */
     public IncidentManager(RuleSet rules, Inventory inventory, long clockStop) {
         this(new RuleVersions(rules), inventory, clockStop);
     }
 
     public IncidentManager(RuleVersions versions, Inventory inventory, long clockStop) {
+        this(versions, inventory, clockStop, NotificationChain.direct());
+    }
+
+    /** @param chain the notification policies between the book's decisions and what is sent */
+    public IncidentManager(RuleVersions versions, Inventory inventory, long clockStop, NotificationChain chain) {
         this.versions = versions;
-        RuleSet rules = versions.compiled();
-        this.rules = rules;
+        this.rules = versions.compiled();
         this.inventory = inventory;
+        this.chain = chain;
         this.live = clockStop == Long.MAX_VALUE;
-        this.clockStop = clockStop == io.patchwatch.jobs.JobSettings.CLOCK_STOP_AT_END ? Long.MAX_VALUE : clockStop;
-        this.retentionMs = rules.longestHorizonMs();
+        this.clockStop = clockStop == CLOCK_STOP_AT_END ? Long.MAX_VALUE : clockStop;
+        this.retentionMs = rules.plan().longestHorizonMs();
     }
 
     /** The end of a streamed recording: nothing after {@code stop} fires or resolves. */
@@ -116,10 +124,11 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
         pendingTriggers = getRuntimeContext().getListState(States.PENDING_TRIGGERS);
         pendingFacts = getRuntimeContext().getListState(States.PENDING_FACTS);
-        incidents = getRuntimeContext().getMapState(States.INCIDENTS);
+        book = new IncidentBook(getRuntimeContext().getMapState(States.INCIDENTS), retentionMs);
+        chain.open(getRuntimeContext());
         MetricGroup metrics = JobMetrics.group(getRuntimeContext());
         alerts = new JobMetrics.LabelledCounters(metrics, JobMetrics.ALERTS, "rule", "status");
         duplicates = metrics.counter(JobMetrics.DUPLICATE_TRIGGERS);
@@ -132,7 +141,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             return;
         }
         if (t.ts <= ctx.timerService().currentWatermark()) {
-            onTrigger(t, ctx.timerService(), out);
+            onTrigger(t, ctx, out);
             return;
         }
         pendingTriggers.add(t);
@@ -167,7 +176,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         int j = 0;
         while (i < dueTriggers.size() || j < dueFacts.size()) {
             if (j >= dueFacts.size() || (i < dueTriggers.size() && dueTriggers.get(i).ts <= dueFacts.get(j).ts)) {
-                onTrigger(dueTriggers.get(i++), ctx.timerService(), out);
+                onTrigger(dueTriggers.get(i++), ctx, out);
             } else {
                 onResolvingFact(dueFacts.get(j++), ctx, out);
             }
@@ -175,17 +184,9 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         scheduledInTimer = null;
         triggers.keepLater(pendingTriggers);
         facts.keepLater(pendingFacts);
+        chain.onTime(timestamp, policyContext(ctx), out::collect);
         // 5. Forget incidents that ended more than the retention ago.
-        List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Incident> e : incidents.entries()) {
-            Incident inc = e.getValue();
-            if (!inc.firing && inc.lastChange + retentionMs <= timestamp) {
-                expired.add(e.getKey());
-            }
-        }
-        for (String id : expired) {
-            incidents.remove(id);
-        }
+        book.forget(timestamp);
     }
 
     /** The versions this book decides with. */
@@ -199,9 +200,9 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
      * never before {@code notBefore}.
      */
     void rulesChanged(String key, TimerService timers, long notBefore) throws Exception {
-        io.patchwatch.jobs.rules.RuleVersion newest = versions.latest();
-        for (Incident inc : incidents.values()) {
-            if (inc.firing && !params(inc.alert, newest.effectiveFrom()).enabled()) {
+        RuleVersion newest = versions.latest();
+        for (Incident inc : book.firing()) {
+            if (!params(inc.alert, newest.effectiveFrom()).enabled()) {
                 DeviceFact f = disabledAt(key, newest, Math.max(newest.effectiveFrom(), notBefore));
                 pendingFacts.add(f);
                 timers.registerEventTimeTimer(f.ts);
@@ -215,36 +216,26 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         return versions.profileFor(inventory.lookup(a.getTenant(), a.getDevice(), a.getSite()), ts, sessionStart).rule(a.getRule());
     }
 
-    private void onTrigger(Trigger t, TimerService timers, Collector<Alert> out) throws Exception {
-        RuleParams params = versions.profileFor(inventory.lookup(t.tenant, t.device, t.site), t.ts, t.sessionStart).rule(t.rule);
+    private void onTrigger(Trigger t, Context ctx, Collector<Alert> out) throws Exception {
+        DeviceFact f = t.fact;
+        RuleParams params = versions.profileFor(inventory.lookup(f.tenant, f.device, f.site), t.ts, f.sessionStart).rule(t.rule());
         if (!params.enabled()) {
             return;
         }
-        boolean oneShot = rules.rule(t.rule).neverResolves();
-        String id = t.rule + "|" + t.sessionStart + "|" + (t.subject == null ? "" : t.subject.toLowerCase(Locale.ROOT));
-        Incident inc = incidents.get(id);
-        if (inc != null && (inc.firing || (oneShot && inc.lastTriggerTs == t.ts))) {
+        RuleDefinition rule = rules.rule(t.rule());
+        Incident inc = book.fire(t, rule.neverResolves(), episode -> AlertFactory.firing(rule, t, params, episode));
+        if (inc == null) {
             duplicates.inc();
             return;
         }
-        if (inc == null) {
-            inc = new Incident();
-        }
-        inc.episode++;
-        inc.firing = !oneShot;
-        inc.lastTriggerTs = t.ts;
-        inc.lastChange = t.ts;
-        inc.subject = t.subject;
-        inc.alert = alert(t, params, inc.episode);
-        incidents.put(id, inc);
-        alerts.get(t.rule, AlertStatus.firing.name()).inc();
+        alerts.get(t.rule(), AlertStatus.firing.name()).inc();
         if (live) {
             // Live: how long after its deadline (the trigger's time) the alert leaves this operator.
             detectionLag.update(Math.max(0, System.currentTimeMillis() - t.ts));
         }
-        out.collect(inc.alert);
+        chain.decide(inc.alert, policyContext(ctx), out::collect);
         if (inc.firing) {
-            resolveWhenDisabled(t.key, inc.alert, t.ts, timers);
+            resolveWhenDisabled(t.key(), inc.alert, t.ts, ctx.timerService());
         }
     }
 
@@ -253,7 +244,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
      * one published ahead with a later effective_from): the incident resolves when it is in force.
      */
     private void resolveWhenDisabled(String key, Alert alert, long from, TimerService timers) throws Exception {
-        for (io.patchwatch.jobs.rules.RuleVersion v : versions.all()) {
+        for (RuleVersion v : versions.all()) {
             if (v.effectiveFrom() > from && !params(alert, v.effectiveFrom()).enabled()) {
                 DeviceFact f = disabledAt(key, v, v.effectiveFrom());
                 if (scheduledInTimer != null) {
@@ -267,7 +258,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         }
     }
 
-    private static DeviceFact disabledAt(String key, io.patchwatch.jobs.rules.RuleVersion v, long ts) {
+    private static DeviceFact disabledAt(String key, RuleVersion v, long ts) {
         DeviceFact f = new DeviceFact();
         f.key = key;
         f.kind = FactKind.RULES_VERSION;
@@ -277,76 +268,17 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     }
 
     private void onResolvingFact(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {
-        List<Map.Entry<String, Incident>> ended = new ArrayList<>();
-        for (Map.Entry<String, Incident> e : incidents.entries()) {
-            Incident inc = e.getValue();
-            if (!inc.firing || inc.alert.getTs() > f.ts) {
-                continue;
-            }
-            if (f.kind == FactKind.RULES_VERSION ? !params(inc.alert, f.ts).enabled()
-                    : rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject)) {
-                ended.add(e);
-            }
-        }
-        for (Map.Entry<String, Incident> e : ended) {
-            Incident inc = e.getValue();
-            inc.firing = false;
-            inc.lastChange = f.ts;
-            Alert resolve = Alert.newBuilder(inc.alert).setStatus(AlertStatus.resolved).setTs(f.ts)
-                    .setReason(f.kind == FactKind.RULES_VERSION ? "rule_disabled" : null).build();
-            incidents.put(e.getKey(), inc);
+        boolean disabling = f.kind == FactKind.RULES_VERSION;
+        List<Incident> ended = book.resolve(f.ts, inc -> disabling ? !params(inc.alert, f.ts).enabled()
+                : rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject));
+        for (Incident inc : ended) {
             alerts.get(inc.alert.getRule(), AlertStatus.resolved.name()).inc();
-            out.collect(resolve);
-            ctx.timerService().registerEventTimeTimer(f.ts + retentionMs);
+            chain.decide(AlertFactory.resolved(inc.alert, f.ts, disabling ? "rule_disabled" : null), policyContext(ctx), out::collect);
+            ctx.timerService().registerEventTimeTimer(book.forgottenAt(f.ts));
         }
     }
 
-    private Alert alert(Trigger t, RuleParams params, int episode) {
-        boolean isService = rules.rule(t.rule).subject() == RuleDefinition.Subject.SERVICE;
-        Long installedAt = t.sessionStart == NONE ? null : t.sessionStart;
-        Long lastSeen = t.lastSeen == NONE ? null : t.lastSeen;
-        Long bootedAt = t.bootedAt == NONE ? null : t.bootedAt;
-        Long silentFor = t.silentForS == NONE ? null : t.silentForS;
-        List<String> kbs = Arrays.asList(t.kbs);
-        List<String> named = new ArrayList<>(kbs);
-        named.addAll(Arrays.asList(t.updates));
-        Map<String, String> vars = new HashMap<>();
-        vars.put("device", t.device);
-        vars.put("tenant", t.tenant);
-        vars.put("site", t.site == null ? "-" : t.site);
-        vars.put("kbs", named.isEmpty() ? "no KB" : String.join(", ", named) + (t.moreKbs > 0 ? " +" + t.moreKbs + " more" : ""));
-        vars.put("service", t.service == null ? "-" : t.service);
-        vars.put("update", t.updateName == null ? "-" : t.updateName);
-        vars.put("error", t.error == null ? "unknown" : t.error);
-        vars.put("window", AlertMessages.duration(t.windowMs));
-        vars.put("silent_for", silentFor == null ? "-" : AlertMessages.duration(silentFor * 1000));
-        vars.put("installed_at", AlertMessages.time(installedAt));
-        vars.put("last_seen", AlertMessages.time(lastSeen));
-        vars.put("booted_at", AlertMessages.time(bootedAt));
-        String dedupKey = t.tenant + "/" + t.device + "/" + t.rule + "/" + (installedAt == null ? 0 : installedAt)
-                + "/" + episode + (t.subject == null ? "" : "/" + t.subject);
-        return Alert.newBuilder()
-                .setRule(t.rule)
-                .setStatus(AlertStatus.firing)
-                .setTs(t.ts)
-                .setSeverity(params.severity())
-                .setTenant(t.tenant)
-                .setSite(t.site)
-                .setDevice(t.device)
-                .setKbs(kbs)
-                .setService(isService ? t.service : null)
-                .setMessage(AlertMessages.render(params.message(), vars))
-                .setContext(AlertContext.newBuilder()
-                        .setInstalledAt(installedAt)
-                        .setLastSeen(lastSeen)
-                        .setBootedAt(bootedAt)
-                        .setSilentForS(silentFor)
-                        .setUpdate(t.update)
-                        .setError(t.error)
-                        .setUpdates(Arrays.asList(t.updates))
-                        .setRuleVersion(t.rulesVersion > 0 ? t.rulesVersion : null)
-                        .build())
-                .setDedupKey(dedupKey)
-                .build();
+    private static NotificationPolicy.Context policyContext(Context ctx) {
+        return new NotificationPolicy.Context(ctx.getCurrentKey(), ctx.timerService());
     }
 }

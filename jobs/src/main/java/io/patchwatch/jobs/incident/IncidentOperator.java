@@ -1,9 +1,9 @@
 package io.patchwatch.jobs.incident;
 
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.device.FactKind;
-import io.patchwatch.jobs.rules.RuleVersionsInput;
-import io.patchwatch.jobs.rules.Trigger;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.live.RuleVersionsInput;
+import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.Alert;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.patchwatch.jobs.ingest;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.Refusal;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import java.io.Serializable;
 
 /**

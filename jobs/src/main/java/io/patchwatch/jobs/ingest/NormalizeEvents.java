@@ -7,7 +7,7 @@ import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.Refusal;
 import io.patchwatch.connectors.adapters.ValidatedAdapter;
 import io.patchwatch.connectors.adapters.RawRecord;
-import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.jobs.metrics.JobMetrics;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
@@ -60,7 +60,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
         this.limits = limits;
     }
 
-    public static NormalizeEvents of(String source, EventAdapter adapter, io.patchwatch.jobs.JobSettings s) {
+    public static NormalizeEvents of(String source, EventAdapter adapter, io.patchwatch.jobs.settings.JobSettings s) {
         return new NormalizeEvents(source, adapter, EventTimeLimits.of(s), s.maxRecordBytes());
     }
 

@@ -2,9 +2,9 @@ package io.patchwatch.jobs.kafka;
 
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.rules.RuleVersion;
-import io.patchwatch.jobs.rules.RuleVersions;
-import io.patchwatch.jobs.rules.RulesRecord;
+import io.patchwatch.jobs.live.RuleVersion;
+import io.patchwatch.jobs.live.RuleVersions;
+import io.patchwatch.jobs.live.RulesRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

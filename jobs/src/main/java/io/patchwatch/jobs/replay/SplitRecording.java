@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.replay;
 
-import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

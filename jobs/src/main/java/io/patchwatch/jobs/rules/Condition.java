@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.rules;
 
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.device.FactKind;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.rules;
 
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceFact;
 import java.util.Locale;
 
 /** The fields of a fact a rule's condition can test, by the name rules use. */

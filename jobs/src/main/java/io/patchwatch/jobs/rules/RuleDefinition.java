@@ -18,8 +18,6 @@ public final class RuleDefinition implements Serializable {
     }
 
     final String id;
-    /** Position in the file: picks the rule's bit in {@code DeviceFact.firstStarts}. */
-    final int index;
     final Subject subject;
     /** {@code for_each: critical_service}: the pattern runs once per critical service of the device. */
     final boolean forEachCritical;
@@ -28,10 +26,9 @@ public final class RuleDefinition implements Serializable {
     /** Null: {@code resolve: never}. */
     final Condition resolve;
 
-    RuleDefinition(String id, int index, Subject subject, boolean forEachCritical, boolean oneShot,
+    RuleDefinition(String id, Subject subject, boolean forEachCritical, boolean oneShot,
                    List<List<Step>> patterns, Condition resolve) {
         this.id = id;
-        this.index = index;
         this.subject = subject;
         this.forEachCritical = forEachCritical;
         this.oneShot = oneShot;
@@ -47,23 +44,16 @@ public final class RuleDefinition implements Serializable {
         return subject;
     }
 
+    public boolean oneShot() {
+        return oneShot;
+    }
+
     public boolean neverResolves() {
         return resolve == null;
     }
 
     /** Whether {@code f} ends an incident of this rule about {@code subject} (null for device rules). */
-    public boolean resolvedBy(io.patchwatch.jobs.device.DeviceFact f, String subject) {
+    public boolean resolvedBy(io.patchwatch.jobs.fact.DeviceFact f, String subject) {
         return resolve != null && resolve.matches(f, subject, null);
-    }
-
-    /** The pattern ends with a {@code not} step, closed by a deadline fact. */
-    boolean endsWithAbsence(int pattern) {
-        List<Step> steps = patterns.get(pattern);
-        return steps.get(steps.size() - 1).absence();
-    }
-
-    /** The id of pattern {@code pattern}'s deadlines in {@code DeviceFact.deadlineOf}. */
-    int deadlineId(int pattern) {
-        return index * 64 + pattern;
     }
 }

@@ -1,7 +1,8 @@
 package io.patchwatch.jobs.rules;
 
+
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.DeviceInfo;
+import io.patchwatch.jobs.inventory.DeviceInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -34,7 +35,7 @@ public final class RuleSet implements Serializable {
     private final RuleProfile defaults;
     private final List<Override> overrides;
     private final List<RuleDefinition> rules;
-    private final FactNeeds needs;
+    private final RulePlan plan;
     private transient Map<Object, RuleProfile> cache;
     /** The file's text, as published to the rules topic. */
     private String sourceText = "";
@@ -43,7 +44,7 @@ public final class RuleSet implements Serializable {
         this.defaults = defaults;
         this.overrides = List.copyOf(overrides);
         this.rules = List.copyOf(rules);
-        this.needs = new FactNeeds(this);
+        this.plan = RulePlan.of(this.rules, allProfiles());
     }
 
     /** The rules.yaml shipped in the jar (a copy of flink-conf/rules.yaml). */
@@ -73,8 +74,8 @@ public final class RuleSet implements Serializable {
         RuleSet set = RulesParser.parse(yaml, fileName);
         set.sourceText = new String(yaml, java.nio.charset.StandardCharsets.UTF_8);
         // Compiling to CEP checks what only Flink can (and fails here, not at job start).
-        for (RuleDefinition rule : set.rules) {
-            RuleCompiler.patternsOf(rule, set);
+        for (CompiledPattern p : set.plan.patterns()) {
+            p.toCep(set, io.patchwatch.jobs.inventory.Inventory.empty());
         }
         return set;
     }
@@ -103,9 +104,9 @@ public final class RuleSet implements Serializable {
         return overrides;
     }
 
-    /** What the device tracker forwards to the rules and the incidents. */
-    public FactNeeds needs() {
-        return needs;
+    /** The rules compiled once: what the tracker, CEP, live versions and diffs read. */
+    public RulePlan plan() {
+        return plan;
     }
 
     /** The profile of a device: the defaults, then every matching override in file order. */
@@ -149,7 +150,7 @@ public final class RuleSet implements Serializable {
      * A device's profile from this set, with only the overrides {@code openedWith} has too (matched
      * on the same devices): what a session opened under {@code openedWith} gets after a change.
      */
-    RuleProfile profileFor(DeviceInfo device, RuleSet openedWith) {
+    public RuleProfile profileFor(DeviceInfo device, RuleSet openedWith) {
         RuleProfile p = defaults;
         for (Override o : overrides) {
             if (o.matches(device) && openedWith.overrides.stream().anyMatch(o::sameDevices)) {
@@ -159,114 +160,12 @@ public final class RuleSet implements Serializable {
         return p;
     }
 
-    /** A windowed step that is not an absence: CEP checks its window itself, per device. */
-    public record WindowSlot(RuleDefinition rule, int pattern, int step, Window window) implements Serializable {}
-
-    private transient List<WindowSlot> slots;
-
-    /** Every windowed step CEP checks itself, in rule order: the tracker stamps each fact with their windows. */
-    public List<WindowSlot> windowSlots() {
-        if (slots == null) {
-            List<WindowSlot> out = new ArrayList<>();
-            for (RuleDefinition r : rules) {
-                for (int i = 0; i < r.patterns.size(); i++) {
-                    List<Step> steps = r.patterns.get(i);
-                    for (int s = 0; s < steps.size(); s++) {
-                        if (steps.get(s).within() != null && !steps.get(s).absence()) {
-                            out.add(new WindowSlot(r, i, s, steps.get(s).within()));
-                        }
-                    }
-                }
-            }
-            slots = List.copyOf(out);
-        }
-        return slots;
-    }
-
-    /**
-     * Whether a deadline id names a pattern of this set that ends with an absence: one kept in state
-     * from before {@code rules apply} changed that rule may not (it is dropped).
-     */
-    public boolean awaitsAbsence(int deadlineId) {
-        int rule = deadlineId / 64;
-        int pattern = deadlineId % 64;
-        return deadlineId >= 0 && rule < rules.size() && pattern < rules.get(rule).patterns.size()
-                && rules.get(rule).endsWithAbsence(pattern);
-    }
-
-    /** The slot of a windowed step in {@link #windowSlots}, or -1. */
-    int windowSlot(RuleDefinition rule, int pattern, int step) {
-        List<WindowSlot> all = windowSlots();
-        for (int i = 0; i < all.size(); i++) {
-            WindowSlot s = all.get(i);
-            if (s.rule().id.equals(rule.id) && s.pattern() == pattern && s.step() == step) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * How long CEP keeps a partial match of a pattern: the longest window any device has, times
-     * {@link RuleVersions#LIVE_HEADROOM} so a window can be loosened live; for a pattern without
-     * a window, the longest an incident can matter.
-     */
-    long cepWindowMs(RuleDefinition rule, List<Step> steps) {
-        long literal = 0;
-        long param = 0;
-        for (RuleProfile p : allProfiles()) {
-            for (Step s : steps) {
-                if (s.within() != null) {
-                    if (s.within().param() == null) {
-                        literal = Math.max(literal, s.within().literalMs()); // part of the structure: never changes live
-                    } else {
-                        param = Math.max(param, s.within().ms(p, rule.id));
-                    }
-                }
-            }
-        }
-        long longest = Math.max(literal, param * RuleVersions.LIVE_HEADROOM);
-        return longest > 0 ? longest : longestHorizonMs();
-    }
-
     public RuleProfile defaultProfile() {
         return defaults;
     }
 
-    /** The longest a window of {@code rule}'s pattern can be, over every device's parameters. */
-    long longestWindowMs(RuleDefinition rule, List<Step> steps) {
-        long max = 0;
-        for (RuleProfile p : allProfiles()) {
-            for (Step s : steps) {
-                if (s.within() != null) {
-                    max = Math.max(max, s.within().ms(p, rule.id));
-                }
-            }
-        }
-        return max;
-    }
-
-    /** The longest time any incident can stay relevant: W + the longest window + N, over every profile. */
-    public long longestHorizonMs() {
-        long max = 0;
-        for (RuleProfile p : allProfiles()) {
-            long longestWindow = 0;
-            for (RuleDefinition r : rules) {
-                for (List<Step> steps : r.patterns) {
-                    for (Step s : steps) {
-                        if (s.within() != null) {
-                            longestWindow = Math.max(longestWindow, s.within().ms(p, r.id));
-                        }
-                    }
-                }
-            }
-            max = Math.max(max, p.sessionWindowMs() + longestWindow + p.silenceAfterMs());
-        }
-        return max;
-    }
-
     /** Every profile a device can have, or a superset: each override alone and on top of the ones before. */
-    private List<RuleProfile> allProfiles() {
+    List<RuleProfile> allProfiles() {
         List<RuleProfile> all = new ArrayList<>();
         all.add(defaults);
         RuleProfile p = defaults;

@@ -11,7 +11,8 @@ import java.util.Set;
  * What changing one rules file into another does: a change of parameters, lists, severities,
  * messages or {@code enabled} can apply while the job runs; a change of a pattern's structure (its
  * steps, kinds, subject, resolve) or a rule added or removed needs a restart from a savepoint, where
- * every unchanged rule keeps its state (its CEP operator's uid is its id).
+ * every unchanged rule keeps its state (its CEP operator's uid is its id and structure), wherever
+ * it stands in the file.
  */
 public final class RuleSetDiff {
 
@@ -43,8 +44,8 @@ public final class RuleSetDiff {
                 changes.add(new Change(id, true, "removed (its state is dropped)"));
                 continue;
             }
-            if (!structure(was).equals(structure(is))) {
-                changes.add(new Change(id, true, "pattern changed: " + structure(was) + " -> " + structure(is)));
+            if (!RuleStructure.of(was).equals(RuleStructure.of(is))) {
+                changes.add(new Change(id, true, "pattern changed: " + RuleStructure.of(was) + " -> " + RuleStructure.of(is)));
             }
             RuleParams pw = b.rule(id);
             RuleParams pi = a.rule(id);
@@ -77,24 +78,6 @@ public final class RuleSetDiff {
         return changes;
     }
 
-    /**
-     * Why a savepoint cannot carry a rule's in-flight state into {@code after}, or null: the tracker
-     * keys pending deadlines and one-shot marks by a rule's position in the file, so a rule that
-     * stays must keep its position (add rules at the end; remove one from the middle by disabling it).
-     */
-    public static String positionChange(RuleSet before, RuleSet after) {
-        for (int i = 0; i < after.rules().size(); i++) {
-            RuleDefinition r = after.rules().get(i);
-            RuleDefinition old = find(before, r.id);
-            if (old != null && before.rules().indexOf(old) != i) {
-                return "rule " + r.id + " moves from position " + (before.rules().indexOf(old) + 1) + " to " + (i + 1)
-                        + " (its pending deadlines are kept by position): keep the order, add new rules at the end,"
-                        + " and disable a rule (live) instead of removing it from the middle";
-            }
-        }
-        return null;
-    }
-
     /** The rules a change needs a savepoint for, or none: it can apply live. */
     public static Set<String> structural(List<Change> changes) {
         Set<String> out = new LinkedHashSet<>();
@@ -104,35 +87,6 @@ public final class RuleSetDiff {
 
     private static RuleDefinition find(RuleSet set, String id) {
         return set.rules().stream().filter(r -> r.id.equals(id)).findFirst().orElse(null);
-    }
-
-    /** Everything about a rule that its compiled CEP pattern and its incidents are made of. */
-    static String structure(RuleDefinition r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("subject ").append(r.subject.name().toLowerCase(java.util.Locale.ROOT));
-        if (r.forEachCritical) {
-            sb.append(" for_each critical_service");
-        }
-        if (r.oneShot) {
-            sb.append(" one_shot");
-        }
-        for (List<Step> steps : r.patterns) {
-            sb.append(" [");
-            for (Step s : steps) {
-                sb.append(s.absence() ? "not" : s.name()).append(' ').append(s.condition());
-                if (s.times() > 1) {
-                    sb.append(" times ").append(s.times());
-                }
-                if (s.within() != null) {
-                    // A parameter's value is live; a literal window is part of the pattern.
-                    sb.append(" within ").append(s.within().param() != null ? "${" + s.within().param() + "}" : s.within());
-                }
-                sb.append("; ");
-            }
-            sb.append(']');
-        }
-        sb.append(" resolve ").append(r.resolve == null ? "never" : r.resolve.toString());
-        return sb.toString();
     }
 
     private static List<List<Object>> overrides(RuleSet set) {

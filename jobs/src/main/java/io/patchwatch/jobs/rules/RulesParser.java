@@ -4,7 +4,7 @@ import io.patchwatch.connectors.adapters.DeviceIdentity;
 import io.patchwatch.connectors.adapters.HostNames;
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;
-import io.patchwatch.jobs.device.FactKind;
+import io.patchwatch.jobs.fact.FactKind;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -350,14 +350,14 @@ final class RulesParser {
                 error(t.getKeyNode(), "more than " + MAX_RULES + " rules");
                 break;
             }
-            RuleDefinition rule = rule(id, out.size(), t.getValueNode(), params, paramsOut);
+            RuleDefinition rule = rule(id, t.getValueNode(), params, paramsOut);
             if (rule != null) {
                 out.add(rule);
             }
         }
     }
 
-    private RuleDefinition rule(String id, int index, Node node, Set<String> params, Map<String, RuleParams> paramsOut) {
+    private RuleDefinition rule(String id, Node node, Set<String> params, Map<String, RuleParams> paramsOut) {
         if (!(node instanceof MappingNode map)) {
             error(node, "rule '" + id + "' must be a map (severity, subject, pattern, resolve, message)");
             return null;
@@ -439,7 +439,7 @@ final class RulesParser {
             return null;
         }
         paramsOut.put(id, new RuleParams(id, enabled, severity.toLowerCase(Locale.ROOT), message, Map.of()));
-        return new RuleDefinition(id, index, subject, forEach, oneShot, patterns, resolve);
+        return new RuleDefinition(id, subject, forEach, oneShot, patterns, resolve);
     }
 
     private record Context(String rule, RuleDefinition.Subject subject, Set<String> params) {}
@@ -458,7 +458,8 @@ final class RulesParser {
         boolean ok = true;
         List<Node> items = seq.getValue();
         for (int i = 0; i < items.size(); i++) {
-            Step step = step(items.get(i), i, i == items.size() - 1, ctx, names);
+            boolean previousAbsent = !steps.isEmpty() && steps.get(steps.size() - 1).absence() && steps.size() == i;
+            Step step = step(items.get(i), i, i == items.size() - 1, previousAbsent, ctx, names);
             if (step == null) {
                 ok = false;
             } else {
@@ -468,7 +469,7 @@ final class RulesParser {
         return ok ? steps : null;
     }
 
-    private Step step(Node node, int index, boolean last, Context ctx, Set<String> names) {
+    private Step step(Node node, int index, boolean last, boolean previousAbsent, Context ctx, Set<String> names) {
         if (!(node instanceof MappingNode map)) {
             error(node, "a step is a map: 'NAME: {condition}' (or then: / not:), with optional times and within");
             return null;
@@ -516,11 +517,14 @@ final class RulesParser {
         if (absence && index == 0) {
             error(nameNode, "a pattern cannot start with 'not' (absence is measured from a first step)");
         }
-        if (absence && !last) {
-            error(nameNode, "'not' must be the last step of its pattern (it fires when its window ends)");
+        if (absence && last && within == null && withinNode == null) {
+            error(nameNode, "'not' needs 'within' as the last step (how long the absence is awaited)");
         }
-        if (absence && within == null && withinNode == null) {
-            error(nameNode, "'not' needs 'within' (how long the absence is awaited)");
+        if (absence && !last && withinNode != null) {
+            error(withinNode, "a 'not' between two steps takes no 'within': the next step's 'within' bounds the match");
+        }
+        if (absence && previousAbsent) {
+            error(nameNode, "two 'not' steps in a row: write one 'not' whose condition lists both (state: [a, b])");
         }
         if (absence && times != null && times != 1) {
             error(nameNode, "'times' cannot apply to 'not'");

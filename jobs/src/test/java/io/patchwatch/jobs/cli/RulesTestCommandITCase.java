@@ -3,8 +3,8 @@ package io.patchwatch.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.rules.RuleVersion;
-import io.patchwatch.jobs.rules.RulesRecord;
+import io.patchwatch.jobs.live.RuleVersion;
+import io.patchwatch.jobs.live.RulesRecord;
 import io.patchwatch.jobs.support.ExampleRules;
 import io.patchwatch.jobs.support.Scenario;
 import java.io.ByteArrayOutputStream;

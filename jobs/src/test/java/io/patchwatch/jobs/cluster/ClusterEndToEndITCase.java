@@ -9,7 +9,7 @@ import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.json.AlertJson;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.cli.PatchwatchCliAccess;
 import io.patchwatch.jobs.rules.RuleSet;

@@ -1,5 +1,8 @@
 package io.patchwatch.jobs.device;
 
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+
 import static io.patchwatch.jobs.support.Events.at;
 import static io.patchwatch.jobs.support.Events.booted;
 import static io.patchwatch.jobs.support.Events.event;
@@ -9,9 +12,9 @@ import static io.patchwatch.jobs.support.Events.ping;
 import static io.patchwatch.jobs.support.Events.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.JobTags;
+import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.jobs.PatchwatchJob;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;

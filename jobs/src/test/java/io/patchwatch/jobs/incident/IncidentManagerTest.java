@@ -3,11 +3,12 @@ package io.patchwatch.jobs.incident;
 import static io.patchwatch.jobs.support.Events.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.device.FactKind;
-import io.patchwatch.jobs.rules.Trigger;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.fact.PatternRef;
+import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.util.List;
@@ -25,7 +26,7 @@ class IncidentManagerTest {
     private void open(long clockStop) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
                 new IncidentManager(RuleSet.defaults(), Inventory.empty(), clockStop),
-                t -> t.key, f -> f.key, Types.STRING);
+                t -> t.key(), f -> f.key, Types.STRING);
         harness.open();
     }
 
@@ -101,7 +102,7 @@ class IncidentManagerTest {
         harness.processBothWatermarks(new Watermark(at("03:00")));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
 
-        long later = at("02:30") + RuleSet.defaults().longestHorizonMs();
+        long later = at("02:30") + RuleSet.defaults().plan().longestHorizonMs();
         harness.processBothWatermarks(new Watermark(later));
 
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -123,20 +124,19 @@ class IncidentManagerTest {
     }
 
     private void trigger(String rule, String hhmm, String service) throws Exception {
-        Trigger t = new Trigger();
-        t.key = KEY;
-        t.rule = rule;
-        t.tenant = "acme";
-        t.site = "hq";
-        t.device = "SRV-01";
-        t.ts = at(hhmm);
-        t.sessionStart = at("02:00");
-        t.kbs = new String[] {"KB5044284"};
-        t.lastSeen = at(hhmm) - 600_000;
-        t.service = service;
-        t.subject = service;
+        DeviceFact f = new DeviceFact();
+        f.key = KEY;
+        f.tenant = "acme";
+        f.site = "hq";
+        f.device = "SRV-01";
+        f.sessionStart = at("02:00");
+        f.kbs = new String[] {"KB5044284"};
+        f.lastSeen = at(hhmm) - 600_000;
+        f.service = service;
         // The silence rule's fact says how long the device had been silent (N).
-        t.silentForS = rule.equals("offline-after-patch") ? 600 : DeviceFact.NONE;
+        f.silentForS = rule.equals("offline-after-patch") ? 600 : DeviceFact.NONE;
+        Trigger t = new Trigger(new PatternRef(rule, 0), at(hhmm), f);
+        t.subject = service;
         harness.processElement1(t, t.ts);
     }
 

@@ -3,7 +3,7 @@ package io.patchwatch.jobs.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.RawRecord;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

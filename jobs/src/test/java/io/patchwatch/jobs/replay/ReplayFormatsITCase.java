@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.AdapterSettings;
 import io.patchwatch.connectors.adapters.Adapters;
-import io.patchwatch.jobs.JobSettings;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.settings.JobSettings;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;

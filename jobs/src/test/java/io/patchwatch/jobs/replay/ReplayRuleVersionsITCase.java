@@ -4,7 +4,7 @@ import static io.patchwatch.jobs.support.Scenario.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.rules.RuleVersion;
+import io.patchwatch.jobs.live.RuleVersion;
 import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;

@@ -2,7 +2,8 @@ package io.patchwatch.jobs.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.fact.PatternRef;
+import io.patchwatch.jobs.inventory.Inventory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,14 +74,18 @@ class RuleCompilerTest {
         assertThat(RuleCompiler.patternsOf(rules.rule("reboot-hang"), rules, Inventory.empty()))
                 .extracting(RuleCompiler::describe).singleElement().asString().endsWith(".within(PT2H15M0.001S)");
         RuleSet plain = RuleSet.parse(RulesLanguageTest.withExamples().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
-        String uid = RuleCompiler.uid(rules.rule("reboot-hang"), 0);
+        String uid = uid(rules, "reboot-hang", 0);
         assertThat(uid).as("the uid never carries a window").startsWith("rule-reboot-hang-")
-                .isEqualTo(RuleCompiler.uid(plain.rule("reboot-hang"), 0));
+                .isEqualTo(uid(plain, "reboot-hang", 0));
         RuleSet changed = RuleSet.parse(RulesLanguageTest.withExamples().replace("      - not: {kind: booted}\n        within: \"${boot_within}\"",
                 "      - not: {kind: booted, source: kernel}\n        within: \"${boot_within}\"").getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
-        assertThat(RuleCompiler.uid(changed.rule("reboot-hang"), 0)).as("a changed pattern starts with empty state").isNotEqualTo(uid);
-        assertThat(RuleCompiler.uid(changed.rule("reboot-pending-too-long"), 0)).isEqualTo(RuleCompiler.uid(plain.rule("reboot-pending-too-long"), 0));
-        assertThat(RuleCompiler.uid(plain.rule("service-down-after-reboot"), 1)).startsWith("rule-service-down-after-reboot-").endsWith("-2");
-        assertThat(RuleCompiler.name("service-down-after-reboot", 1)).isEqualTo("rule-service-down-after-reboot-2");
+        assertThat(uid(changed, "reboot-hang", 0)).as("a changed pattern starts with empty state").isNotEqualTo(uid);
+        assertThat(uid(changed, "reboot-pending-too-long", 0)).isEqualTo(uid(plain, "reboot-pending-too-long", 0));
+        assertThat(uid(plain, "service-down-after-reboot", 1)).startsWith("rule-service-down-after-reboot-").endsWith("-2");
+        assertThat(plain.plan().pattern(new PatternRef("service-down-after-reboot", 1)).name()).isEqualTo("rule-service-down-after-reboot-2");
+    }
+
+    private static String uid(RuleSet rules, String rule, int alternative) {
+        return rules.plan().pattern(new PatternRef(rule, alternative)).uid();
     }
 }

@@ -3,8 +3,8 @@ package io.patchwatch.jobs.rules;
 import static io.patchwatch.jobs.support.Scenario.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.config.DeviceInfo;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;

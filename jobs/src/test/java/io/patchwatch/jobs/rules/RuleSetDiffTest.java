@@ -3,6 +3,7 @@ package io.patchwatch.jobs.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.jobs.support.ExampleRules;
+import io.patchwatch.jobs.fact.PatternRef;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,15 +36,20 @@ class RuleSetDiffTest {
     }
 
     @Test
-    void rulesThatStayMustKeepTheirPositionForASavepointToCarryTheirState() {
+    void aRuleKeepsItsStateWhereverItStandsInTheFile() {
+        // Pending deadlines name their pattern (rule id, alternative) and a CEP operator's uid is the
+        // rule's id and structure: removing a rule from the middle moves nothing of the others.
         String builtIn = ExampleRules.builtInWithExamples();
         RuleSet before = parse(builtIn);
-        String pingLoss = ExampleRules.EXAMPLES.substring(ExampleRules.EXAMPLES.indexOf("  ping-loss-after-patch:"));
-        assertThat(RuleSetDiff.positionChange(before, parse(builtIn.replace(pingLoss, "")))).as("the last rule removed").isNull();
-        assertThat(RuleSetDiff.positionChange(parse(builtIn.replace(pingLoss, "")), before)).as("a rule added at the end").isNull();
         String bootLoop = ExampleRules.EXAMPLES.substring(0, ExampleRules.EXAMPLES.indexOf("  ping-loss-after-patch:"));
-        assertThat(RuleSetDiff.positionChange(before, parse(builtIn.replace(bootLoop, ""))))
-                .contains("ping-loss-after-patch moves from position 8 to 7").contains("disable a rule");
+        RuleSet after = parse(builtIn.replace(bootLoop, ""));
+        assertThat(after.rules().indexOf(after.rule("ping-loss-after-patch")))
+                .isLessThan(before.rules().indexOf(before.rule("ping-loss-after-patch")));
+        PatternRef pingLoss = new PatternRef("ping-loss-after-patch", 0);
+        assertThat(after.plan().pattern(pingLoss).uid()).isEqualTo(before.plan().pattern(pingLoss).uid());
+        PatternRef hang = new PatternRef("reboot-hang", 0);
+        assertThat(after.plan().pattern(hang).awaitsDeadline()).isTrue();
+        assertThat(RuleSetDiff.structural(RuleSetDiff.of(before, after))).containsExactly("boot-loop-after-patch");
     }
 
     private static RuleSet parse(String yaml) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.DeviceInfo;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.jobs.inventory.Inventory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,12 @@
 package io.patchwatch.jobs.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.device.DeviceFact;
-import io.patchwatch.jobs.device.FactKind;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.support.ExampleRules;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -128,7 +129,11 @@ class RulesLanguageTest {
         assertThat(problems(head + "    pattern: [{a: {kind: booted}}, {not: {kind: booted}}]\n    resolve: never\n"))
                 .singleElement().asString().contains("'not' needs 'within'");
         assertThat(problems(head + "    pattern: [{a: {kind: booted}}, {not: {kind: booted}, within: 5m}, {b: {kind: booted}}]\n    resolve: never\n"))
-                .singleElement().asString().contains("'not' must be the last step");
+                .singleElement().asString().contains("a 'not' between two steps takes no 'within'");
+        assertThatCode(() -> parse(head + "    pattern: [{a: {kind: booted}}, {not: {kind: booted}}, {b: {kind: booted}, within: 5m}]\n    resolve: never\n"))
+                .as("a 'not' between two steps, as RULES.md writes it").doesNotThrowAnyException();
+        assertThat(problems(head + "    pattern: [{a: {kind: booted}}, {not: {kind: booted}}, {not: {kind: booted}}, {b: {kind: booted}}]\n    resolve: never\n"))
+                .singleElement().asString().contains("two 'not' steps in a row");
         assertThat(problems(head + "    pattern: [{a: {kind: booted}}, {a: {kind: booted}}]\n    resolve: never\n"))
                 .singleElement().asString().contains("step name 'a' is used twice");
         assertThat(problems(head + "    pattern: [{a: {kind: heartbeat}}]\n    resolve: never\n"))

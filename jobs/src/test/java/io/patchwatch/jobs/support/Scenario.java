@@ -2,8 +2,8 @@ package io.patchwatch.jobs.support;
 
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
-import io.patchwatch.jobs.JobSettings;
-import io.patchwatch.jobs.config.Inventory;
+import io.patchwatch.jobs.settings.JobSettings;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.jobs.replay.Replay;
@@ -34,7 +34,7 @@ public final class Scenario {
     private final List<String> lines = new ArrayList<>();
     private boolean keepOrder;
     private RuleSet rules = RuleSet.defaults();
-    private io.patchwatch.jobs.rules.RuleVersions versions;
+    private io.patchwatch.jobs.live.RuleVersions versions;
     private Inventory inventory = Inventory.empty();
 
     public static Scenario of(String compact) {
@@ -60,14 +60,14 @@ public final class Scenario {
     }
 
     /** Replays with the rules versions a live job had: version 1 = the scenario's rules from the start, then {@code next}. */
-    public Scenario versions(io.patchwatch.jobs.rules.RuleVersion... next) {
-        versions = new io.patchwatch.jobs.rules.RuleVersions(rules);
-        java.util.List<io.patchwatch.jobs.rules.RuleVersion> all = new java.util.ArrayList<>();
-        all.add(io.patchwatch.jobs.rules.RuleVersion.of(1, 0, rules.sourceText(), "version 1"));
+    public Scenario versions(io.patchwatch.jobs.live.RuleVersion... next) {
+        versions = new io.patchwatch.jobs.live.RuleVersions(rules);
+        java.util.List<io.patchwatch.jobs.live.RuleVersion> all = new java.util.ArrayList<>();
+        all.add(io.patchwatch.jobs.live.RuleVersion.of(1, 0, rules.sourceText(), "version 1"));
         all.addAll(java.util.List.of(next));
-        for (io.patchwatch.jobs.rules.RuleVersion v : all) {
+        for (io.patchwatch.jobs.live.RuleVersion v : all) {
             var offer = versions.offer(v);
-            if (offer.outcome() != io.patchwatch.jobs.rules.RuleVersions.Outcome.APPLIED) {
+            if (offer.outcome() != io.patchwatch.jobs.live.RuleVersions.Outcome.APPLIED) {
                 throw new IllegalArgumentException(offer.reason());
             }
         }
@@ -95,7 +95,7 @@ public final class Scenario {
         }
         JobSettings settings = JobSettings.replay(Long.MAX_VALUE).withOutOfOrderness(Duration.ofSeconds(5));
         return Replay.run(PatchwatchMiniCluster.environment(), records, keepOrder,
-                new CanonicalJsonAdapter(), settings, versions != null ? versions : new io.patchwatch.jobs.rules.RuleVersions(rules),
+                new CanonicalJsonAdapter(), settings, versions != null ? versions : new io.patchwatch.jobs.live.RuleVersions(rules),
                 inventory, null);
     }
 

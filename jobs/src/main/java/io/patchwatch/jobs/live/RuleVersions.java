@@ -1,7 +1,14 @@
-package io.patchwatch.jobs.rules;
+package io.patchwatch.jobs.live;
 
-import io.patchwatch.jobs.config.DeviceInfo;
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.rules.RuleDefinition;
+import io.patchwatch.jobs.rules.RuleProfile;
+import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.rules.RuleSetDiff;
+import io.patchwatch.jobs.rules.RulePlan;
+import io.patchwatch.jobs.rules.CompiledPattern;
+
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.jobs.fact.DeviceFact;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,13 +33,6 @@ public final class RuleVersions implements Serializable {
 
     /** Versions kept for decisions about the past (a replay, a late event). */
     public static final int KEEP = 8;
-
-    /**
-     * How much longer than the file it was compiled from a window may grow live: the compiled CEP
-     * patterns keep a partial match this many times the longest window (see {@link
-     * RuleSet#cepWindowMs}); beyond it a change needs {@code rules apply}.
-     */
-    public static final int LIVE_HEADROOM = 3;
 
     private final RuleSet compiled;
     private final List<RuleVersion> versions = new ArrayList<>();
@@ -60,7 +60,7 @@ public final class RuleVersions implements Serializable {
     /**
      * Adds a version if it can apply to the running job: newer than the newest known, in force no
      * earlier than it, and with the compiled structure (the same rules in the same order, the same
-     * steps, windows within {@link #LIVE_HEADROOM}).
+     * steps, windows within {@link RulePlan#LIVE_HEADROOM}).
      */
     public Offer offer(RuleVersion v) {
         RuleVersion newest = latest();
@@ -90,7 +90,7 @@ public final class RuleVersions implements Serializable {
 
     /**
      * Why {@code next} cannot apply live to a job compiled from {@code compiled}, or null: a
-     * structural change (RuleSetDiff), another order of the rules, or a window beyond what the
+     * structural change (RuleSetDiff) or a window beyond what the
      * compiled CEP patterns keep.
      */
     public static String structuralChange(RuleSet compiled, RuleSet next) {
@@ -98,26 +98,7 @@ public final class RuleVersions implements Serializable {
         if (!structural.isEmpty()) {
             return "the structure of " + String.join(", ", structural) + " changed";
         }
-        List<String> before = compiled.rules().stream().map(RuleDefinition::id).toList();
-        List<String> after = next.rules().stream().map(RuleDefinition::id).toList();
-        if (!before.equals(after)) {
-            return "the rules' order changed (" + String.join(", ", after) + ")";
-        }
-        for (RuleDefinition rule : compiled.rules()) {
-            for (List<Step> steps : rule.patterns) {
-                long bound = compiled.cepWindowMs(rule, steps);
-                long longest = next.longestWindowMs(rule, steps);
-                if (longest > bound) {
-                    return "a window of " + rule.id + " grows to " + format(longest) + ", beyond the "
-                            + format(bound) + " its compiled CEP pattern keeps a partial match";
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String format(long ms) {
-        return io.patchwatch.jobs.config.Durations.format(java.time.Duration.ofMillis(ms));
+        return compiled.plan().windowBeyondRetention(next.plan());
     }
 
     /** The version in force at event time {@code ts} (the oldest kept, for a time before it). */
@@ -165,31 +146,14 @@ public final class RuleVersions implements Serializable {
         return opened == v ? v.rules().profileFor(device) : v.rules().profileFor(device, opened.rules());
     }
 
-    /** The rules (bits by index) enabled for a device at {@code ts}. */
-    public long enabledRules(DeviceInfo device, long ts, long sessionStart) {
-        RuleProfile p = profileFor(device, ts, sessionStart);
-        long bits = 0;
-        for (RuleDefinition r : compiled.rules()) {
-            if (p.rule(r.id).enabled()) {
-                bits |= 1L << r.index;
-            }
-        }
-        return bits;
+    /** Whether {@code rule} is enabled for a device at {@code ts}. */
+    public boolean enabled(RuleDefinition rule, DeviceInfo device, long ts, long sessionStart) {
+        return profileFor(device, ts, sessionStart).rule(rule.id()).enabled();
     }
 
-    /** The window of every windowed step CEP checks itself ({@link RuleSet#windowSlots}), for one device at {@code ts}. */
-    public long[] stepWindows(DeviceInfo device, long ts, long sessionStart) {
-        List<RuleSet.WindowSlot> slots = compiled.windowSlots();
-        if (slots.isEmpty()) {
-            return null;
-        }
-        RuleProfile p = profileFor(device, ts, sessionStart);
-        long[] out = new long[slots.size()];
-        for (int i = 0; i < out.length; i++) {
-            RuleSet.WindowSlot s = slots.get(i);
-            out[i] = s.window().ms(p, s.rule().id);
-        }
-        return out;
+    /** The windows CEP checks itself ({@link RulePlan#cepWindows}), for one device at {@code ts}. */
+    public long[] cepWindows(DeviceInfo device, long ts, long sessionStart) {
+        return compiled.plan().cepWindows(profileFor(device, ts, sessionStart));
     }
 
     /**
@@ -197,12 +161,11 @@ public final class RuleVersions implements Serializable {
      * the window in force at t; NONE if a version in force before then disables its rule.
      */
     public long deadline(DeviceFact deadline, DeviceInfo device) {
-        if (!compiled.awaitsAbsence(deadline.deadlineOf)) {
+        CompiledPattern pattern = compiled.plan().pattern(deadline.awaits);
+        if (pattern == null || !pattern.awaitsDeadline()) {
             return NONE; // kept from a rule whose pattern changed since (rules apply)
         }
-        RuleDefinition rule = compiled.rules().get(deadline.deadlineOf / 64);
-        List<Step> steps = rule.patterns.get(deadline.deadlineOf % 64);
-        Window window = steps.get(steps.size() - 1).within();
+        String rule = pattern.rule().id();
         long anchor = deadline.anchor;
         int first = versions.indexOf(at(anchor));
         for (int i = first; i < versions.size(); i++) {
@@ -213,10 +176,10 @@ public final class RuleVersions implements Serializable {
                 continue; // replaced before it was in force for this absence
             }
             RuleProfile p = profileOf(v, device, deadline.sessionStart);
-            if (!p.rule(rule.id).enabled()) {
+            if (!p.rule(rule).enabled()) {
                 return NONE;
             }
-            long t = Math.max(anchor + window.ms(p, rule.id), from);
+            long t = Math.max(anchor + pattern.absenceWindowMs(p), from);
             if (t < until) {
                 return t;
             }

@@ -1,9 +1,9 @@
-package io.patchwatch.jobs.device;
+package io.patchwatch.jobs.fact;
 
 import java.util.Locale;
 
 /**
- * What the {@link DeviceTracker} tells the rules about a device: every canonical event kind except
+ * What the device tracker tells the rules about a device: every canonical event kind except
  * heartbeats (pings only when a rule asks for them), plus what the tracker derives from time
  * (silence, sessions, deadlines). Rules name them in lower case ({@code device_silent}).
  */
@@ -33,9 +33,26 @@ public enum FactKind {
     DEADLINE,
     /**
      * Not part of the rule language: a rules version the tracker applied, on its way to the
-     * incidents (one per key group, see {@link io.patchwatch.jobs.rules.RuleVersionFanOut}).
+     * incidents (one per key group, see {@link io.patchwatch.jobs.device.DeviceTrackerOperator}).
      */
     RULES_VERSION;
+
+    /** The fact an event of this kind becomes (null: heartbeats, and kinds no fact carries). */
+    public static FactKind of(io.patchwatch.schemas.EventKind kind) {
+        return switch (kind) {
+            case patch_started -> PATCH_STARTED;
+            case patch_installed -> PATCH_INSTALLED;
+            case patch_failed -> PATCH_FAILED;
+            case reboot_required -> REBOOT_REQUIRED;
+            case reboot_initiated -> REBOOT_INITIATED;
+            case booted -> BOOTED;
+            case unexpected_shutdown -> UNEXPECTED_SHUTDOWN;
+            case service_state -> SERVICE_STATE;
+            case service_failed -> SERVICE_FAILED;
+            case ping -> PING;
+            default -> null;
+        };
+    }
 
     /** The name rules use. */
     public String ruleName() {

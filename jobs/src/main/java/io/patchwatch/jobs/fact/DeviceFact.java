@@ -1,9 +1,9 @@
-package io.patchwatch.jobs.device;
+package io.patchwatch.jobs.fact;
 
 import java.util.Arrays;
 
 /**
- * One fact the {@link DeviceTracker} derived, with the patch session's context at that moment. Facts
+ * One fact the device tracker derived, with the patch session's context at that moment. Facts
  * are rare (no heartbeats): they are what the CEP rules and the incidents see.
  *
  * <p>A Flink POJO (public fields, no-arg constructor) so it is serialized without Kryo.
@@ -53,17 +53,22 @@ public class DeviceFact {
     /** Set by a rule run per critical service: the service this copy of the fact is about. */
     public String subject;
 
-    /** One-shot rules (by index) for which this fact is the session's first start. */
-    public long firstStarts;
-    /** DEADLINE: which rule pattern's absence ran out ({@code ruleIndex * 64 + patternIndex}). */
-    public int deadlineOf = -1;
+    /** No rule: the shared empty value of {@link #firstStartOf}. */
+    public static final String[] NO_RULES = new String[0];
+
+    /** The one-shot rules (by id) for which this fact is the session's first start. */
+    public String[] firstStartOf = NO_RULES;
+    /** DEADLINE: the pattern whose absence ran out. */
+    public PatternRef awaits;
     /** DEADLINE: the time of the fact that started the match (the deadline is anchor + window). */
     public long anchor = NONE;
     /** The rules version in force at {@code ts} (0: the job's file, nothing published). */
     public int rulesVersion;
     /**
-     * The windows CEP checks itself for this device at {@code ts} ({@link
-     * io.patchwatch.jobs.rules.RuleSet#windowSlots}), or null when the rules have none.
+     * The windows CEP checks itself for this device at {@code ts}, or null when the rules have none.
+     * Written and read by the compiled rule plan alone ({@code RulePlan#stampWindows}, {@code
+     * CompiledStep#windowOn}): a CEP condition cannot read the job's rule versions, so the tracker
+     * hands it the device's windows on the fact, as compact as a fact on every hot path must be.
      */
     public long[] windows;
     /** RULES_VERSION: the version's hash and text (else null). */
@@ -103,12 +108,22 @@ public class DeviceFact {
         f.rttMs = rttMs;
         f.lossPct = lossPct;
         f.subject = subject;
-        f.firstStarts = firstStarts;
-        f.deadlineOf = deadlineOf;
+        f.firstStartOf = firstStartOf;
+        f.awaits = awaits;
         f.anchor = anchor;
         f.rulesVersion = rulesVersion;
         f.windows = windows;
         return f;
+    }
+
+    /** Whether this fact is the session's first start of the one-shot rule {@code rule}. */
+    public boolean startsFirst(String rule) {
+        for (String r : firstStartOf) {
+            if (r.equals(rule)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,4 +1,7 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.settings;
+
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.config.Durations;
 
 import io.patchwatch.connectors.sinks.alertmanager.AlertmanagerRequests;
 import io.patchwatch.connectors.sinks.delivery.AlertRoute;

@@ -1,9 +1,11 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.inventory;
+
+import io.patchwatch.jobs.config.ConfigException;
 
 import io.patchwatch.connectors.adapters.DeviceIdentity;
 import io.patchwatch.connectors.adapters.Refusal;
 
-import io.patchwatch.jobs.device.DeviceKeys;
+import io.patchwatch.jobs.fact.DeviceKeys;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,7 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.settings;
+
+import io.patchwatch.jobs.config.ConfigException;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

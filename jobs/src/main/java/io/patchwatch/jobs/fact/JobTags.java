@@ -1,6 +1,6 @@
-package io.patchwatch.jobs;
+package io.patchwatch.jobs.fact;
 
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.schemas.DeadLetter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;

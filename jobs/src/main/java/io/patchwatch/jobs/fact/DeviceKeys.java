@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.device;
+package io.patchwatch.jobs.fact;
 
 import io.patchwatch.schemas.DeviceEvent;
 import java.util.Locale;

@@ -1,4 +1,6 @@
-package io.patchwatch.jobs.rules;
+package io.patchwatch.jobs.live;
+
+import io.patchwatch.jobs.rules.RuleSet;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,5 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.settings;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

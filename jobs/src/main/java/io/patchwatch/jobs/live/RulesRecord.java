@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.rules;
+package io.patchwatch.jobs.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

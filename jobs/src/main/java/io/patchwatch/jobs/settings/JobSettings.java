@@ -1,4 +1,4 @@
-package io.patchwatch.jobs;
+package io.patchwatch.jobs.settings;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -33,7 +33,7 @@ public record JobSettings(
      * A clock stop known only at the end of the input: the last watermark before it (a recording
      * read as it streams, {@link io.patchwatch.jobs.replay.RecordingReader}).
      */
-    public static final long CLOCK_STOP_AT_END = Long.MIN_VALUE;
+    public static final long CLOCK_STOP_AT_END = io.patchwatch.jobs.incident.IncidentManager.CLOCK_STOP_AT_END;
 
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
@@ -46,7 +46,7 @@ public record JobSettings(
     public static final Duration RECORDING_OUTLIER_GAP = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_PAST = Duration.ofDays(7);
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
-    public static final Duration DEFAULT_DEVICE_EXPIRY = Duration.ofDays(30);
+    public static final Duration DEFAULT_DEVICE_EXPIRY = io.patchwatch.jobs.device.DeviceTracker.DEFAULT_EXPIRY;
 
     /** Recorded events in event time: the clock stops at {@code clockStop}. */
     public static JobSettings replay(long clockStop) {

@@ -1,9 +1,14 @@
-package io.patchwatch.jobs.rules;
+package io.patchwatch.jobs.live;
+
+import io.patchwatch.jobs.rules.RuleDefinition;
+import io.patchwatch.jobs.rules.RuleSet;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.jobs.config.DeviceInfo;
-import io.patchwatch.jobs.device.DeviceFact;
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.PatternRef;
 import io.patchwatch.jobs.support.ExampleRules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,9 +57,9 @@ class RuleVersionsTest {
         offer(versions, 1, T0 + 15 * MIN, BUILT_IN.replace("  reboot-hang:\n    severity: critical",
                 "  reboot-hang:\n    enabled: false\n    severity: critical"));
         assertThat(versions.deadline(deadline, DEVICE)).isEqualTo(DeviceFact.NONE);
-        long hang = 1L << versions.compiled().rule("reboot-hang").index;
-        assertThat(versions.enabledRules(DEVICE, T0 + 14 * MIN, DeviceFact.NONE) & hang).isNotZero();
-        assertThat(versions.enabledRules(DEVICE, T0 + 15 * MIN, DeviceFact.NONE) & hang).isZero();
+        RuleDefinition hang = versions.compiled().rule("reboot-hang");
+        assertThat(versions.enabled(hang, DEVICE, T0 + 14 * MIN, DeviceFact.NONE)).isTrue();
+        assertThat(versions.enabled(hang, DEVICE, T0 + 15 * MIN, DeviceFact.NONE)).isFalse();
     }
 
     @Test
@@ -143,11 +148,10 @@ class RuleVersionsTest {
 
     /** The deadline a reboot initiated at T0 sets for reboot-hang (as the tracker makes it). */
     private static DeviceFact rebootHangDeadline(RuleVersions versions) {
-        RuleDefinition hang = versions.compiled().rule("reboot-hang");
         DeviceFact d = new DeviceFact();
         d.anchor = T0;
         d.sessionStart = T0 - 60 * MIN;
-        d.deadlineOf = hang.deadlineId(0);
+        d.awaits = new PatternRef("reboot-hang", 0);
         return d;
     }
 }

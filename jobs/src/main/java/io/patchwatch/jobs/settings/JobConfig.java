@@ -1,4 +1,8 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.settings;
+
+import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.jobs.inventory.Inventory;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,7 +14,7 @@ import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.JobSettings;
+import io.patchwatch.jobs.settings.JobSettings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

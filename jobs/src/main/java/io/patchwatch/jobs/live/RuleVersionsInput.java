@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.rules;
+package io.patchwatch.jobs.live;
 
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.metrics.JobMetrics;

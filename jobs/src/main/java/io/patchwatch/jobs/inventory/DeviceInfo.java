@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.inventory;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.jobs.settings;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
