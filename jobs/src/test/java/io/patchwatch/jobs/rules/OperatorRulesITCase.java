@@ -79,4 +79,45 @@ class OperatorRulesITCase {
                 "02:15:00 firing ping-loss-after-patch SRV-01 [KB1]",
                 "02:18:00 resolved ping-loss-after-patch SRV-01 [KB1]");
     }
+
+    /** A rule with a {@code not} between two steps (RULES.md "A rule"): no matching fact between them. */
+    static final String UNSCHEDULED_RESTART = """
+              unscheduled-restart-after-patch:    # came back up, but nobody had asked it to restart
+                severity: warning
+                subject: device
+                pattern:
+                  - installed: {kind: patch_installed, in_session: true}
+                  - not: {kind: reboot_initiated}
+                  - boot: {kind: booted, in_session: true}
+                    within: 2h
+                resolve: never
+            """;
+
+    static String withUnscheduledRestart() {
+        return RulesLanguageTest.withExamples().replace("\noverrides:\n", "\n" + UNSCHEDULED_RESTART + "\noverrides:\n");
+    }
+
+    @Test
+    void aNotBetweenTwoStepsFiresOnlyWhenNothingMatchedBetweenThem() throws Exception {
+        List<Alert> alerts = Scenario.of("""
+                # booted after the install with no restart asked for: fires at the boot
+                02:01 SRV-01 patch_installed kb=KB1
+                02:20 SRV-01 booted
+                # the control: the restart was initiated between install and boot
+                02:01 SRV-02 patch_installed kb=KB1
+                02:05 SRV-02 reboot_initiated
+                02:08 SRV-02 booted
+                # a restart initiated before the install does not count: it is not between them
+                01:50 SRV-03 reboot_initiated
+                02:01 SRV-03 patch_installed kb=KB1
+                02:30 SRV-03 booted
+                # the boot comes after the window of the last step
+                02:01 SRV-04 patch_installed kb=KB1
+                04:30 SRV-04 booted
+                """).rules(withUnscheduledRestart()).alerts();
+
+        assertThat(summary(alerts)).filteredOn(a -> a.contains("unscheduled-restart")).containsExactly(
+                "02:20:00 firing unscheduled-restart-after-patch SRV-01 [KB1]",
+                "02:30:00 firing unscheduled-restart-after-patch SRV-03 [KB1]");
+    }
 }

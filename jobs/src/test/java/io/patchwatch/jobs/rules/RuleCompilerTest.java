@@ -85,6 +85,20 @@ class RuleCompilerTest {
         assertThat(plain.plan().pattern(new PatternRef("service-down-after-reboot", 1)).name()).isEqualTo("rule-service-down-after-reboot-2");
     }
 
+    @Test
+    void aNotBetweenTwoStepsCompilesToNotFollowedByBeforeTheNextStepAndAwaitsNoDeadline() {
+        RuleSet rules = RuleSet.parse(OperatorRulesITCase.withUnscheduledRestart().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rules.yaml");
+        CompiledPattern p = rules.plan().pattern(new PatternRef("unscheduled-restart-after-patch", 0));
+        assertThat(p.steps()).extracting(CompiledStep::role)
+                .containsExactly(StepRole.START, StepRole.ABSENT_BETWEEN, StepRole.FOLLOWS);
+        assertThat(p.awaitsDeadline()).as("the next step closes it, not a deadline").isFalse();
+        assertThat(RuleCompiler.describe(p.toCep(rules, Inventory.empty())))
+                .startsWith("begin(\"installed\").where({kind: patch_installed, in_session: true})"
+                        + ".notFollowedBy(\"_not1\").where({kind: reboot_initiated})"
+                        + ".followedBy(\"boot\").where({kind: booted, in_session: true} within 2h)")
+                .endsWith(".within(PT2H0.001S)");
+    }
+
     private static String uid(RuleSet rules, String rule, int alternative) {
         return rules.plan().pattern(new PatternRef(rule, alternative)).uid();
     }
