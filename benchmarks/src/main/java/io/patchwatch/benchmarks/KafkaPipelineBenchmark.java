@@ -2,7 +2,7 @@ package io.patchwatch.benchmarks;
 
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.jobs.LocalFlink;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.demo.DemoReport;
 import io.patchwatch.jobs.demo.FleetToKafka;
 import io.patchwatch.jobs.demo.FleetPlan;

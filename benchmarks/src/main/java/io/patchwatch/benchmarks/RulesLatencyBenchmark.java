@@ -3,7 +3,7 @@ package io.patchwatch.benchmarks;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.LocalFlink;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.jobs.kafka.RulesTopic;
 import io.patchwatch.jobs.rules.RuleSet;

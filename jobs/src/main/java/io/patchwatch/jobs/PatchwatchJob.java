@@ -105,7 +105,7 @@ public final class PatchwatchJob {
 
     /**
      * The topology from canonical events with their event time and watermarks on: a recording's
-     * reader ({@link io.patchwatch.jobs.replay.RecordingSource}) parses and times its events itself.
+     * reader (the replay's {@code RecordingSource}) parses and times its events itself.
      */
     public static Outputs defineDetection(
             DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings, RuleSet rules, Inventory inventory) {

@@ -9,7 +9,7 @@ import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.connectors.sinks.delivery.Receivers;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
 import io.patchwatch.jobs.config.Durations;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.schemas.Alert;
 import java.io.PrintStream;
 import java.time.Duration;

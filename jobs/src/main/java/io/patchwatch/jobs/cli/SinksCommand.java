@@ -5,7 +5,7 @@ import io.patchwatch.connectors.sinks.delivery.AlertReceiver;
 import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.connectors.sinks.delivery.Receivers;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;

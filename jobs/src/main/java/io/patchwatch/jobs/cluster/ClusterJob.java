@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.cluster;
 
 import io.patchwatch.jobs.inventory.Inventory;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.patchwatch.jobs.cluster;
 
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.inventory.Inventory;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.demo;
 
 import io.patchwatch.jobs.LocalFlink;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.schemas.Alert;
 import java.io.PrintStream;

@@ -6,16 +6,13 @@ import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.jobs.metrics.JobMetrics;
 import io.patchwatch.jobs.live.RuleVersion;
+import io.patchwatch.jobs.live.LiveRules;
 import io.patchwatch.jobs.live.RuleVersionsInput;
 import io.patchwatch.schemas.DeviceEvent;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
@@ -39,7 +36,7 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
         implements TwoInputStreamOperator<DeviceEvent, String, DeviceFact> {
     private static final long serialVersionUID = 1L;
     private final DeviceTracker tracker;
-    private transient RuleVersionsInput rules;
+    private transient LiveRules rules;
     private transient TimerService timers;
 
     public DeviceTrackerOperator(DeviceTracker tracker) {
@@ -50,7 +47,7 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        rules = new RuleVersionsInput(tracker.versions(), "device tracker",
+        rules = new LiveRules(tracker.versions(), "device tracker",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         rules.initialize(context);
     }
@@ -76,21 +73,10 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
     /** A record of the rules topic. */
     @Override
     public void processElement2(StreamRecord<String> element) throws Exception {
-        List<RuleVersion> applied = rules.apply(element.getValue());
+        List<RuleVersion> applied = rules.apply(element.getValue(), this, timers,
+                List.of(DeviceTracker.States.DEADLINES.getName(), DeviceTracker.States.SESSION.getName()), tracker::retime);
         if (applied.isEmpty()) {
             return;
-        }
-        Object previousKey = getCurrentKey();
-        long notBefore = timers.currentWatermark() == Long.MIN_VALUE ? Long.MIN_VALUE : timers.currentWatermark() + 1;
-        Set<String> devices = new LinkedHashSet<>();
-        collectKeys(DeviceTracker.States.DEADLINES.getName(), devices);
-        collectKeys(DeviceTracker.States.SESSION.getName(), devices);
-        for (String key : devices) {
-            setCurrentKey(key);
-            tracker.retime(key, timers, notBefore);
-        }
-        if (previousKey != null) {
-            setCurrentKey(previousKey);
         }
         // On to the incidents (a disabled rule's incidents resolve there), to every key group.
         var task = getRuntimeContext().getTaskInfo();
@@ -104,12 +90,6 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
             f.rulesVersion = applied.get(applied.size() - 1).version();
             f.rulesText = element.getValue();
             output.collect(JobTags.RESOLUTIONS, new StreamRecord<>(f));
-        }
-    }
-
-    private void collectKeys(String state, Set<String> into) throws Exception {
-        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
-            keys.forEach(into::add);
         }
     }
 

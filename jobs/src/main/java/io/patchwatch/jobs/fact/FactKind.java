@@ -33,7 +33,7 @@ public enum FactKind {
     DEADLINE,
     /**
      * Not part of the rule language: a rules version the tracker applied, on its way to the
-     * incidents (one per key group, see {@link io.patchwatch.jobs.device.DeviceTrackerOperator}).
+     * incidents (one per key group, see the device tracker's operator).
      */
     RULES_VERSION;
 

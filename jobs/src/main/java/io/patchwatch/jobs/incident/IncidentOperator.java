@@ -2,15 +2,12 @@ package io.patchwatch.jobs.incident;
 
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
-import io.patchwatch.jobs.live.RuleVersionsInput;
+import io.patchwatch.jobs.live.LiveRules;
 import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.Alert;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
@@ -25,8 +22,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * watermark this operator sees before the end of time is the clock stop: anything after it is
  * dropped, as if the recording had been read whole first.
  *
- * <p>Live, rules versions reach it from the device tracker (one copy per key group, see {@link
- * io.patchwatch.jobs.device.DeviceTrackerOperator}): it applies them and, for every device whose
+ * <p>Live, rules versions reach it from the device tracker (one copy per key group, behind the facts
+ * sent before them): it applies them and, for every device whose
  * firing incident's rule a version disables, schedules that incident's resolve.
  */
 public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigger, DeviceFact, Alert> {
@@ -34,7 +31,7 @@ public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigg
     private final boolean stopAtEnd;
     private long lastWatermark = Long.MIN_VALUE;
     private final IncidentManager incidents;
-    private transient RuleVersionsInput rules;
+    private transient LiveRules rules;
     private transient TimerService timers;
 
     public IncidentOperator(IncidentManager incidents, boolean stopAtEnd) {
@@ -46,7 +43,7 @@ public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigg
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        rules = new RuleVersionsInput(incidents.versions(), "incidents", false);
+        rules = new LiveRules(incidents.versions(), "incidents", false);
         rules.initialize(context);
     }
 
@@ -70,20 +67,7 @@ public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigg
             return;
         }
         // One copy per key group: the first applies it, the others find it known.
-        if (rules.apply(f.rulesText).isEmpty()) {
-            return;
-        }
-        long notBefore = timers.currentWatermark() == Long.MIN_VALUE ? Long.MIN_VALUE : timers.currentWatermark() + 1;
-        List<String> keys = new ArrayList<>();
-        try (Stream<String> all = this.<String>getKeyedStateBackend().getKeys(IncidentManager.States.INCIDENTS.getName(), VoidNamespace.INSTANCE)) {
-            all.forEach(keys::add);
-        }
-        Object previousKey = getCurrentKey();
-        for (String key : keys) {
-            setCurrentKey(key);
-            incidents.rulesChanged(key, timers, notBefore);
-        }
-        setCurrentKey(previousKey);
+        rules.apply(f.rulesText, this, timers, List.of(IncidentManager.States.INCIDENTS.getName()), incidents::rulesChanged);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.io.Serializable;
  * </ul>
  *
  * A replay's reader applies the wall-clock limit itself, and refuses a recording's outliers as they
- * stream by ({@link io.patchwatch.jobs.replay.RecordingRange}).
+ * stream by (the replay's {@code RecordingRange}).
  */
 public final class EventTimeLimits implements Serializable {
     private static final long serialVersionUID = 1L;

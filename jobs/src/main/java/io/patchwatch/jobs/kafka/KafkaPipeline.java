@@ -13,7 +13,7 @@ import io.patchwatch.connectors.kafka.RawRecordDeserializer;
 import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.inventory.Inventory;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import java.util.ArrayList;
 import java.util.List;

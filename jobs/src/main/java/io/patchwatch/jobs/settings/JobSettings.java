@@ -31,7 +31,7 @@ public record JobSettings(
 
     /**
      * A clock stop known only at the end of the input: the last watermark before it (a recording
-     * read as it streams, {@link io.patchwatch.jobs.replay.RecordingReader}).
+     * read as it streams, the replay's {@code RecordingReader}).
      */
     public static final long CLOCK_STOP_AT_END = io.patchwatch.jobs.incident.IncidentManager.CLOCK_STOP_AT_END;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.jobs.cli.PatchwatchCliAccess;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.jobs.support.Scenario;
 import io.patchwatch.schemas.Alert;

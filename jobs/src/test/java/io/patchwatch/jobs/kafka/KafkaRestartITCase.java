@@ -8,7 +8,7 @@ import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.inventory.Inventory;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.jobs.support.Scenario;

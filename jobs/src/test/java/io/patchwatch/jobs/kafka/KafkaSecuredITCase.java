@@ -3,7 +3,7 @@ package io.patchwatch.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;

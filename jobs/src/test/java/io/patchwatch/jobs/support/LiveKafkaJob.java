@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.support;
 
-import io.patchwatch.jobs.settings.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import java.nio.charset.StandardCharsets;

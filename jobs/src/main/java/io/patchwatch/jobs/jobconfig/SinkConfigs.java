@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.settings;
+package io.patchwatch.jobs.jobconfig;
 
 import io.patchwatch.jobs.config.ConfigException;
 import io.patchwatch.jobs.config.Durations;

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.settings;
+package io.patchwatch.jobs.jobconfig;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
