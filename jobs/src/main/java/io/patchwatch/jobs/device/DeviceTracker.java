@@ -209,7 +209,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 // a time the rules downstream still accept.
                 pending.add(DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
             }
-        } else if (kind == EventKind.ping && pingsMatter && plan.mayUse(pingFact(e), d.problems)) {
+        } else if (kind == EventKind.ping && pingsMatter && plan.mayUse(DeviceFacts.ofPing(e), d.problems)) {
             // A ping some rule asks for (loss after a patch): applied in order, like host events.
             pending.add(e);
         } else if (kind == EventKind.heartbeat || pingOk) {
@@ -268,7 +268,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         // 3. Silence: no liveness signal for N inside a session, judged once the device was monitored.
         long silentAt = liveness.startSilence(d, s, profile, timestamp, versions.at(timestamp).effectiveFrom());
         if (silentAt != NONE && d.silentInSession) {
-            DeviceFact f = fact(key, d, s, FactKind.DEVICE_SILENT, silentAt);
+            DeviceFact f = DeviceFacts.of(key, d, s, FactKind.DEVICE_SILENT, silentAt);
             f.silentForS = profile.silenceAfterMs() / 1000;
             offer(d, s, f, ctx, out);
         }
@@ -317,7 +317,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (kind != EventKind.ping || Boolean.TRUE.equals(e.getOk())) {
             if (Liveness.ends(d, ts)) {
                 if (d.silentInSession) {
-                    DeviceFact back = fact(key, d, s, FactKind.DEVICE_BACK, ts);
+                    DeviceFact back = DeviceFacts.of(key, d, s, FactKind.DEVICE_BACK, ts);
                     back.silentForS = d.lastSignal == NONE ? NONE : (ts - d.lastSignal) / 1000;
                     offer(d, s, back, ctx, out);
                 }
@@ -346,8 +346,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             default -> {}
         }
         if (factKind != null && plan.usesKind(factKind)) {
-            DeviceFact f = fact(key, d, s, factKind, ts);
-            eventFields(f, e);
+            DeviceFact f = DeviceFacts.ofEvent(key, d, s, factKind, e);
             offer(d, s, f, ctx, out);
         }
     }
@@ -366,31 +365,6 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
     }
 
-    /** A ping as the fact it would be, to ask whether some rule wants it. */
-    private static DeviceFact pingFact(DeviceEvent e) {
-        DeviceFact f = new DeviceFact();
-        f.kind = FactKind.PING;
-        f.ts = e.getTs();
-        eventFields(f, e);
-        return f;
-    }
-
-    private static void eventFields(DeviceFact f, DeviceEvent e) {
-        f.service = e.getService();
-        f.state = e.getState() == null ? null : e.getState().name();
-        f.startType = e.getStartType();
-        f.update = PatchSessions.updateOf(e);
-        f.kb = e.getKb();
-        f.title = e.getTitle();
-        f.error = e.getError();
-        f.reason = e.getReason();
-        f.source = e.getSource();
-        f.rebootRequired = e.getRebootRequired();
-        f.ok = e.getOk();
-        f.rttMs = e.getRttMs();
-        f.lossPct = e.getLossPct();
-    }
-
     /** Opens a session at this install, or adds the install to the open one. */
     private PatchSession joinSession(DeviceState d, PatchSession s, DeviceEvent e, Context ctx, Collector<DeviceFact> out,
                                      RuleProfile profile) throws Exception {
@@ -401,7 +375,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         counts.openSessions++;
         s = sessions.open(e, baseline.criticalServices(profile, e.getTs()));
         if (plan.usesKind(FactKind.SESSION_OPENED)) {
-            offer(d, s, fact(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()), ctx, out);
+            offer(d, s, DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()), ctx, out);
         }
         return s;
     }
@@ -411,7 +385,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         counts.openSessions--;
         sessions.close();
         if (plan.usesKind(FactKind.SESSION_CLOSED)) {
-            DeviceFact closed = fact(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, PatchSessions.end(s, profile));
+            DeviceFact closed = DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, PatchSessions.end(s, profile));
             closed.inSession = false;
             offer(d, null, closed, ctx, out);
         }
@@ -481,28 +455,5 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     /** A fleet has few sites: share one string per site instead of one per device. */
     private String canonical(String site) {
         return site == null ? null : sites.computeIfAbsent(site, s -> s);
-    }
-
-    private static DeviceFact fact(String key, DeviceState d, PatchSession s, FactKind kind, long ts) {
-        DeviceFact f = new DeviceFact();
-        f.key = key;
-        f.tenant = DeviceKeys.tenantOf(key);
-        f.site = d.site;
-        f.device = DeviceKeys.displayName(key, d.name);
-        f.kind = kind;
-        f.ts = ts;
-        // What was true at the fact's time: heartbeats ahead of the watermark are already counted
-        // in lastSignal, and must not leak into the context of an earlier fact.
-        f.lastSeen = d.lastSignal == NONE ? NONE : Math.min(d.lastSignal, ts);
-        if (s != null) {
-            f.inSession = true;
-            f.sessionStart = s.start;
-            f.kbs = s.kbs;
-            f.updates = s.updates;
-            f.moreKbs = s.moreKbs;
-            f.bootedAt = s.bootedAt;
-            f.critical = s.critical;
-        }
-        return f;
     }
 }

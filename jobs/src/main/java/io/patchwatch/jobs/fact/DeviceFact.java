@@ -66,7 +66,7 @@ public class DeviceFact {
     public int rulesVersion;
     /**
      * The windows CEP checks itself for this device at {@code ts}, or null when the rules have none.
-     * Written and read by the compiled rule plan alone ({@code RulePlan#stampWindows}, {@code
+     * Written and read by the compiled rule plan alone ({@code RulePlan#cepWindows}, {@code
      * CompiledStep#windowOn}): a CEP condition cannot read the job's rule versions, so the tracker
      * hands it the device's windows on the fact, as compact as a fact on every hot path must be.
      */

@@ -8,7 +8,7 @@ import java.io.Serializable;
  * One step of a compiled pattern: the step as written, its role, and where its window comes from.
  * A window CEP checks itself (a {@code within} on a step that is not an absence) differs per
  * device and per rules version, so the tracker stamps the device's value on every fact it forwards
- * ({@link RulePlan#stampWindows}) and the step reads it back ({@link #windowOn}).
+ * ({@link RulePlan#cepWindows}, stamped by the tracker) and the step reads it back ({@link #windowOn}).
  */
 public final class CompiledStep implements Serializable {
     private static final long serialVersionUID = 1L;
