@@ -5,7 +5,9 @@ import io.patchwatch.jobs.inventory.DeviceInfo;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RulePlan;
+import io.patchwatch.jobs.rules.RuleProfile;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,19 +36,29 @@ final class RuleGate {
     Verdict offer(DeviceState d, PatchSession s, PatchSessions sessions, DeviceFact f, DeviceInfo info) throws Exception {
         // A rule disabled for this device at the fact's time starts nothing.
         List<RuleDefinition> starts = plan.rulesStartingAt(f);
+        String[] oneShot = DeviceFact.NO_RULES;
         if (!starts.isEmpty()) {
-            starts = new ArrayList<>(starts);
-            starts.removeIf(r -> !versions.enabled(r, info, f.ts, f.sessionStart));
+            RuleProfile profile = versions.profileFor(info, f.ts, f.sessionStart);
+            List<RuleDefinition> enabled = new ArrayList<>(starts.size());
+            for (RuleDefinition r : starts) {
+                if (profile.rule(r.id()).enabled()) {
+                    enabled.add(r);
+                    if (r.oneShot()) {
+                        oneShot = Arrays.copyOf(oneShot, oneShot.length + 1);
+                        oneShot[oneShot.length - 1] = r.id();
+                    }
+                }
+            }
+            starts = enabled;
         }
         stamp(f, info);
-        String[] oneShot = starts.stream().filter(RuleDefinition::oneShot).map(RuleDefinition::id).toArray(String[]::new);
         if (oneShot.length > 0 && s != null) {
             // One-shot rules start once per session: at its first fact that matches their start.
             f.firstStartOf = sessions.firstStarts(s, oneShot);
             List<String> first = List.of(f.firstStartOf);
             starts.removeIf(r -> r.oneShot() && !first.contains(r.id()));
         } else {
-            f.firstStartOf = oneShot.length == 0 ? DeviceFact.NO_RULES : oneShot;
+            f.firstStartOf = oneShot;
         }
         boolean toRules = false;
         List<DeviceFact> deadlines = List.of();
