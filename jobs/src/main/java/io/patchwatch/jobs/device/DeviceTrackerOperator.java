@@ -103,10 +103,26 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
         // The rules input has no event time of its own.
     }
 
+    /**
+     * The tracker never tells downstream it is idle. Every instance sees the same event time (the
+     * keyBy before it sends every source's watermarks and statuses to each), so an idle instance
+     * holds nothing back that the others do not; but when time moves again after every input was
+     * idle, an instance whose channel downstream is still marked idle would let another's new
+     * watermark overtake the facts its timers are about to emit for the time in between (a silence
+     * decided at 02:11 when time jumps to 02:30), and CEP would drop them as late.
+     */
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
-        if (index == 0) {
+        if (index == 0 && status.isActive()) {
             processWatermarkStatus(status);
+        }
+    }
+
+    /** One input: the same, see above. */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isActive()) {
+            super.processWatermarkStatus(status);
         }
     }
 }
