@@ -1,6 +1,5 @@
 package io.patchwatch.jobs.live;
 
-import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleProfile;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.rules.RuleSetDiff;
@@ -144,11 +143,6 @@ public final class RuleVersions implements Serializable {
         }
         RuleVersion opened = at(sessionStart);
         return opened == v ? v.rules().profileFor(device) : v.rules().profileFor(device, opened.rules());
-    }
-
-    /** Whether {@code rule} is enabled for a device at {@code ts}. */
-    public boolean enabled(RuleDefinition rule, DeviceInfo device, long ts, long sessionStart) {
-        return profileFor(device, ts, sessionStart).rule(rule.id()).enabled();
     }
 
     /** The windows CEP checks itself ({@link RulePlan#cepWindows}), for one device at {@code ts}. */

@@ -3,21 +3,18 @@ package io.patchwatch.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.support.CommittedAlerts;
+import io.patchwatch.jobs.support.LiveKafkaJob;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -45,29 +42,7 @@ class KafkaIdleInputsITCase {
         String input = KAFKA.newTopic("idle-events", 1);
         String alerts = KAFKA.newTopic("idle-alerts", 1);
         String deadLetters = KAFKA.newTopic("idle-dead-letters", 1);
-        Files.writeString(dir.resolve("job.yaml"), """
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: idle-inputs-it
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                time:
-                  out_of_orderness: 5s
-                  idleness: 2s
-                  wall_clock_floor: "off"
-                  max_past: 60d
-                checkpoints:
-                  interval: 1s
-                parallelism: 2
-                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters));
-        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
-        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
-        KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
-        JobClient job = env.executeAsync("idle inputs");
+        JobClient job = LiveKafkaJob.startOnEventTimeOnly(dir, KAFKA.bootstrapServers(), input, alerts, deadLetters);
         try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             send(p, input, T0, "SRV-I", "heartbeat", "");
             send(p, input, T0 + 60_000, "SRV-I", "patch_installed", ",\"kb\":\"KB1\",\"reboot_required\":false");

@@ -58,8 +58,8 @@ class RuleVersionsTest {
                 "  reboot-hang:\n    enabled: false\n    severity: critical"));
         assertThat(versions.deadline(deadline, DEVICE)).isEqualTo(DeviceFact.NONE);
         RuleDefinition hang = versions.compiled().rule("reboot-hang");
-        assertThat(versions.enabled(hang, DEVICE, T0 + 14 * MIN, DeviceFact.NONE)).isTrue();
-        assertThat(versions.enabled(hang, DEVICE, T0 + 15 * MIN, DeviceFact.NONE)).isFalse();
+        assertThat(versions.profileFor(DEVICE, T0 + 14 * MIN, DeviceFact.NONE).rule(hang.id()).enabled()).isTrue();
+        assertThat(versions.profileFor(DEVICE, T0 + 15 * MIN, DeviceFact.NONE).rule(hang.id()).enabled()).isFalse();
     }
 
     @Test
