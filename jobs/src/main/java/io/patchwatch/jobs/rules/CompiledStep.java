@@ -14,14 +14,12 @@ public final class CompiledStep implements Serializable {
     private static final long serialVersionUID = 1L;
 
     final Step step;
-    final int index;
     final StepRole role;
     /** Where the facts carry this step's window, or -1: no window CEP checks itself. */
     final int windowSlot;
 
-    CompiledStep(Step step, int index, StepRole role, int windowSlot) {
+    CompiledStep(Step step, StepRole role, int windowSlot) {
         this.step = step;
-        this.index = index;
         this.role = role;
         this.windowSlot = windowSlot;
     }

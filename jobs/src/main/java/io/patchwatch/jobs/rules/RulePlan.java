@@ -90,7 +90,7 @@ public final class RulePlan implements Serializable {
                             : !s.absence() ? StepRole.FOLLOWS
                             : i == written.size() - 1 ? StepRole.ABSENT_UNTIL_DEADLINE : StepRole.ABSENT_BETWEEN;
                     int slot = s.within() != null && !s.absence() ? cepWindows.size() : -1;
-                    CompiledStep step = new CompiledStep(s, i, role, slot);
+                    CompiledStep step = new CompiledStep(s, role, slot);
                     if (slot >= 0) {
                         cepWindows.add(step);
                     }
