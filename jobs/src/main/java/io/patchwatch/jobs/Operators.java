@@ -10,6 +10,8 @@ public final class Operators {
     public static final String TRACKER_NAME = "Device tracker";
     public static final String INCIDENTS_UID = "incidents";
     public static final String INCIDENTS_NAME = "Incidents";
+    public static final String NOISE_UID = "noise-control";
+    public static final String NOISE_NAME = "Noise control";
     // The rules' CEP operators: RuleCompiler.uid, from the rule's id.
 
     private Operators() {}

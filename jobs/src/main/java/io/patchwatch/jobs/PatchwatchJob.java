@@ -6,7 +6,10 @@ import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.noise.HeldIncident;
+import io.patchwatch.jobs.noise.NoiseControl;
 import io.patchwatch.jobs.fact.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.device.DeviceTrackerOperator;
@@ -38,7 +41,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <pre>
  * raw records ─► normalize (adapter; bad ► dead letters) ─► event time ─► keyBy(tenant/device)
  *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule pattern) ─► triggers ─┐
- *                     └► resolving facts ──────────────────────────────────────────────┴► incidents ─► alerts
+ *                     ├► resolving facts ──────────────────────────────────────────────┴► incidents ─┐
+ *                     └► silences and returns ─► keyBy(tenant/site) ─────────────────────► noise control ◄┘ ─► alerts
  *
  * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents
  * </pre>
@@ -46,8 +50,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class PatchwatchJob {
     private PatchwatchJob() {}
 
-    /** What the topology produces: alerts, dead letters, and the normalized events. */
-    public record Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters, DataStream<DeviceEvent> events) {}
+    /**
+     * What the topology produces: alerts (what is paged, after noise control), dead letters, the
+     * normalized events, and every held incident's steps.
+     */
+    public record Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters, DataStream<DeviceEvent> events,
+                          DataStream<HeldIncident> held) {}
 
     /**
      * One input feed and the adapter of its format.
@@ -130,7 +138,7 @@ public final class PatchwatchJob {
         DataStream<Trigger> triggers = RuleCompiler.compile(facts, rules, inventory);
 
         // 5. Incidents: dedup, episodes, resolve.
-        DataStream<Alert> alerts = triggers
+        DataStream<Alert> decisions = triggers
                 .keyBy(new TriggerKey())
                 .connect(facts.getSideOutput(JobTags.RESOLUTIONS).keyBy(new FactKey()))
                 .transform(Operators.INCIDENTS_NAME, new AvroTypeInfo<>(Alert.class), new IncidentOperator(
@@ -138,7 +146,16 @@ public final class PatchwatchJob {
                 .uid(Operators.INCIDENTS_UID)
                 .name(Operators.INCIDENTS_NAME);
 
-        return new Outputs(alerts, deadLetters, timed);
+        // 6. Noise control, per site: what is paged, held or closed, and when.
+        SingleOutputStreamOperator<Alert> alerts = decisions
+                .keyBy(new AlertSiteKey())
+                .connect(facts.getSideOutput(JobTags.LIVENESS).keyBy(new FactSiteKey()))
+                .transform(Operators.NOISE_NAME, new AvroTypeInfo<>(Alert.class), new StopAtEndOperator<>(
+                        new NoiseControl(versions, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
+                .uid(Operators.NOISE_UID)
+                .name(Operators.NOISE_NAME);
+
+        return new Outputs(alerts, deadLetters, timed, alerts.getSideOutput(NoiseControl.HELD));
     }
 
     /** Device identity of an event. */
@@ -157,6 +174,24 @@ public final class PatchwatchJob {
         @Override
         public String getKey(DeviceFact f) {
             return f.key;
+        }
+    }
+
+    static final class AlertSiteKey implements KeySelector<Alert, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Alert a) {
+            return NoiseControl.siteKey(a.getTenant(), a.getSite());
+        }
+    }
+
+    static final class FactSiteKey implements KeySelector<DeviceFact, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(DeviceFact f) {
+            return NoiseControl.siteKey(f.tenant, f.site);
         }
     }
 

@@ -35,6 +35,20 @@ public final class AlertDetails {
             d.put("silent_for_s", Long.toString(c.getSilentForS()));
         }
         put(d, "error", c.getError());
+        putTime(d, "paged_at", c.getPagedAt());
+        put(d, "held_by", c.getHeldBy());
+        put(d, "maintenance", c.getMaintenance());
+        put(d, "parent", c.getParent());
+        if (!c.getSubjects().isEmpty()) {
+            d.put("subjects", String.join(", ", c.getSubjects()) + (c.getSubjectCount() != null && c.getSubjectCount() > c.getSubjects().size()
+                    ? " (" + c.getSubjectCount() + " in all)" : ""));
+        }
+        if (!c.getDevices().isEmpty()) {
+            d.put("devices", String.join(", ", c.getDevices()));
+        }
+        if (c.getCount() != null) {
+            d.put("count", Integer.toString(c.getCount()));
+        }
         d.put("time", EventTimes.format(a.getTs()));
         d.put("dedup_key", a.getDedupKey());
         return d;

@@ -102,10 +102,63 @@ public final class AlertJson {
         if (c.getRuleVersion() != null) {
             ctx.put("rule_version", c.getRuleVersion());
         }
+        // Noise control (FLEET.md): when it was sent, what held it, and a parent's facts.
+        if (c.getPagedAt() != null) {
+            ctx.put("paged_at", EventTimes.format(c.getPagedAt()));
+        }
+        if (c.getHeldBy() != null) {
+            ctx.put("held_by", c.getHeldBy());
+        }
+        if (c.getMaintenance() != null) {
+            ctx.put("maintenance", c.getMaintenance());
+        }
+        if (c.getParent() != null) {
+            ctx.put("parent", c.getParent());
+        }
+        if (!c.getSubjects().isEmpty()) {
+            c.getSubjects().forEach(ctx.putArray("subjects")::add);
+            ctx.put("subject_count", c.getSubjectCount());
+        }
+        if (!c.getDevices().isEmpty()) {
+            c.getDevices().forEach(ctx.putArray("devices")::add);
+        }
+        if (c.getCount() != null) {
+            ctx.put("count", c.getCount());
+        }
+        if (c.getPercent() != null) {
+            ctx.put("percent", c.getPercent());
+        }
+        if (!c.getKbCounts().isEmpty()) {
+            ObjectNode kbCounts = ctx.putObject("kb_counts");
+            new java.util.TreeMap<>(c.getKbCounts()).forEach(kbCounts::put);
+        }
+        if (!c.getEpisodes().isEmpty()) {
+            c.getEpisodes().forEach(ts -> ctx.withArray("episodes").add(EventTimes.format(ts)));
+        }
         o.put("dedup_key", a.getDedupKey());
         if (a.getReason() != null) {
             o.put("reason", a.getReason());
         }
+        return write(o);
+    }
+
+    /**
+     * A flat record (a held incident's step) as one JSON object, fields in the map's order, escaped
+     * as alerts are; Long values named {@code *_at} or {@code ts} are written as times.
+     */
+    public static String toJson(java.util.Map<String, Object> fields) {
+        ObjectNode o = MAPPER.createObjectNode();
+        fields.forEach((k, v) -> {
+            if (v == null) {
+                o.putNull(k);
+            } else if (v instanceof Long l && (k.equals("ts") || k.endsWith("_at"))) {
+                o.put(k, EventTimes.format(l));
+            } else if (v instanceof Number n) {
+                o.put(k, n.longValue());
+            } else {
+                o.put(k, v.toString());
+            }
+        });
         return write(o);
     }
 
@@ -145,6 +198,25 @@ public final class AlertJson {
         c.path("updates").forEach(u -> updates.add(u.asText()));
         context.setUpdates(updates);
         context.setRuleVersion(c.hasNonNull("rule_version") ? c.get("rule_version").asInt() : null);
+        context.setPagedAt(optionalTime(c, "paged_at"));
+        context.setHeldBy(optionalText(c, "held_by"));
+        context.setMaintenance(optionalText(c, "maintenance"));
+        context.setParent(optionalText(c, "parent"));
+        java.util.List<String> subjects = new java.util.ArrayList<>();
+        c.path("subjects").forEach(v -> subjects.add(v.asText()));
+        context.setSubjects(subjects);
+        context.setSubjectCount(c.hasNonNull("subject_count") ? c.get("subject_count").asInt() : null);
+        java.util.List<String> devices = new java.util.ArrayList<>();
+        c.path("devices").forEach(v -> devices.add(v.asText()));
+        context.setDevices(devices);
+        context.setCount(c.hasNonNull("count") ? c.get("count").asInt() : null);
+        context.setPercent(c.hasNonNull("percent") ? c.get("percent").asDouble() : null);
+        java.util.Map<String, Integer> kbCounts = new java.util.LinkedHashMap<>();
+        c.path("kb_counts").fields().forEachRemaining(e -> kbCounts.put(e.getKey(), e.getValue().asInt()));
+        context.setKbCounts(kbCounts);
+        java.util.List<Long> episodes = new java.util.ArrayList<>();
+        c.path("episodes").forEach(v -> episodes.add(EventTimes.parseIso(v.asText())));
+        context.setEpisodes(episodes);
         java.util.List<String> kbs = new java.util.ArrayList<>();
         o.path("kbs").forEach(k -> kbs.add(k.asText()));
         String status = text(o, "status");

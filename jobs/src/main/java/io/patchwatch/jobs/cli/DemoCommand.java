@@ -76,7 +76,7 @@ final class DemoCommand {
             return 1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1, Replay.Counts.UNKNOWN);
+        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1, Replay.Counts.UNKNOWN, List.of());
 
         DemoReport report = DemoReport.of(plan, result.alerts(), ruleIds);
         out.println();

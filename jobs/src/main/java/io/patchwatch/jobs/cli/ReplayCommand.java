@@ -20,6 +20,7 @@ import io.patchwatch.jobs.replay.ExternalSort;
 import io.patchwatch.jobs.replay.RecordingException;
 import io.patchwatch.jobs.replay.RecordingInputs;
 import io.patchwatch.jobs.replay.RecordingSplit;
+import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.jobs.replay.ReplayProgress;
 import java.util.UUID;
@@ -44,7 +45,7 @@ final class ReplayCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Args args = Args.parse(argv, 1,
-                Set.of("rules", "rule-versions", "inventory", "out", "dead-letters", "out-of-orderness", "parallelism", "format", "tenant", "site",
+                Set.of("rules", "rule-versions", "inventory", "out", "dead-letters", "held-out", "out-of-orderness", "parallelism", "format", "tenant", "site",
                         "from", "to", "temp-dir"),
                 Set.of("events"), Set.of("keep-order", "sort", "quiet"));
         if (args.list("events").isEmpty()) {
@@ -116,6 +117,9 @@ final class ReplayCommand {
                     adapter, settings, rules, inventory, outputs);
             stop(ticker, progressLine, err);
             outputs.close();
+            if (args.get("held-out") != null) {
+                writeHeld(Path.of(args.get("held-out")), result.held());
+            }
             long firing = result.alerts().stream().filter(a -> a.getStatus() == AlertStatus.firing).count();
             Replay.Counts c = result.counts();
             err.printf("replayed %d records: %d accepted, %d skipped (nothing patchwatch uses), %d dead letters%s%s%n",
@@ -125,6 +129,13 @@ final class ReplayCommand {
             err.printf("%d alerts (%d firing, %d resolved)%s; %d events in %.1f s%n", result.alerts().size(), firing,
                     result.alerts().size() - firing, from == Long.MIN_VALUE ? "" : " from " + EventTimes.format(from),
                     c.events(), (System.currentTimeMillis() - started) / 1000.0);
+            long held = result.held().stream().filter(h -> h.step == HeldIncident.Step.held).count();
+            if (held > 0) {
+                long paged = result.held().stream().filter(h -> h.step == HeldIncident.Step.paged).count();
+                long closed = result.held().stream().filter(h -> h.step == HeldIncident.Step.closed).count();
+                err.printf("%d incidents held: %d paged later, %d closed, %d still held at the end%s%n", held, paged, closed,
+                        held - paged - closed, args.get("held-out") == null ? " (--held-out FILE lists them)" : "; written to " + args.get("held-out"));
+            }
             for (DeadLetter d : result.deadLetters().stream().limit(5).toList()) {
                 // Origins and details are bounded and neutralised where the dead letter is made; the
                 // terminal gets them through SafeText once more all the same.
@@ -273,6 +284,37 @@ final class ReplayCommand {
                 close();
             } catch (IOException e) {
                 // the error that stopped the replay is the one to report
+            }
+        }
+    }
+
+    /**
+     * {@code --held-out}: every held incident's steps in time order, as JSON Lines: held (by what),
+     * then paged or closed (with the reason); one with no end was still held when the clock stopped.
+     */
+    static void writeHeld(Path file, List<HeldIncident> held) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (HeldIncident h : held) {
+                java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                fields.put("step", h.step.name());
+                fields.put("ts", h.ts);
+                fields.put("dedup_key", h.dedupKey);
+                fields.put("rule", h.rule);
+                fields.put("tenant", h.tenant);
+                fields.put("site", h.site);
+                fields.put("device", h.device);
+                fields.put("service", h.service);
+                fields.put("fired_at", h.firedAt);
+                fields.put("held_by", h.heldBy);
+                fields.put("parent", h.parent);
+                if (h.reason != null) {
+                    fields.put("reason", h.reason);
+                }
+                w.write(AlertJson.toJson(fields));
+                w.write('\n');
             }
         }
     }

@@ -270,6 +270,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (silentAt != NONE && d.silentInSession) {
             DeviceFact f = DeviceFacts.of(key, d, s, FactKind.DEVICE_SILENT, silentAt);
             f.silentForS = profile.silenceAfterMs() / 1000;
+            ctx.output(JobTags.LIVENESS, f);
             offer(d, s, f, ctx, out);
         }
         schedule(d, key, ctx.timerService(), nextPending);
@@ -319,6 +320,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 if (d.silentInSession) {
                     DeviceFact back = DeviceFacts.of(key, d, s, FactKind.DEVICE_BACK, ts);
                     back.silentForS = d.lastSignal == NONE ? NONE : (ts - d.lastSignal) / 1000;
+                    ctx.output(JobTags.LIVENESS, back);
                     offer(d, s, back, ctx, out);
                 }
                 liveness.back(d);

@@ -16,5 +16,9 @@ public final class JobTags {
     public static final OutputTag<DeviceFact> RESOLUTIONS =
             new OutputTag<>("resolutions", TypeInformation.of(DeviceFact.class));
 
+    /** A device that went silent in its patch session, and its return: what noise control counts per site. */
+    public static final OutputTag<DeviceFact> LIVENESS =
+            new OutputTag<>("liveness", TypeInformation.of(DeviceFact.class));
+
     private JobTags() {}
 }

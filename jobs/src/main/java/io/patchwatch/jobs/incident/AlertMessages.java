@@ -31,7 +31,7 @@ public final class AlertMessages {
         return epochMs == null ? "-" : EventTimes.format(epochMs);
     }
 
-    static String duration(long ms) {
+    public static String duration(long ms) {
         return Durations.format(Duration.ofMillis(Math.max(0, ms) / 1000 * 1000));
     }
 }

@@ -1,6 +1,7 @@
 package io.patchwatch.jobs.incident;
 
 import io.patchwatch.jobs.eventtime.EventTimeBuffer;
+import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.fact.Trigger;
@@ -31,7 +32,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns rule triggers and resolving facts into alerts, per device, as a pipeline: the {@link
  * IncidentBook} decides (a new episode, a repeat, a resolve), the {@link AlertFactory} builds the
- * alert from the rule and the fact, and the {@link NotificationChain} decides what is sent. One
+ * alert from the rule and the fact; noise control ({@link io.patchwatch.jobs.noise.NoiseControl}, the
+ * next operator) decides what of it is sent, and when. One
  * alert per (rule, device, session, episode[, service or update]), {@code firing} then {@code
  * resolved} with the same stable dedup key ({@code tenant/device/rule/sessionStart/episode[/subject]}).
  *
@@ -51,7 +53,7 @@ import org.apache.flink.util.Collector;
  *       rules can last), which brings a device's state back to empty.
  * </ol>
  */
-public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, DeviceFact, Alert> {
+public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, DeviceFact, Alert> implements StopAtEndOperator.Stoppable {
     private static final long serialVersionUID = 1L;
     private static final long NONE = DeviceFact.NONE;
 
@@ -68,7 +70,6 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     private final RuleVersions versions;
     private final RuleSet rules;
     private final Inventory inventory;
-    private final NotificationChain chain;
     private long clockStop;
     /** Live: the detection lag is measured (a replay's times are not the wall clock's). */
     private final boolean live;
@@ -92,22 +93,17 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
     }
 
     public IncidentManager(RuleVersions versions, Inventory inventory, long clockStop) {
-        this(versions, inventory, clockStop, NotificationChain.direct());
-    }
-
-    /** @param chain the notification policies between the book's decisions and what is sent */
-    public IncidentManager(RuleVersions versions, Inventory inventory, long clockStop, NotificationChain chain) {
         this.versions = versions;
         this.rules = versions.compiled();
         this.inventory = inventory;
-        this.chain = chain;
         this.live = clockStop == Long.MAX_VALUE;
         this.clockStop = clockStop == CLOCK_STOP_AT_END ? Long.MAX_VALUE : clockStop;
         this.retentionMs = rules.plan().longestHorizonMs();
     }
 
     /** The end of a streamed recording: nothing after {@code stop} fires or resolves. */
-    void stopClockAt(long stop) {
+    @Override
+    public void stopClockAt(long stop) {
         clockStop = Math.min(clockStop, stop);
     }
 
@@ -128,7 +124,6 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         pendingTriggers = getRuntimeContext().getListState(States.PENDING_TRIGGERS);
         pendingFacts = getRuntimeContext().getListState(States.PENDING_FACTS);
         book = new IncidentBook(getRuntimeContext().getMapState(States.INCIDENTS), retentionMs);
-        chain.open(getRuntimeContext());
         MetricGroup metrics = JobMetrics.group(getRuntimeContext());
         alerts = new JobMetrics.LabelledCounters(metrics, JobMetrics.ALERTS, "rule", "status");
         duplicates = metrics.counter(JobMetrics.DUPLICATE_TRIGGERS);
@@ -184,7 +179,6 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
         scheduledInTimer = null;
         triggers.keepLater(pendingTriggers);
         facts.keepLater(pendingFacts);
-        chain.onTime(timestamp, policyContext(ctx), out::collect);
         // 5. Forget incidents that ended more than the retention ago.
         book.forget(timestamp);
     }
@@ -233,7 +227,7 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
             // Live: how long after its deadline (the trigger's time) the alert leaves this operator.
             detectionLag.update(Math.max(0, System.currentTimeMillis() - t.ts));
         }
-        chain.decide(inc.alert, policyContext(ctx), out::collect);
+        out.collect(inc.alert);
         if (inc.firing) {
             resolveWhenDisabled(t.key(), inc.alert, t.ts, ctx.timerService());
         }
@@ -273,12 +267,8 @@ public class IncidentManager extends KeyedCoProcessFunction<String, Trigger, Dev
                 : rules.rule(inc.alert.getRule()).resolvedBy(f, inc.subject));
         for (Incident inc : ended) {
             alerts.get(inc.alert.getRule(), AlertStatus.resolved.name()).inc();
-            chain.decide(AlertFactory.resolved(inc.alert, f.ts, disabling ? "rule_disabled" : null), policyContext(ctx), out::collect);
+            out.collect(AlertFactory.resolved(inc.alert, f.ts, disabling ? "rule_disabled" : null));
             ctx.timerService().registerEventTimeTimer(book.forgottenAt(f.ts));
         }
-    }
-
-    private static NotificationPolicy.Context policyContext(Context ctx) {
-        return new NotificationPolicy.Context(ctx.getCurrentKey(), ctx.timerService());
     }
 }

@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.incident;
 
+import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.live.LiveRules;
@@ -11,33 +12,23 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs {@link IncidentManager} and tells it where a streamed recording's clock stops. A bounded input
- * ends with a watermark at the end of time, which fires every pending deadline; a recording's reader
- * sends its clock stop (the newest accepted event) as the last watermark before that, so the last
- * watermark this operator sees before the end of time is the clock stop: anything after it is
- * dropped, as if the recording had been read whole first.
- *
- * <p>Live, rules versions reach it from the device tracker (one copy per key group, behind the facts
+ * Runs {@link IncidentManager}, with its clock stopped where a streamed recording's is ({@link
+ * StopAtEndOperator}). Live, rules versions reach it from the device tracker (one copy per key group, behind the facts
  * sent before them): it applies them and, for every device whose
  * firing incident's rule a version disables, schedules that incident's resolve.
  */
-public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigger, DeviceFact, Alert> {
+public final class IncidentOperator extends StopAtEndOperator<String, Trigger, DeviceFact, Alert> {
     private static final long serialVersionUID = 1L;
-    private final boolean stopAtEnd;
-    private long lastWatermark = Long.MIN_VALUE;
     private final IncidentManager incidents;
     private transient LiveRules rules;
     private transient TimerService timers;
 
     public IncidentOperator(IncidentManager incidents, boolean stopAtEnd) {
-        super(incidents);
+        super(incidents, stopAtEnd);
         this.incidents = incidents;
-        this.stopAtEnd = stopAtEnd;
     }
 
     @Override
@@ -68,14 +59,5 @@ public final class IncidentOperator extends KeyedCoProcessOperator<String, Trigg
         }
         // One copy per key group: the first applies it, the others find it known.
         rules.apply(f.rulesText, this, timers, List.of(IncidentManager.States.INCIDENTS.getName()), incidents::rulesChanged);
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        if (stopAtEnd && mark.getTimestamp() == Long.MAX_VALUE && lastWatermark != Long.MAX_VALUE) {
-            ((IncidentManager) getUserFunction()).stopClockAt(lastWatermark);
-        }
-        lastWatermark = mark.getTimestamp();
-        super.processWatermark(mark);
     }
 }

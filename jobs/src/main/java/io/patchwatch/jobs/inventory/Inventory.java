@@ -32,6 +32,8 @@ public final class Inventory implements Serializable {
     private static final List<String> COLUMNS = List.of("device", "tenant", "site", "group", "criticality");
 
     private final Map<String, DeviceInfo> byKey;
+    /** Devices listed per tenant/site (lower case), counted on first use. */
+    private transient Map<String, Integer> perSite;
 
     private Inventory(Map<String, DeviceInfo> byKey) {
         this.byKey = byKey;
@@ -124,6 +126,24 @@ public final class Inventory implements Serializable {
     private static DeviceInfo withSite(DeviceInfo info, String eventSite) {
         return info.site() != null || eventSite == null ? info
                 : new DeviceInfo(info.tenant(), info.device(), eventSite, info.group(), info.criticality());
+    }
+
+    /** How many devices the inventory lists at a tenant's site (0: none, or the site is unknown to it). */
+    public int devicesAt(String tenant, String site) {
+        if (perSite == null) {
+            Map<String, Integer> m = new HashMap<>();
+            for (DeviceInfo d : byKey.values()) {
+                if (d.site() != null) {
+                    m.merge(siteKey(d.tenant(), d.site()), 1, Integer::sum);
+                }
+            }
+            perSite = m;
+        }
+        return site == null ? 0 : perSite.getOrDefault(siteKey(tenant, site), 0);
+    }
+
+    private static String siteKey(String tenant, String site) {
+        return (tenant + "/" + site).toLowerCase(java.util.Locale.ROOT);
     }
 
     public int size() {

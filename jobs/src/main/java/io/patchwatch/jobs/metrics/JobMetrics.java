@@ -42,6 +42,13 @@ public final class JobMetrics {
     /** Counter: rules records refused (invalid, going backwards, a structural change), counted once per job. */
     public static final String RULES_VERSIONS_REFUSED = "rules_versions_refused";
 
+    /** Counter (rule, reason): incidents held instead of paged (FLEET.md), by what held them. */
+    public static final String HELD = "held_total";
+    /** Counter (reason): held incidents that closed without a page, by the reason. */
+    public static final String HELD_RESOLVED = "held_resolved_total";
+    /** Counter (rule, status): alerts sent to the sinks, after noise control. */
+    public static final String PAGES = "pages";
+
     private JobMetrics() {}
 
     public static MetricGroup group(RuntimeContext ctx) {
@@ -61,6 +68,16 @@ public final class JobMetrics {
             this.name = name;
             this.label1 = label1;
             this.label2 = label2;
+        }
+
+        /** Counters split by one label. */
+        public LabelledCounters(MetricGroup group, String name, String label) {
+            this(group, name, label, null);
+        }
+
+        public Counter get(String value1) {
+            return counters.computeIfAbsent(value1, v -> new HashMap<>())
+                    .computeIfAbsent("", v -> group.addGroup(label1, value1).counter(name));
         }
 
         public Counter get(String value1, String value2) {

@@ -13,6 +13,7 @@ import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
+import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
@@ -24,12 +25,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.CloseableIterator;
 
 /**
@@ -66,7 +65,7 @@ public final class Replay {
      * @param counts what became of each input record: accepted + skipped + dead letters (+ after
      *     {@code --to}) = records
      */
-    public record Result(List<Alert> alerts, List<DeadLetter> deadLetters, long clockStop, Counts counts) {}
+    public record Result(List<Alert> alerts, List<DeadLetter> deadLetters, long clockStop, Counts counts, List<HeldIncident> held) {}
 
     /** Every input record, accounted for. */
     public record Counts(long records, long accepted, long skipped, long deadLetters, long afterRange, long events, long bytesRead) {
@@ -97,6 +96,9 @@ public final class Replay {
         void alert(Alert alert) throws IOException;
 
         default void deadLetter(DeadLetter deadLetter) throws IOException {}
+
+        /** A held incident's step (held, paged, closed), as noise control decides it. */
+        default void held(HeldIncident held) throws IOException {}
     }
 
     /** A replay input that cannot be read: the message is the one line the CLI prints. */
@@ -114,6 +116,11 @@ public final class Replay {
             .thenComparing(Alert::getRule)
             .thenComparing(Alert::getDedupKey)
             .thenComparing(Alert::getStatus);
+
+    /** Held incidents' steps in time order, then by incident, held before its end. */
+    public static final Comparator<HeldIncident> HELD_ORDER = Comparator.comparingLong((HeldIncident h) -> h.ts)
+            .thenComparing(h -> h.dedupKey)
+            .thenComparing(h -> h.step);
 
     /** A line alone between the records of a multi-line format in one file. */
     public static final String RECORD_SEPARATOR = "=====";
@@ -224,30 +231,26 @@ public final class Replay {
         PatchwatchJob.Outputs outputs = PatchwatchJob.defineDetection(
                 events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, null, inventory);
 
-        TypeInformation<Either<Alert, Either<DeadLetter, ReaderTotals>>> type = new EitherTypeInfo<>(
-                new AvroTypeInfo<>(Alert.class),
-                new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class), RecordingSource.totalsType()));
-        DataStream<Either<Alert, Either<DeadLetter, ReaderTotals>>> merged = outputs.alerts()
+        TypeInformation<ReplayOutput> type = TypeInformation.of(ReplayOutput.class);
+        DataStream<ReplayOutput> merged = outputs.alerts()
                 .transform("Alerts in time order", new AvroTypeInfo<>(Alert.class), new AlertOrder())
                 .setParallelism(1)
-                .map(a -> Either.<Alert, Either<DeadLetter, ReaderTotals>>Left(a), type)
+                .map(ReplayOutput::of, type)
                 .setParallelism(1)
                 .name("Alerts out")
-                .union(outputs.deadLetters()
-                                .map(d -> Either.<Alert, Either<DeadLetter, ReaderTotals>>Right(Either.Left(d)), type)
-                                .name("Dead letters out"),
-                        events.getSideOutput(SplitRecording.TOTALS)
-                                .map(t -> Either.<Alert, Either<DeadLetter, ReaderTotals>>Right(Either.Right(t)), type)
-                                .name("Totals out"));
+                .union(outputs.deadLetters().map(ReplayOutput::of, type).name("Dead letters out"),
+                        events.getSideOutput(SplitRecording.TOTALS).map(ReplayOutput::of, type).name("Totals out"),
+                        outputs.held().map(ReplayOutput::of, type).name("Held incidents out"));
 
         List<Alert> alerts = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
+        List<HeldIncident> held = new ArrayList<>();
         ReaderTotals totals = null;
-        try (CloseableIterator<Either<Alert, Either<DeadLetter, ReaderTotals>>> it = merged.executeAndCollect("patchwatch replay")) {
+        try (CloseableIterator<ReplayOutput> it = merged.executeAndCollect("patchwatch replay")) {
             while (it.hasNext()) {
-                Either<Alert, Either<DeadLetter, ReaderTotals>> next = it.next();
-                if (next.isLeft()) {
-                    Alert a = next.left();
+                ReplayOutput next = it.next();
+                if (next.alert != null) {
+                    Alert a = next.alert;
                     if (a.getTs() < recording.from()) {
                         continue;
                     }
@@ -255,16 +258,23 @@ public final class Replay {
                     if (listener != null) {
                         listener.alert(a);
                     }
-                } else if (next.right().isLeft()) {
-                    DeadLetter d = next.right().left();
+                } else if (next.deadLetter != null) {
                     if (deadLetters.size() < MAX_DEAD_LETTERS_KEPT) {
-                        deadLetters.add(d);
+                        deadLetters.add(next.deadLetter);
                     }
                     if (listener != null) {
-                        listener.deadLetter(d);
+                        listener.deadLetter(next.deadLetter);
+                    }
+                } else if (next.held != null) {
+                    if (next.held.firedAt < recording.from()) {
+                        continue;
+                    }
+                    held.add(next.held);
+                    if (listener != null) {
+                        listener.held(next.held);
                     }
                 } else {
-                    totals = next.right().right();
+                    totals = next.totals;
                 }
             }
         }
@@ -276,8 +286,9 @@ public final class Replay {
             // The alerts up to the failure went to the listener.
             throw new RecordingException(totals.failure);
         }
+        held.sort(HELD_ORDER);
         return new Result(alerts, deadLetters, totals.clockStop, new Counts(totals.records, totals.accepted, totals.skipped,
-                totals.deadLetters, totals.afterRange, totals.events, totals.bytesRead));
+                totals.deadLetters, totals.afterRange, totals.events, totals.bytesRead), held);
     }
 
     /**
@@ -295,30 +306,34 @@ public final class Replay {
         PatchwatchJob.Outputs outputs = PatchwatchJob.defineWorkflow(input, adapter, settings, rules, inventory);
         // One output stream (alerts and dead letters) and one iterator: a second iterator could
         // still be reading when the per-job mini cluster shuts down and lose its tail.
-        TypeInformation<Either<Alert, DeadLetter>> type =
-                new EitherTypeInfo<>(new AvroTypeInfo<>(Alert.class), new AvroTypeInfo<>(DeadLetter.class));
-        DataStream<Either<Alert, DeadLetter>> merged = outputs.alerts()
-                .map(a -> Either.<Alert, DeadLetter>Left(a), type)
+        TypeInformation<ReplayOutput> type = TypeInformation.of(ReplayOutput.class);
+        DataStream<ReplayOutput> merged = outputs.alerts()
+                .map(ReplayOutput::of, type)
                 .name("Alerts out")
-                .union(outputs.deadLetters().map(d -> Either.<Alert, DeadLetter>Right(d), type).name("Dead letters out"));
+                .union(outputs.deadLetters().map(ReplayOutput::of, type).name("Dead letters out"),
+                        outputs.held().map(ReplayOutput::of, type).name("Held incidents out"));
 
         List<Alert> alerts = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        try (CloseableIterator<Either<Alert, DeadLetter>> it = merged.executeAndCollect("patchwatch replay")) {
+        List<HeldIncident> held = new ArrayList<>();
+        try (CloseableIterator<ReplayOutput> it = merged.executeAndCollect("patchwatch replay")) {
             while (it.hasNext()) {
-                Either<Alert, DeadLetter> next = it.next();
-                if (next.isLeft()) {
-                    alerts.add(next.left());
+                ReplayOutput next = it.next();
+                if (next.alert != null) {
+                    alerts.add(next.alert);
                     if (onAlert != null) {
-                        onAlert.accept(next.left());
+                        onAlert.accept(next.alert);
                     }
-                } else {
-                    deadLetters.add(next.right());
+                } else if (next.deadLetter != null) {
+                    deadLetters.add(next.deadLetter);
+                } else if (next.held != null) {
+                    held.add(next.held);
                 }
             }
         }
         alerts.sort(ALERT_ORDER);
-        return new Result(alerts, deadLetters, settings.clockStop(), Counts.UNKNOWN);
+        held.sort(HELD_ORDER);
+        return new Result(alerts, deadLetters, settings.clockStop(), Counts.UNKNOWN, held);
     }
 
 }

@@ -10,4 +10,10 @@ import java.util.Map;
  *     ahead of the profile's
  */
 public record RuleParams(String ruleId, boolean enabled, String severity, String message, Map<String, Long> durations)
-        implements Serializable {}
+        implements Serializable {
+
+    /** FLEET.md: a firing is held this long before it pages (0: not held). */
+    public long holdForMs() {
+        return durations.getOrDefault(RulesParser.HOLD_FOR, 0L);
+    }
+}

@@ -36,12 +36,17 @@ public final class RuleSet implements Serializable {
     private final List<Override> overrides;
     private final List<RuleDefinition> rules;
     private final RulePlan plan;
+    private final NoiseSettings noise;
+    private final List<MaintenanceWindow> maintenance;
     private transient Map<Object, RuleProfile> cache;
     /** The file's text, as published to the rules topic. */
     private String sourceText = "";
 
-    RuleSet(RuleProfile defaults, List<Override> overrides, List<RuleDefinition> rules) {
+    RuleSet(RuleProfile defaults, List<Override> overrides, List<RuleDefinition> rules,
+            NoiseSettings noise, List<MaintenanceWindow> maintenance) {
         this.defaults = defaults;
+        this.noise = noise;
+        this.maintenance = List.copyOf(maintenance);
         this.overrides = List.copyOf(overrides);
         this.rules = List.copyOf(rules);
         this.plan = RulePlan.of(this.rules, allProfiles());
@@ -90,6 +95,16 @@ public final class RuleSet implements Serializable {
         return rules;
     }
 
+    /** The rule with this id, or null (site-outage, flapping: noise control's own incidents). */
+    public RuleDefinition find(String id) {
+        for (RuleDefinition r : rules) {
+            if (r.id.equals(id)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     public RuleDefinition rule(String id) {
         for (RuleDefinition r : rules) {
             if (r.id.equals(id)) {
@@ -105,6 +120,16 @@ public final class RuleSet implements Serializable {
     }
 
     /** The rules compiled once: what the tracker, CEP, live versions and diffs read. */
+    /** What an operator is told, and when (FLEET.md "Noise control"). */
+    public NoiseSettings noise() {
+        return noise;
+    }
+
+    /** The declared maintenance windows, in file order. */
+    public List<MaintenanceWindow> maintenance() {
+        return maintenance;
+    }
+
     public RulePlan plan() {
         return plan;
     }
@@ -181,24 +206,16 @@ public final class RuleSet implements Serializable {
     record RuleOverride(Boolean enabled, String severity, String message, Map<String, Long> durations) implements Serializable {}
 
     /** One entry of {@code overrides}: which devices, and what it changes for them. */
-    record Override(String tenant, String site, String group, String criticality, String device,
-                    Map<String, Long> durations, List<String> criticalServices, Map<String, RuleOverride> rules,
-                    String where) implements Serializable {
+    record Override(DeviceMatch match, Map<String, Long> durations, List<String> criticalServices,
+                    Map<String, RuleOverride> rules, String where) implements Serializable {
 
         /** Whether both entries select the same devices (an override's identity across versions). */
         boolean sameDevices(Override o) {
-            return java.util.Objects.equals(tenant, o.tenant) && java.util.Objects.equals(site, o.site)
-                    && java.util.Objects.equals(group, o.group) && java.util.Objects.equals(criticality, o.criticality)
-                    && java.util.Objects.equals(device, o.device);
+            return match.equals(o.match);
         }
 
         boolean matches(DeviceInfo d) {
-            return eq(tenant, d.tenant()) && eq(site, d.site()) && eq(group, d.group())
-                    && eq(criticality, d.criticality()) && eq(device, d.device());
-        }
-
-        private static boolean eq(String want, String have) {
-            return want == null || (have != null && want.equalsIgnoreCase(have));
+            return match.matches(d);
         }
 
         RuleProfile apply(RuleProfile base) {

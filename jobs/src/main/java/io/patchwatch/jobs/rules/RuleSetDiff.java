@@ -92,7 +92,7 @@ public final class RuleSetDiff {
     private static List<List<Object>> overrides(RuleSet set) {
         List<List<Object>> out = new ArrayList<>();
         for (RuleSet.Override o : set.overrides()) {
-            out.add(java.util.Arrays.asList(o.tenant(), o.site(), o.group(), o.criticality(), o.device(),
+            out.add(java.util.Arrays.asList(o.match(),
                     o.durations(), o.criticalServices(), Map.copyOf(o.rules())));
         }
         return out;

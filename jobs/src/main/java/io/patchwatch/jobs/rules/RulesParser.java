@@ -42,10 +42,12 @@ final class RulesParser {
     static final String SESSION_WINDOW = "session_window";
     static final String BASELINE_LOOKBACK = "baseline_lookback";
     static final String CRITICAL_SERVICES = "critical_services";
+    /** A rule's own parameter (FLEET.md): its firings wait this long before paging. */
+    static final String HOLD_FOR = "hold_for";
     private static final Set<String> MATCH_KEYS = Set.of("tenant", "site", "group", "criticality", "device");
     private static final Set<String> RULE_KEYS = Set.of(
-            "severity", "subject", "for_each", "one_shot", "enabled", "pattern", "patterns", "resolve", "message");
-    private static final Set<String> RULE_SETTING_KEYS = Set.of("enabled", "severity", "message");
+            "severity", "subject", "for_each", "one_shot", "enabled", "pattern", "patterns", "resolve", "message", HOLD_FOR);
+    private static final Set<String> RULE_SETTING_KEYS = Set.of("enabled", "severity", "message", HOLD_FOR);
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,63}");
     private static final Pattern PARAM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -97,7 +99,7 @@ final class RulesParser {
         if (!(root instanceof MappingNode top)) {
             throw new ConfigException(file + ": expected a map with 'defaults', 'rules' and 'overrides'");
         }
-        Map<String, NodeTuple> sections = entries(top, Set.of("defaults", "rules", "overrides"), "at the top level");
+        Map<String, NodeTuple> sections = entries(top, Set.of("defaults", "rules", "overrides", "noise", "maintenance"), "at the top level");
         Map<String, Long> durations = new LinkedHashMap<>();
         Map<String, Node> paramNodes = new LinkedHashMap<>();
         List<String> critical = new ArrayList<>();
@@ -127,6 +129,10 @@ final class RulesParser {
         if (overridesNode != null && !isNull(overridesNode.getValueNode())) {
             overrides(overridesNode.getValueNode(), durations.keySet(), ruleParams.keySet(), overrides);
         }
+        NoiseSectionsParser noiseParser = new NoiseSectionsParser(this, ruleParams.keySet());
+        NoiseSettings noise = sections.containsKey("noise") ? noiseParser.noise(sections.get("noise").getValueNode()) : NoiseSettings.DEFAULTS;
+        List<MaintenanceWindow> maintenance = sections.containsKey("maintenance")
+                ? noiseParser.maintenance(sections.get("maintenance").getValueNode(), noise.settleMs()) : List.of();
         if (!errors.isEmpty()) {
             errors.sort(java.util.Comparator.comparingLong(RulesParser::place));
             throw new ConfigException(String.join("\n", errors), errors);
@@ -134,7 +140,7 @@ final class RulesParser {
         RuleProfile profile = new RuleProfile(
                 durations.get(SILENCE_AFTER), durations.get(SESSION_WINDOW), durations.get(BASELINE_LOOKBACK),
                 List.copyOf(critical), Map.copyOf(durations), java.util.Collections.unmodifiableMap(ruleParams));
-        return new RuleSet(profile, overrides, rules);
+        return new RuleSet(profile, overrides, rules, noise, maintenance);
     }
 
     // ---- defaults and overrides ----
@@ -225,18 +231,11 @@ final class RulesParser {
                 }
                 continue;
             }
-            out.add(new RuleSet.Override(
-                    fold(match.get("tenant"), true), match.get("site"), match.get("group"), match.get("criticality"),
-                    match.get("device") == null ? null : HostNames.device(DeviceIdentity.normalise(match.get("device"))),
-                    durations, critical, rules, file + ":" + line(map)));
+            out.add(new RuleSet.Override(DeviceMatch.of(match), durations, critical, rules, file + ":" + line(map)));
         }
     }
 
-    private static String fold(String s, boolean lower) {
-        return s == null ? null : lower ? s.strip().toLowerCase(Locale.ROOT) : s;
-    }
-
-    private Map<String, String> match(Node node) {
+    Map<String, String> match(Node node) {
         if (!(node instanceof MappingNode map)) {
             error(node, "'match' must be a map: {tenant: .., site: .., group: .., criticality: .., device: ..}");
             return null;
@@ -294,6 +293,12 @@ final class RulesParser {
                     case "enabled" -> enabled = bool(s.getValueNode(), "enabled");
                     case "severity" -> severity = severity(s.getValueNode());
                     case "message" -> message = scalar(s.getValueNode(), "message");
+                    case HOLD_FOR -> {
+                        Long ms = duration(s.getValueNode(), HOLD_FOR, true);
+                        if (ms != null) {
+                            durations.put(HOLD_FOR, ms);
+                        }
+                    }
                     default -> {
                         if (!params.contains(key) || RESERVED_PARAMS.contains(key)) {
                             error(s.getKeyNode(), "unknown key '" + key + "' for rule '" + id + "' (known: "
@@ -435,10 +440,12 @@ final class RulesParser {
                 resolve = condition(n, ctx, false);
             }
         }
+        Long holdFor = keys.containsKey(HOLD_FOR) ? duration(keys.get(HOLD_FOR).getValueNode(), HOLD_FOR, true) : null;
         if (errors.size() > before) {
             return null;
         }
-        paramsOut.put(id, new RuleParams(id, enabled, severity.toLowerCase(Locale.ROOT), message, Map.of()));
+        paramsOut.put(id, new RuleParams(id, enabled, severity.toLowerCase(Locale.ROOT), message,
+                holdFor == null ? Map.of() : Map.of(HOLD_FOR, holdFor)));
         return new RuleDefinition(id, subject, forEach, oneShot, patterns, resolve);
     }
 
@@ -717,7 +724,7 @@ final class RulesParser {
         return s;
     }
 
-    private Long duration(Node node, String what, boolean zeroAllowed) {
+    Long duration(Node node, String what, boolean zeroAllowed) {
         String s = scalar(node, what);
         if (s == null) {
             return null;
@@ -735,7 +742,7 @@ final class RulesParser {
         }
     }
 
-    private Boolean bool(Node node, String what) {
+    Boolean bool(Node node, String what) {
         String s = scalar(node, what);
         if (s == null) {
             return null;
@@ -747,7 +754,7 @@ final class RulesParser {
         return null;
     }
 
-    private Double number(Node node, String what) {
+    Double number(Node node, String what) {
         String s = scalar(node, what);
         if (s == null) {
             return null;
@@ -764,7 +771,7 @@ final class RulesParser {
         return null;
     }
 
-    private Integer integer(Node node, String what, int min, int max) {
+    Integer integer(Node node, String what, int min, int max) {
         String s = scalar(node, what);
         if (s == null) {
             return null;
@@ -781,7 +788,7 @@ final class RulesParser {
         return null;
     }
 
-    private String scalar(Node node, String what) {
+    String scalar(Node node, String what) {
         if (node instanceof ScalarNode s && !isNull(node)) {
             return s.getValue();
         }
@@ -789,14 +796,14 @@ final class RulesParser {
         return null;
     }
 
-    private static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof ScalarNode s && s.getTag().getValue().endsWith(":null");
     }
 
     // ---- maps ----
 
     /** The tuples of a map, reporting keys that repeat or are not plain text. */
-    private List<NodeTuple> uniqueTuples(MappingNode map) {
+    List<NodeTuple> uniqueTuples(MappingNode map) {
         List<NodeTuple> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (NodeTuple t : map.getValue()) {
@@ -813,7 +820,7 @@ final class RulesParser {
         return out;
     }
 
-    private Map<String, NodeTuple> entries(MappingNode map, Set<String> known, String where) {
+    Map<String, NodeTuple> entries(MappingNode map, Set<String> known, String where) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         for (NodeTuple t : uniqueTuples(map)) {
             String key = key(t);
@@ -829,11 +836,11 @@ final class RulesParser {
         return out;
     }
 
-    private static boolean hasKey(MappingNode map, String key) {
+    static boolean hasKey(MappingNode map, String key) {
         return map.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key));
     }
 
-    private static String key(NodeTuple t) {
+    static String key(NodeTuple t) {
         return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
     }
 
@@ -856,7 +863,7 @@ final class RulesParser {
         return node.getStartMark().getLine() + 1;
     }
 
-    private void error(Node node, String message) {
+    void error(Node node, String message) {
         var m = node.getStartMark();
         errors.add(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": " + message);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +44,26 @@ public final class AlertmanagerPayload {
                 labels.put("service", a.getService());
             }
             labels.put("dedup_key", a.getDedupKey());
+            // Noise control (FLEET.md): a resolve repeats what was paged, so these labels match the firing's.
+            AlertContext c = a.getContext();
+            if (c.getMaintenance() != null) {
+                labels.put("maintenance", c.getMaintenance());
+            }
+            if (c.getHeldBy() != null) {
+                labels.put("held_by", c.getHeldBy());
+            }
+            if (c.getParent() != null) {
+                labels.put("parent", c.getParent());
+            }
             ObjectNode annotations = o.putObject("annotations");
             annotations.put("summary", a.getMessage());
             annotations.put("description", description(a));
+            if (c.getPagedAt() != null) {
+                annotations.put("paged_at", EventTimes.format(c.getPagedAt()));
+            }
+            if (!c.getSubjects().isEmpty()) {
+                annotations.put("subjects", String.join(", ", c.getSubjects()));
+            }
             if (a.getStatus() == AlertStatus.firing) {
                 o.put("startsAt", EventTimes.format(a.getTs()));
                 o.put("endsAt", EventTimes.format(nowMillis + validity.toMillis()));

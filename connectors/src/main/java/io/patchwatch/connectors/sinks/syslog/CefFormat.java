@@ -82,6 +82,15 @@ public final class CefFormat {
         x.put("cs3", a.getKbs().isEmpty() ? null : String.join(",", a.getKbs()));
         x.put("cs4Label", "service");
         x.put("cs4", a.getService());
+        // Noise control (FLEET.md): what held it, the window it outlasted, its parent, when it was sent.
+        labelled(x, "cs5", "held_by", a.getContext().getHeldBy());
+        labelled(x, "cs6", "maintenance", a.getContext().getMaintenance());
+        labelled(x, "flexString1", "parent", a.getContext().getParent());
+        labelled(x, "flexString2", "subjects", a.getContext().getSubjects().isEmpty() ? null : String.join(",", a.getContext().getSubjects()));
+        if (a.getContext().getPagedAt() != null) {
+            x.put("deviceCustomDate1Label", "paged_at");
+            x.put("deviceCustomDate1", Long.toString(a.getContext().getPagedAt()));
+        }
         if (a.getSite() == null) {
             x.remove("cs2Label");
         }
@@ -92,6 +101,13 @@ public final class CefFormat {
             x.remove("cs4Label");
         }
         return x;
+    }
+
+    private static void labelled(Map<String, String> x, String key, String label, String value) {
+        if (value != null) {
+            x.put(key + "Label", label);
+            x.put(key, value);
+        }
     }
 
     static StringBuilder header(StringBuilder b, String value) {
