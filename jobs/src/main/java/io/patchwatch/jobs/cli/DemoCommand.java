@@ -48,41 +48,59 @@ final class DemoCommand {
         boolean color = !args.flag("no-color") && System.console() != null && System.getenv("NO_COLOR") == null;
         Style style = new Style(color);
 
+        FleetPlan plan = FleetPlan.create(devices, tenants, seed);
         RuleSet rules;
+        java.nio.file.Path rulesFile;
         try {
-            rules = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(java.nio.file.Path.of(args.get("rules")));
+            RuleSet given = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(java.nio.file.Path.of(args.get("rules")));
+            // The night's declared window joins the rules (unless the file declares its own windows).
+            String text = given.sourceText() + (given.maintenance().isEmpty() ? plan.maintenanceYaml() : "");
+            rules = RuleSet.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "demo rules");
+            rulesFile = java.nio.file.Files.createTempFile("patchwatch-demo-rules", ".yaml");
+            rulesFile.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(rulesFile, text);
         } catch (io.patchwatch.jobs.config.ConfigException e) {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("patchwatch: cannot write the demo's rules: " + e.getMessage());
+            return 1;
         }
-        java.util.Set<String> ruleIds = new java.util.HashSet<>();
-        rules.rules().forEach(r -> ruleIds.add(r.id()));
-        FleetPlan plan = FleetPlan.create(devices, tenants, seed);
         out.println(style.bold("patchwatch demo") + ": patch night of " + devices + " devices in " + tenants
                 + " tenants, " + EventTimes.format(FleetPlan.NIGHT.toEpochMilli()) + " + " + FleetPlan.LENGTH.toHours()
                 + " h, on an embedded Flink cluster (parallelism " + parallelism + ")"
                 + (args.flag("kafka") ? " through Kafka at " + args.get("bootstrap", "127.0.0.1:9092") : ""));
+        FleetPlan.UplinkLoss loss = plan.uplinkLoss();
+        out.println("  site " + loss.tenant() + "/" + loss.site() + " loses its uplink " + EventTimes.format(loss.from()).substring(11, 16)
+                + "-" + EventTimes.format(loss.to()).substring(11, 16) + "; tenant " + plan.window().tenant()
+                + " declared maintenance window " + plan.window().name() + " " + EventTimes.format(plan.window().from()).substring(11, 16)
+                + "-" + EventTimes.format(plan.window().to()).substring(11, 16));
         out.println();
 
         long started = System.nanoTime();
-        List<Alert> alerts;
+        Replay.Result result;
         try {
-            alerts = args.flag("kafka")
-                    ? DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, args.get("rules"),
-                            a -> out.println(style.alert(a)), out)
+            result = args.flag("kafka")
+                    ? new Replay.Result(DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, rulesFile.toString(),
+                            a -> out.println(style.alert(a)), out), List.of(), plan.end() - 1, Replay.Counts.UNKNOWN, List.of())
                     : embedded(plan, parallelism, rules, a -> out.println(style.alert(a)));
         } catch (Exception e) {
             err.println("patchwatch: demo failed: " + ReplayCommand.rootMessage(e));
             return 1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Replay.Result result = new Replay.Result(alerts, List.of(), plan.end() - 1, Replay.Counts.UNKNOWN, List.of());
 
-        DemoReport report = DemoReport.of(plan, result.alerts(), ruleIds);
+        DemoReport report = DemoReport.of(plan, result.alerts(), result.held(), rules);
         out.println();
         out.println(style.bold("Summary"));
         out.printf("  devices patched %d, rebooted and back %d, in %.1f s of wall time%n",
                 report.patched(), report.rebooted(), seconds);
+        DemoReport.Noise noise = report.noise();
+        out.printf("  %,d incidents, %,d pages%s%n", noise.incidents(), noise.pages(), args.flag("kafka") ? ""
+                : String.format(" (%,d held: %,d paged later, %,d closed without a page, %,d still held at the end)",
+                        noise.held(), noise.pagedLater(), noise.closed(), noise.held() - noise.pagedLater() - noise.closed()));
+        out.println("  site " + loss.tenant() + "/" + loss.site() + " lost its uplink -> "
+                + (noise.siteOutagePaged() ? style.green("one site-outage page") : style.red("MISSED: no site-outage page")));
         out.println("  alerts by rule (firing / resolved):");
         for (Map.Entry<String, int[]> e : report.byRule().entrySet()) {
             out.printf("    %-34s %5d / %d%n", e.getKey(), e.getValue()[0], e.getValue()[1]);
@@ -107,13 +125,13 @@ final class DemoCommand {
     }
 
     /** The night through the job on the embedded cluster, from a generator source. */
-    private static List<Alert> embedded(FleetPlan plan, int parallelism, RuleSet rules, java.util.function.Consumer<Alert> onAlert)
+    private static Replay.Result embedded(FleetPlan plan, int parallelism, RuleSet rules, java.util.function.Consumer<Alert> onAlert)
             throws Exception {
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
         DataStream<RawRecord> night = env.fromSource(FleetSource.of(plan), WatermarkStrategy.noWatermarks(), "Simulated fleet")
                 .setParallelism(1);
         return Replay.execute(night, new CanonicalJsonAdapter(), JobSettings.replay(plan.end() - 1), rules,
-                plan.inventory(), onAlert).alerts();
+                plan.inventory(), onAlert);
     }
 
     /** Terminal colours, only when writing to a terminal. */

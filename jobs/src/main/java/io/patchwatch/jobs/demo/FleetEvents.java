@@ -73,17 +73,23 @@ public final class FleetEvents implements Iterator<RawRecord> {
         long to = minute + MINUTE;
         for (FleetPlan.Device d : plan.devices()) {
             long hb = minute + d.heartbeatOffsetS() * 1000L;
-            if (alive(d, hb)) {
+            if (alive(d, hb) && heard(d, hb)) {
                 batch.add(new Timed(hb, json(d, hb, "heartbeat", "")));
             }
             for (Timed t : specials.get(d.index())) {
-                if (t.ts >= minute && t.ts < to) {
+                if (t.ts >= minute && t.ts < to && heard(d, t.ts)) {
                     batch.add(t);
                 }
             }
         }
         batch.sort(Comparator.comparingLong(Timed::ts));
         minute = to;
+    }
+
+    /** Whether anything the device sends gets out of its site (not while its uplink is down). */
+    private boolean heard(FleetPlan.Device d, long ts) {
+        FleetPlan.UplinkLoss loss = plan.uplinkLoss();
+        return ts < loss.from() || ts >= loss.to() || !d.tenant().equals(loss.tenant()) || !d.site().equals(loss.site());
     }
 
     /** Heartbeats stop from the restart until the boot (for ever for a device that never comes back). */

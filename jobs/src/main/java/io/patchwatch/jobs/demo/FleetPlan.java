@@ -17,6 +17,10 @@ import java.util.Random;
  * <p>Every device heartbeats once a minute and reports its services' states; between 02:00 and
  * 02:40 it installs the month's updates, restarts, boots 2-6 minutes later and starts its services
  * within 90 seconds. A few percent of devices get one {@link InjectedFault} each.
+ *
+ * <p>Beyond single devices (FLEET.md): one site loses its uplink from 03:00 to 03:30 (its devices
+ * have no other fault, so the site outage is the one thing to page there), and one tenant declares a
+ * maintenance window over the patch run.
  */
 public final class FleetPlan implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -36,10 +40,20 @@ public final class FleetPlan implements Serializable {
             int heartbeatOffsetS, long firstInstall, List<String> kbs, long rebootAt, long bootAt,
             InjectedFault fault, String faultService) implements Serializable {}
 
-    private final List<Device> devices;
+    /** A site whose uplink is down between {@code from} and {@code to}: none of its devices is heard. */
+    public record UplinkLoss(String tenant, String site, long from, long to) implements Serializable {}
 
-    private FleetPlan(List<Device> devices) {
+    /** The tenant's declared window: 01:30 to 04:00, the rules' default for mode expected. */
+    public record Window(String name, String tenant, long from, long to) implements Serializable {}
+
+    private final List<Device> devices;
+    private final UplinkLoss uplinkLoss;
+    private final Window window;
+
+    private FleetPlan(List<Device> devices, UplinkLoss uplinkLoss, Window window) {
         this.devices = devices;
+        this.uplinkLoss = uplinkLoss;
+        this.window = window;
     }
 
     public static FleetPlan create(int deviceCount, int tenantCount, long seed) {
@@ -50,6 +64,11 @@ public final class FleetPlan implements Serializable {
         List<InjectedFault> faults = faultDeck(deviceCount, rnd);
         List<Device> devices = new ArrayList<>(deviceCount);
         long night = NIGHT.toEpochMilli();
+        UplinkLoss loss = new UplinkLoss(TENANTS[Math.min(1, tenantCount - 1)], "branch-1",
+                night + Duration.ofHours(3).toMillis(), night + Duration.ofMinutes(210).toMillis());
+        String windowTenant = TENANTS[Math.min(2, tenantCount - 1)];
+        Window window = new Window(windowTenant + "-patch-night", windowTenant,
+                night + Duration.ofMinutes(90).toMillis(), night + Duration.ofHours(4).toMillis());
         for (int i = 0; i < deviceCount; i++) {
             String tenant = TENANTS[i % tenantCount];
             String site = SITES[(i / tenantCount) % SITES.length];
@@ -67,6 +86,9 @@ public final class FleetPlan implements Serializable {
                 default -> "PRN";
             };
             InjectedFault fault = faults.get(i);
+            if (tenant.equals(loss.tenant()) && site.equals(loss.site())) {
+                fault = null; // the site that loses its uplink has that one fault
+            }
             if (group == null && (fault == InjectedFault.SERVICE_STOPPED || fault == InjectedFault.SERVICE_CRASH)) {
                 fault = null; // only servers with a role have a role service to lose
             }
@@ -84,7 +106,7 @@ public final class FleetPlan implements Serializable {
             devices.add(new Device(i, tenant, site, String.format("%s-%04d", prefix, i), group, services,
                     rnd.nextInt(60), firstInstall, List.copyOf(kbs), rebootAt, bootAt, fault, faultService));
         }
-        return new FleetPlan(devices);
+        return new FleetPlan(devices, loss, window);
     }
 
     /** About 8.5 % of devices get a fault: 1.5 % never back, 1.5 % hang, 2 % stopped, 1 % crash, 2 % failed, 0.5 % boot loop. */
@@ -110,6 +132,24 @@ public final class FleetPlan implements Serializable {
 
     public List<Device> devices() {
         return devices;
+    }
+
+    public UplinkLoss uplinkLoss() {
+        return uplinkLoss;
+    }
+
+    public Window window() {
+        return window;
+    }
+
+    /** The window as rules.yaml declares it (FLEET.md "Maintenance windows"). */
+    public String maintenanceYaml() {
+        return "\nmaintenance:\n"
+                + "  - name: " + window.name() + "\n"
+                + "    match: {tenant: " + window.tenant() + "}\n"
+                + "    start: " + io.patchwatch.connectors.adapters.EventTimes.format(window.from()) + "\n"
+                + "    end: " + io.patchwatch.connectors.adapters.EventTimes.format(window.to()) + "\n"
+                + "    mode: expected\n";
     }
 
     public Inventory inventory() {

@@ -154,7 +154,18 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         if (t > clockStop) {
-            return; // past a recording's end: as if never received
+            // Past a recording's end nothing new is received or decided, but an incident that only
+            // waited for group_wait is sent as it would have been: a replay loses no firing to it.
+            List<String> woken = wakeups.get(t);
+            if (woken != null) {
+                wakeups.remove(t);
+                for (String device : new TreeSet<>(woken)) {
+                    if (!device.equals(SITE)) {
+                        sendWaiting(device, t, ctx, out);
+                    }
+                }
+            }
+            return;
         }
         List<DeviceFact> signals = pendingSignals.get(t);
         if (signals != null) {
@@ -213,18 +224,28 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
         Flap flap = dn.flap(a.getRule(), subjectKey(a, rules));
         flap.firings.removeIf(ts -> ts <= t - noise.flapping().withinMs());
         flap.firings.add(t);
-        flap.firingNow++;
+        RuleDefinition rule = rules.find(a.getRule());
+        if (rule != null && rule.neverResolves()) {
+            flap.lastResolve = t; // a rule that never resolves is over as it fires: quiet counts from each firing
+        } else {
+            flap.firingNow++;
+        }
         wakeAt(t + noise.flapping().withinMs(), a.getDevice(), ctx); // forget the count then
         if (flap.alert == null && flap.firings.size() >= noise.flapping().count()) {
             flap.alert = Pages.flapping(a, flap.subject, flap.firings, noise.flapping().withinMs());
             send(flap.alert, out);
         }
         if (flap.alert != null) {
+            if (flap.firingNow == 0) {
+                wakeAt(t + noise.flapping().quietMs(), a.getDevice(), ctx);
+            }
             hold(n, new Hold(Hold.Kind.FLAPPING, NoiseSettings.FLAPPING, flap.alert.getDedupKey(), NONE), t, ctx);
+            if (rule != null && rule.neverResolves()) {
+                close(n, t, Hold.Kind.FLAPPING.closeReason, ctx); // nothing would ever end it: the flapping page stands for it
+            }
             return;
         }
         DeviceInfo info = inventory.lookup(a.getTenant(), a.getDevice(), a.getSite());
-        RuleDefinition rule = rules.find(a.getRule());
         MaintenanceWindow.Occurrence window = Holds.window(rules.maintenance(), a.getRule(), rule != null, info, t);
         if (window != null) {
             n.maintenance = window.window();
@@ -432,6 +453,20 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
         }
     }
 
+    /** After the clock stop: the device's incidents whose group_wait ends at {@code t} are paged, unless held. */
+    private void sendWaiting(String device, long t, Context ctx, Collector<Alert> out) throws Exception {
+        DeviceNotices dn = devices.get(device);
+        if (dn == null) {
+            return;
+        }
+        for (Notice n : new ArrayList<>(dn.notices)) {
+            if (n.state == NoticeState.PENDING && n.leader == null && n.wakeAt == t && n.firing) {
+                decide(n, t, dn, ctx, out);
+            }
+        }
+        devices.put(device, dn);
+    }
+
     private static long endedAt(Notice n) {
         if (n.resolvedAt != NONE) {
             return n.resolvedAt;
@@ -452,6 +487,9 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     // ---- the site: silences, outage ----
 
     private void onSignal(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {
+        if (f.site == null) {
+            return; // a device with no site known is in no site's outage
+        }
         NoiseSettings noise = versions.at(f.ts).rules().noise();
         SiteOutage site = outage.value();
         site = site == null ? new SiteOutage() : site;
@@ -513,7 +551,9 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
                 kbCounts.merge(kb, 1, Integer::sum);
             }
         }
-        site.alert = Pages.siteOutage(f.tenant, f.site, f.ts, site.recentDevices, kbCounts, monitored, noise.siteOutage().withinMs());
+        int version = versions.at(f.ts).version();
+        site.alert = Pages.siteOutage(f.tenant, f.site, f.ts, site.recentDevices, kbCounts, monitored, noise.siteOutage().withinMs(),
+                version > 0 ? version : null);
         site.active = true;
         site.threshold = threshold;
         site.silentCovered = site.recentDevices.size();

@@ -64,7 +64,7 @@ final class Pages {
 
     /** The site-outage page: the count and percent, the first devices, the KBs of their sessions. */
     static Alert siteOutage(String tenant, String site, long ts, List<String> devices, Map<String, Integer> kbCounts,
-                            int monitored, long withinMs) {
+                            int monitored, long withinMs, Integer ruleVersion) {
         int count = devices.size();
         Double percent = monitored > 0 ? Math.round(1000.0 * count / monitored) / 10.0 : null;
         Map<String, Integer> kbs = new TreeMap<>(kbCounts);
@@ -82,6 +82,7 @@ final class Pages {
                         .setPagedAt(ts).setCount(count).setPercent(percent)
                         .setDevices(new ArrayList<>(devices.subList(0, Math.min(count, LISTED))))
                         .setKbCounts(new LinkedHashMap<>(kbs))
+                        .setRuleVersion(ruleVersion)
                         .build())
                 .setDedupKey(tenant + "/site:" + siteName + "/site-outage/" + ts)
                 .build();
@@ -99,6 +100,7 @@ final class Pages {
                 .setContext(AlertContext.newBuilder()
                         .setPagedAt(firing.getTs()).setCount(firings.size()).setEpisodes(new ArrayList<>(firings))
                         .setInstalledAt(firing.getContext().getInstalledAt())
+                        .setRuleVersion(firing.getContext().getRuleVersion())
                         .build())
                 .setDedupKey(firing.getTenant() + "/" + firing.getDevice() + "/flapping/" + firing.getRule()
                         + (subject.isEmpty() ? "" : "/" + subject) + "/" + firing.getTs())

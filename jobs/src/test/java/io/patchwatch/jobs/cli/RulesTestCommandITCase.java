@@ -81,7 +81,6 @@ class RulesTestCommandITCase {
     void replayWithRuleVersionsDecidesEachEventWithTheVersionInForceAtItsTime() throws Exception {
         Path events = dir.resolve("night.jsonl");
         Files.write(events, Scenario.of("""
-                02:00 SRV-01 heartbeat
                 02:01 SRV-01 patch_installed kb=KB1
                 02:02 SRV-01 reboot_initiated
                 02:05 SRV-02 heartbeat

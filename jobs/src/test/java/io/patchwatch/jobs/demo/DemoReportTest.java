@@ -32,6 +32,18 @@ class DemoReportTest {
     }
 
     @Test
+    void theSiteThatLostItsUplinkMustPageOnceAsASiteOutage() {
+        List<Alert> alerts = expectedAlerts();
+        alerts.removeIf(a -> a.getRule().equals("site-outage"));
+
+        DemoReport report = DemoReport.of(plan, alerts);
+
+        assertThat(report.allCaught()).isFalse();
+        assertThat(report.missed()).singleElement().asString().contains(plan.uplinkLoss().site()).contains("no site-outage page");
+        assertThat(report.noise().siteOutagePaged()).isFalse();
+    }
+
+    @Test
     void aMissingAlertIsAMissAndAnExtraOneIsUnexplained() {
         List<Alert> alerts = expectedAlerts();
         Alert dropped = alerts.remove(0);
@@ -57,6 +69,10 @@ class DemoReportTest {
                 }
             }
         }
+        FleetPlan.UplinkLoss loss = plan.uplinkLoss();
+        alerts.add(Alert.newBuilder().setRule("site-outage").setStatus(AlertStatus.firing).setTs(loss.from()).setSeverity("critical")
+                .setTenant(loss.tenant()).setSite(loss.site()).setDevice("site:" + loss.site()).setKbs(List.of())
+                .setMessage("m").setContext(AlertContext.newBuilder().build()).setDedupKey("site").build());
         return alerts;
     }
 

@@ -3,6 +3,7 @@ package io.patchwatch.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.adapters.AdapterSettings;
+import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.json.AlertJson;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job stopped in the middle of a night and restarted from its last retained checkpoint: a
- * read_committed consumer of the alerts topic sees every alert exactly once, as in replay.
+ * read_committed consumer of the alerts topic sees every alert exactly once, as in replay, and an
+ * incident held across the restart (SRV-C's reboot-hang, held by its own offline) is paged once,
+ * after it.
  */
 class KafkaRestartITCase {
 
@@ -55,6 +58,9 @@ class KafkaRestartITCase {
             02:00 SRV-B heartbeat
             02:01 SRV-A patch_installed kb=KB1
             02:01 SRV-B patch_failed kb=KB2 error=0x1
+            02:00 SRV-C heartbeat
+            02:01 SRV-C patch_installed kb=KB3
+            02:02 SRV-C reboot_initiated
             02:02 SRV-B heartbeat
             02:10 SRV-B heartbeat
             02:18 SRV-B heartbeat
@@ -65,11 +71,13 @@ class KafkaRestartITCase {
      * Each device's partition: both partitions have events in each half, and the clock's last
      * heartbeats move both to 04:00, so time never waits for a partition to be declared idle.
      */
-    private static final Map<String, Integer> PARTITIONS = Map.of("SRV-A", 0, "CLOCK-0", 0, "SRV-B", 1, "CLOCK-1", 1);
+    private static final Map<String, Integer> PARTITIONS = Map.of("SRV-A", 0, "CLOCK-0", 0, "SRV-B", 1, "CLOCK-1", 1, "SRV-C", 0);
     private static final String SECOND_HALF = """
             02:31 SRV-B heartbeat
             02:39 SRV-B heartbeat
             02:41 SRV-A heartbeat
+            02:45 SRV-C heartbeat
+            03:00 SRV-C booted
             02:47 SRV-B heartbeat
             02:55 SRV-A heartbeat
             02:55 SRV-B patch_installed kb=KB2
@@ -88,6 +96,9 @@ class KafkaRestartITCase {
         // The reference first: the jobs below take the mini cluster's slots while they run.
         List<Alert> expected = replay(FIRST_HALF + SECOND_HALF);
         assertThat(expected).as("alerts on both sides of the restart").hasSizeGreaterThan(4);
+        assertThat(expected).as("SRV-C's reboot-hang, held by its offline from 02:22, pages settle after the offline resolved")
+                .filteredOn(a -> a.getDevice().equals("SRV-C") && a.getRule().equals("reboot-hang")).first()
+                .satisfies(a -> assertThat(EventTimes.format(a.getContext().getPagedAt())).isEqualTo("2026-11-10T02:50:00Z"));
         JobConfig config = JobConfig.parse("""
                 kafka:
                   bootstrap_servers: %s

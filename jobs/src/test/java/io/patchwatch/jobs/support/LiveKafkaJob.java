@@ -18,11 +18,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LiveKafkaJob {
     private LiveKafkaJob() {}
 
-    /** On the wall clock: out-of-orderness 1 s, idleness 2 s, wall-clock floor 3 s, N = {@code silenceAfter} for {@code tenant}. */
+    /**
+     * On the wall clock: out-of-orderness 1 s, idleness 2 s, wall-clock floor 3 s, N = {@code
+     * silenceAfter} for {@code tenant}, group_wait 0 s.
+     */
     public static JobClient start(Path dir, String bootstrap, String input, String alerts, String deadLetters,
                                   String tenant, String silenceAfter) throws Exception {
         String rules = new String(LiveKafkaJob.class.getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
-                StandardCharsets.UTF_8) + "  - match: {tenant: " + tenant + "}\n    silence_after: " + silenceAfter + "\n";
+                StandardCharsets.UTF_8) + "  - match: {tenant: " + tenant + "}\n    silence_after: " + silenceAfter + "\n"
+                // Pages at once, so that a probe's alert says how far event time is (FLEET.md's group_wait: 0s).
+                + "noise:\n  group_wait: 0s\n";
         Files.writeString(dir.resolve("rules.yaml"), rules);
         return startWith(dir, bootstrap, input, alerts, deadLetters, "rules: rules.yaml", """
                   out_of_orderness: 1s
