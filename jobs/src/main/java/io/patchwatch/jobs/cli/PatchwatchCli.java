@@ -30,7 +30,7 @@ public final class PatchwatchCli {
                           --kafka [--bootstrap 127.0.0.1:9092]: through a Kafka broker (patchwatch kafka start)
               replay    the job over recorded events (canonical JSON Lines, or --format), in event time
                           --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
-                          [--dead-letters FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
+                          [--dead-letters FILE] [--held-out FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
                           [--format canonical-json | avro | windows-xml | winlogbeat | rmm-json
                                     | tactical-rmm | ping | nagios | icinga2]  [--tenant T] [--site S]
               run       the job against Kafka on an embedded Flink cluster, until stopped
@@ -58,6 +58,10 @@ public final class PatchwatchCli {
               rules diff OLD NEW
                         what changing OLD into NEW does: live (parameters, severities, messages, enabled)
                         or a restart from a savepoint (steps, kinds, rules added or removed), and which rules
+              maintenance list|add|remove RULES   the maintenance windows of a rules file (FLEET.md), edited
+                        in place; add --name N --tenant T [--site S] (--start T --end T | --every "WED 01:00"
+                        --duration 4h --zone Europe/Berlin) [--mode expected|mute] [--rules A,B] [--settle 5m];
+                        --publish (--bootstrap HOST:PORT | --config job.yaml) sends the file to the job
             """;
 
     private PatchwatchCli() {}
@@ -76,6 +80,7 @@ public final class PatchwatchCli {
                 case "demo" -> DemoCommand.run(argv, out, err);
                 case "replay" -> ReplayCommand.run(argv, out, err);
                 case "rules" -> RulesCommand.run(Arrays.copyOfRange(argv, 1, argv.length), out, err);
+                case "maintenance" -> MaintenanceCommand.run(argv, out, err);
                 case "run" -> RunCommand.run(argv, out, err);
                 case "alerts" -> AlertsCommand.run(argv, out, err);
                 case "submit" -> ClusterCommands.submit(argv, out, err);

@@ -61,6 +61,16 @@ final class RulesCommand {
                     out.println("    cep: " + RuleCompiler.describe(pattern));
                 }
             }
+            var noise = rules.noise();
+            out.println("  noise: group_wait " + format(noise.groupWaitMs()) + ", settle " + format(noise.settleMs())
+                    + ", feed_silence_after " + format(noise.feedSilenceAfterMs()) + ", site_outage " + noise.siteOutage().minDevices()
+                    + " devices / " + noise.siteOutage().percent() + " % within " + format(noise.siteOutage().withinMs())
+                    + ", flapping " + noise.flapping().count() + " within " + format(noise.flapping().withinMs())
+                    + " (quiet " + format(noise.flapping().quietMs()) + ")");
+            noise.inhibits().forEach((parent, children) -> out.println("    " + parent + " holds " + String.join(", ", children)));
+            for (var w : rules.maintenance()) {
+                out.println("  maintenance " + MaintenanceCommand.describe(w, System.currentTimeMillis()));
+            }
             return 0;
         } catch (ConfigException e) {
             for (String problem : e.problems()) {

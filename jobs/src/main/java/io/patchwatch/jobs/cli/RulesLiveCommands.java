@@ -165,7 +165,7 @@ final class RulesLiveCommands {
         }
     }
 
-    private static RulesTopic topic(Args args) {
+    static RulesTopic topic(Args args) {
         if (args.get("config") != null) {
             JobConfig config = JobConfig.load(Path.of(args.get("config")));
             if (config.rulesTopic() == null && args.get("topic") == null) {

@@ -52,13 +52,21 @@ final class RulesTestCommand {
         String format = args.get("format", CanonicalJsonAdapter.NAME);
         EventAdapter adapter = ReplayCommand.adapter(args, format);
         try {
-            List<Alert> now = alerts(args, format, adapter, rules, inventory);
+            Replay.Result result = replay(args, format, adapter, rules, inventory);
+            List<Alert> now = result.alerts();
             if (baseline == null) {
+                // Pages on stdout; held incidents (FLEET.md: detected, not paged) apart, on stderr.
                 now.forEach(a -> out.println(AlertJson.toJson(a)));
-                err.println(now.size() + " alerts");
+                for (io.patchwatch.jobs.noise.HeldIncident h : result.held()) {
+                    err.println("held: " + EventTimes.format(h.ts) + " " + h.step + " " + h.rule + " " + h.tenant + "/" + h.device
+                            + (h.service != null ? " " + h.service : "") + (h.step == io.patchwatch.jobs.noise.HeldIncident.Step.held
+                            ? " by " + h.heldBy : "") + (h.reason != null ? " (" + h.reason + ")" : ""));
+                }
+                long held = result.held().stream().filter(h -> h.step == io.patchwatch.jobs.noise.HeldIncident.Step.held).count();
+                err.println(now.size() + " alerts (pages), " + held + " incidents held");
                 return 0;
             }
-            List<Alert> before = alerts(args, format, adapter, baseline, inventory);
+            List<Alert> before = replay(args, format, adapter, baseline, inventory).alerts();
             return diff(before, now, out, err);
         } catch (RecordingException | Replay.InputException e) {
             err.println("patchwatch: " + SafeText.forDisplay(e.getMessage(), 600));
@@ -66,7 +74,7 @@ final class RulesTestCommand {
         }
     }
 
-    private static List<Alert> alerts(Args args, String format, EventAdapter adapter, RuleSet rules, Inventory inventory)
+    private static Replay.Result replay(Args args, String format, EventAdapter adapter, RuleSet rules, Inventory inventory)
             throws Exception {
         List<RecordingSplit> inputs = RecordingInputs.expand(args.list("events"), format);
         if (args.flag("sort")) {
@@ -75,10 +83,10 @@ final class RulesTestCommand {
                 all.addAll(Replay.readRecords(List.of(Path.of(file)), format));
             }
             return Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), all, false, adapter,
-                    JobSettings.replay(Long.MAX_VALUE), rules, inventory, null).alerts();
+                    JobSettings.replay(Long.MAX_VALUE), rules, inventory, null);
         }
         return Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), Replay.Recording.of(inputs, false),
-                adapter, JobSettings.replay(Long.MAX_VALUE), rules, inventory, a -> {}).alerts();
+                adapter, JobSettings.replay(Long.MAX_VALUE), rules, inventory, a -> {});
     }
 
     /** Alerts are the same one when rule, device, dedup key and status agree; changed when anything else differs. */
