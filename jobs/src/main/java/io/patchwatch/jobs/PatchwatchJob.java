@@ -8,6 +8,10 @@ import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.noise.FeedProgress;
+import io.patchwatch.jobs.noise.FeedProgressTap;
+import io.patchwatch.jobs.noise.FeedWatch;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.noise.NoiseControl;
 import io.patchwatch.jobs.fact.DeviceKeys;
@@ -15,6 +19,7 @@ import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.device.DeviceTrackerOperator;
 import io.patchwatch.jobs.live.RuleVersions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -43,6 +48,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule pattern) ─► triggers ─┐
  *                     ├► resolving facts ──────────────────────────────────────────────┴► incidents ─┐
  *                     └► silences and returns ─► keyBy(tenant/site) ─────────────────────► noise control ◄┘ ─► alerts
+ * events ─► feed progress ─► feed watch (one key) ─► (feed silent / back, to every key group) ─┘
  *
  * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents
  * </pre>
@@ -146,10 +152,19 @@ public final class PatchwatchJob {
                 .uid(Operators.INCIDENTS_UID)
                 .name(Operators.INCIDENTS_NAME);
 
-        // 6. Noise control, per site: what is paged, held or closed, and when.
-        SingleOutputStreamOperator<Alert> alerts = decisions
+        // 6. Each feed's clock: silent when event time passes its newest event + feed_silence_after.
+        SingleOutputStreamOperator<DeviceFact> feedSignals = timed
+                .flatMap(new FeedProgressTap(), TypeInformation.of(FeedProgress.class))
+                .name(Operators.FEED_PROGRESS_NAME)
+                .keyBy(p -> FeedWatch.KEY, Types.STRING)
+                .process(new FeedWatch(versions, settings.live()), TypeInformation.of(DeviceFact.class))
+                .uid(Operators.FEED_WATCH_UID)
+                .name(Operators.FEED_WATCH_NAME);
+
+        // 7. Noise control, per site: what is paged, held or closed, and when.
+        SingleOutputStreamOperator<Alert> alerts = decisions.union(feedSignals.getSideOutput(FeedWatch.ALERTS))
                 .keyBy(new AlertSiteKey())
-                .connect(facts.getSideOutput(JobTags.LIVENESS).keyBy(new FactSiteKey()))
+                .connect(facts.getSideOutput(JobTags.LIVENESS).union(feedSignals).keyBy(new FactSiteKey()))
                 .transform(Operators.NOISE_NAME, new AvroTypeInfo<>(Alert.class), new StopAtEndOperator<>(
                         new NoiseControl(versions, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
                 .uid(Operators.NOISE_UID)
@@ -191,7 +206,8 @@ public final class PatchwatchJob {
 
         @Override
         public String getKey(DeviceFact f) {
-            return NoiseControl.siteKey(f.tenant, f.site);
+            // A feed's signal comes once per key group, each copy with a key of its group.
+            return f.kind == FactKind.FEED_SILENT || f.kind == FactKind.FEED_BACK ? f.key : NoiseControl.siteKey(f.tenant, f.site);
         }
     }
 

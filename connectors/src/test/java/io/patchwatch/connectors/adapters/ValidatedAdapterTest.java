@@ -176,6 +176,29 @@ class ValidatedAdapterTest {
         assertThat(run(AvroEventAdapter.NAME, bytes).verdicts).singleElement().asString().startsWith("invalid_value tenant");
     }
 
+    @Test
+    void anAvroEventFromAProducerBuiltBeforeTheFeedFieldIsStillRead() throws Exception {
+        org.apache.avro.Schema earlier;
+        try (var in = DeviceEvent.class.getResourceAsStream("DeviceEvent-1.avsc")) {
+            earlier = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(earlier);
+        old.put("ts", 1_794_276_200_000L);
+        old.put("tenant", "acme");
+        old.put("device", "SRV-01");
+        old.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(earlier.getField("kind").schema(), "heartbeat"));
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), earlier).encode(old).array();
+        assertThat(earlier.getField("feed")).as("the earlier schema has no feed").isNull();
+
+        Collected c = run(AvroEventAdapter.NAME, bytes);
+        assertThat(c.verdicts).isEmpty();
+        assertThat(c.events).singleElement().satisfies(e -> {
+            assertThat(e.getDevice()).isEqualTo("SRV-01");
+            assertThat(e.getFeed()).isNull();
+        });
+    }
+
     private static ValidatedAdapter validated(String format) {
         return (ValidatedAdapter) Adapters.create(format, SETTINGS);
     }

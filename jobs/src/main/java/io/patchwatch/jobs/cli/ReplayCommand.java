@@ -47,9 +47,20 @@ final class ReplayCommand {
         Args args = Args.parse(argv, 1,
                 Set.of("rules", "rule-versions", "inventory", "out", "dead-letters", "held-out", "out-of-orderness", "parallelism", "format", "tenant", "site",
                         "from", "to", "temp-dir"),
-                Set.of("events"), Set.of("keep-order", "sort", "quiet"));
-        if (args.list("events").isEmpty()) {
-            throw new Args.UsageException("replay needs --events FILE|DIR|-...");
+                Set.of("events", "feed"), Set.of("keep-order", "sort", "quiet"));
+        // --feed NAME=PATH: an input like --events PATH, its feed named (FLEET.md feed silence).
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        List<String> inputNames = new java.util.ArrayList<>(args.list("events"));
+        for (String f : args.list("feed")) {
+            int eq = f.indexOf('=');
+            if (eq <= 0 || eq == f.length() - 1) {
+                throw new Args.UsageException("--feed takes NAME=PATH (" + f + ")");
+            }
+            named.put(f.substring(eq + 1), f.substring(0, eq));
+            inputNames.add(f.substring(eq + 1));
+        }
+        if (inputNames.isEmpty()) {
+            throw new Args.UsageException("replay needs --events FILE|DIR|-... (or --feed NAME=PATH)");
         }
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
@@ -87,7 +98,7 @@ final class ReplayCommand {
         Outputs outputs = new Outputs(out, outFile, deadFile);
         Thread ticker = null;
         try {
-            List<RecordingSplit> inputs = RecordingInputs.expand(args.list("events"), format);
+            List<RecordingSplit> inputs = RecordingInputs.expand(inputNames, format);
             if (args.flag("sort")) {
                 sortDir = args.get("temp-dir") != null ? Files.createDirectories(Path.of(args.get("temp-dir")))
                         .resolve("patchwatch-sort-" + progressId) : Files.createTempDirectory("patchwatch-sort-");
@@ -113,7 +124,8 @@ final class ReplayCommand {
                 ticker.start();
             }
             Replay.Result result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)),
-                    new Replay.Recording(inputs, args.flag("keep-order"), from, to, progressId),
+                    new Replay.Recording(inputs, args.flag("keep-order"), from, to, progressId,
+                            io.patchwatch.jobs.replay.Feeds.of(inputNames, named)),
                     adapter, settings, rules, inventory, outputs);
             stop(ticker, progressLine, err);
             outputs.close();

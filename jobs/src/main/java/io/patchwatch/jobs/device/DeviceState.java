@@ -14,6 +14,8 @@ public class DeviceState {
      */
     public String name;
     public String site;
+    /** The feed (input) its last liveness signal came through: a silent feed explains its silence (FLEET.md). */
+    public String lastFeed;
     /** Newest liveness signal applied so far. */
     public long lastSignal = NONE;
     /**

@@ -203,6 +203,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             lateEvents.inc();
             if ((kind == EventKind.heartbeat || pingOk) && d.silentSince == NONE) {
                 // Alive back then: it only moves the last signal, never past its own time.
+                heardThrough(d, e);
                 Liveness.signal(d, e.getTs());
             } else if (kind != EventKind.ping || pingOk) {
                 // Applied at the next watermark, through the timer, so that what it causes carries
@@ -217,6 +218,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             if (Liveness.absorbs(d, e.getTs(), silenceAfter)) {
                 // 1. Hot path.
                 long stored = d.lastSignal;
+                dirty |= heardThrough(d, e);
                 Liveness.signal(d, e.getTs());
                 // Only the silence deadline moved, later: a timer set for an earlier moment moves
                 // itself when it fires, and without a timer there is no session or buffer to
@@ -270,6 +272,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         if (silentAt != NONE && d.silentInSession) {
             DeviceFact f = DeviceFacts.of(key, d, s, FactKind.DEVICE_SILENT, silentAt);
             f.silentForS = profile.silenceAfterMs() / 1000;
+            f.feed = d.lastFeed;
             ctx.output(JobTags.LIVENESS, f);
             offer(d, s, f, ctx, out);
         }
@@ -302,6 +305,18 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         device.update(d);
     }
 
+    /**
+     * Before its signal counts: the device was last heard through the event's feed (FLEET.md feed
+     * silence) if it is its newest signal; true if that changed.
+     */
+    private static boolean heardThrough(DeviceState d, DeviceEvent e) {
+        if (e.getFeed() == null || e.getFeed().equals(d.lastFeed) || e.getTs() < d.lastSignal) {
+            return false;
+        }
+        d.lastFeed = e.getFeed().intern(); // a handful of feeds for a million devices: one copy each
+        return true;
+    }
+
     /** Applies one event in event-time order. */
     private void apply(DeviceEvent e, DeviceState d, Context ctx, Collector<DeviceFact> out) throws Exception {
         String key = ctx.getCurrentKey();
@@ -320,11 +335,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 if (d.silentInSession) {
                     DeviceFact back = DeviceFacts.of(key, d, s, FactKind.DEVICE_BACK, ts);
                     back.silentForS = d.lastSignal == NONE ? NONE : (ts - d.lastSignal) / 1000;
+                    back.feed = e.getFeed();
                     ctx.output(JobTags.LIVENESS, back);
                     offer(d, s, back, ctx, out);
                 }
                 liveness.back(d);
             }
+            heardThrough(d, e);
             Liveness.signal(d, ts);
         }
         FactKind factKind = FactKind.of(kind);

@@ -45,6 +45,8 @@ public class DeviceFact {
     public String error;
     public String reason;
     public String source;
+    /** Liveness facts: the feed of the device's last signal (FLEET.md feed silence); feed signals: the feed. */
+    public String feed;
     public Boolean rebootRequired;
     public Boolean ok;
     public Double rttMs;

@@ -35,7 +35,19 @@ public enum FactKind {
      * Not part of the rule language: a rules version the tracker applied, on its way to the
      * incidents (one per key group, see the device tracker's operator).
      */
-    RULES_VERSION;
+    RULES_VERSION,
+    /**
+     * Not part of the rule language: a feed (input) went silent (ts = its last event +
+     * feed_silence_after), on its way to noise control, one copy per key group.
+     */
+    FEED_SILENT,
+    /** Not part of the rule language: a silent feed delivered again (ts = its first new event). */
+    FEED_BACK;
+
+    /** Whether rules can name it (the tracker's and noise control's own signals cannot). */
+    boolean internal() {
+        return this == DEADLINE || this == RULES_VERSION || this == FEED_SILENT || this == FEED_BACK;
+    }
 
     /** The fact an event of this kind becomes (null: heartbeats, and kinds no fact carries). */
     public static FactKind of(io.patchwatch.schemas.EventKind kind) {
@@ -62,7 +74,7 @@ public enum FactKind {
     /** The kind a rule names, or null (deadlines cannot be named). */
     public static FactKind ofRuleName(String name) {
         for (FactKind k : values()) {
-            if (k != DEADLINE && k != RULES_VERSION && k.ruleName().equals(name)) {
+            if (!k.internal() && k.ruleName().equals(name)) {
                 return k;
             }
         }

@@ -27,7 +27,7 @@ public final class AlertMessages {
         return sb.toString();
     }
 
-    static String time(Long epochMs) {
+    public static String time(Long epochMs) {
         return epochMs == null ? "-" : EventTimes.format(epochMs);
     }
 

@@ -148,6 +148,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
         for (DeviceEvent e : pending) {
             newest = Math.max(newest, e.getTs());
             eventsIn.get(e.getKind()).inc();
+            e.setFeed(source); // the input it came through, whatever the producer wrote (FLEET.md feed silence)
             out.collect(e);
         }
     }

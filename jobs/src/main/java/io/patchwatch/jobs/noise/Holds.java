@@ -29,16 +29,45 @@ final class Holds {
     }
 
     /**
+     * The silence of the feed the device was last heard through: it holds while it lasts (looked
+     * at again every poll: the feed's return is known to every site only when it is asked) and
+     * until settle after the feed delivers again.
+     */
+    private static Hold feedHold(Notice n, long t, NoiseSettings noise, SilentDevice silent, FeedSilences feeds) {
+        String feed;
+        long[] span;
+        if (n.holdKind == Hold.Kind.FEED_SILENCE) {
+            feed = n.heldBy.substring(NoiseSettings.FEED_SILENT.length() + 1);
+            span = feeds.from(feed, Long.parseLong(n.parent.substring(n.parent.lastIndexOf('/') + 1)));
+        } else {
+            feed = silent == null ? null : silent.feed;
+            span = feeds.at(feed, t);
+        }
+        if (span == null || (span[1] != FeedSilences.OPEN && t >= span[1] + noise.settleMs())) {
+            return null;
+        }
+        long poll = Math.max(1_000, Math.min(60_000, noise.settleMs()));
+        return new Hold(Hold.Kind.FEED_SILENCE, NoiseSettings.FEED_SILENT + "/" + feed, FeedWatch.parentKey(feed, span[0]),
+                span[1] == FeedSilences.OPEN ? t + poll : span[1] + noise.settleMs());
+    }
+
+    /**
      * What holds notice {@code n} at {@code t}, or null: page it.
      *
      * @param site the device's site outage state (null: none)
      * @param silent the device's silence (null: not silent)
      */
     static Hold at(Notice n, long t, NoiseSettings noise, DeviceNotices device, SiteOutage site, SilentDevice silent,
-                   long holdForMs) {
+                   FeedSilences feeds, long holdForMs) {
         String rule = n.alert.getRule();
         if (n.maintenance != null && t < n.maintenanceDecideAt) {
             return new Hold(Hold.Kind.MAINTENANCE, "maintenance/" + n.maintenance, null, n.maintenanceDecideAt);
+        }
+        if (noise.inhibits().getOrDefault(NoiseSettings.FEED_SILENT, List.of()).contains(rule)) {
+            Hold h = feedHold(n, t, noise, silent, feeds);
+            if (h != null) {
+                return h;
+            }
         }
         if (site != null && site.alert != null && noise.inhibits().getOrDefault(NoiseSettings.SITE_OUTAGE, List.of()).contains(rule)) {
             String outage = site.alert.getDedupKey();

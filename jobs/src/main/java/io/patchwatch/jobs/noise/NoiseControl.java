@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -30,6 +32,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,8 +48,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>Decisions (firing, resolved) and the devices' silences and returns are buffered until the
  *       watermark passes them and handled in time order (silences, then firings, then resolves at
  *       equal times), so a replay and the live job decide alike.
- *   <li>A firing is held by flapping, the maintenance window it fired in, the site outage that
- *       covers its device, a parent incident of its own device, or its rule's hold_for
+ *   <li>A firing is held by flapping, the maintenance window it fired in, the silence of the feed
+ *       its device was last heard through ({@link FeedWatch}), the site outage that covers its
+ *       device, a parent incident of its own device, or its rule's hold_for
  *       ({@link Holds}); else offline-type rules and rules about a service or update wait
  *       group_wait, and the subjects of one rule on one device that fire within it page once.
  *   <li>A held incident ends paged (its hold ended while it still fires, after settle for a parent
@@ -53,7 +59,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>The alert's ts stays when its rule fired; {@code context.paged_at} says when it was sent.
  * </ol>
  */
-public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFact, Alert> implements StopAtEndOperator.Stoppable {
+public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFact, Alert>
+        implements StopAtEndOperator.Stoppable, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final long NONE = Notice.NONE;
     /** The site itself among the keys woken at a time (its outage's settle). */
@@ -75,6 +82,9 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     private transient JobMetrics.LabelledCounters held;
     private transient JobMetrics.LabelledCounters heldResolved;
     private transient JobMetrics.LabelledCounters pages;
+    /** Feed silences this instance heard of (operator state: every instance hears them all). */
+    private transient FeedSilences feeds;
+    private transient ListState<String> feedsState;
 
     /** @param clockStop nothing later is sent (Long.MAX_VALUE live; {@link io.patchwatch.jobs.incident.IncidentManager#CLOCK_STOP_AT_END}) */
     public NoiseControl(RuleVersions versions, Inventory inventory, long clockStop) {
@@ -101,6 +111,22 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     @Override
     public void stopClockAt(long stop) {
         clockStop = Math.min(clockStop, stop);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        feeds = new FeedSilences();
+        feedsState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("noise-feed-silences", Types.STRING));
+        if (context.isRestored()) {
+            for (String line : feedsState.get()) {
+                feeds.addText(line);
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        feedsState.update(feeds.toText());
     }
 
     @Override
@@ -333,7 +359,7 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
         RuleSet rules = versions.at(t).rules();
         NoiseSettings noise = rules.noise();
         SiteOutage site = outage.value();
-        Hold h = Holds.at(n, t, noise, dn, site, silent.get(n.alert.getDevice()), holdForMs(n));
+        Hold h = Holds.at(n, t, noise, dn, site, silent.get(n.alert.getDevice()), feeds, holdForMs(n));
         if (h != null) {
             hold(n, h, t, ctx);
             releaseMembers(n, t, dn, ctx, out);
@@ -350,7 +376,7 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
             Notice m = dn.find(id);
             if (m != null && m.state == NoticeState.PENDING && m.firing) {
                 m.leader = null;
-                Hold mh = Holds.at(m, t, noise, dn, site, silent.get(m.alert.getDevice()), holdForMs(m));
+                Hold mh = Holds.at(m, t, noise, dn, site, silent.get(m.alert.getDevice()), feeds, holdForMs(m));
                 if (mh != null) {
                     hold(m, mh, t, ctx);
                 } else {
@@ -487,8 +513,14 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     // ---- the site: silences, outage ----
 
     private void onSignal(DeviceFact f, Context ctx, Collector<Alert> out) throws Exception {
-        if (f.site == null) {
-            return; // a device with no site known is in no site's outage
+        if (f.kind == FactKind.FEED_SILENT) {
+            feeds.silent(f.feed, f.ts);
+            return;
+        }
+        if (f.kind == FactKind.FEED_BACK) {
+            feeds.back(f.feed, f.ts);
+            feeds.forget(f.ts - 7 * 86_400_000L); // a week of them is plenty for any settle
+            return;
         }
         NoiseSettings noise = versions.at(f.ts).rules().noise();
         SiteOutage site = outage.value();
@@ -500,7 +532,14 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
             SilentDevice sd = new SilentDevice();
             sd.since = f.ts;
             sd.kbs = f.kbs;
-            if (site.active) {
+            sd.feed = f.feed;
+            if (feeds.at(f.feed, f.ts) != null) {
+                // Its feed is silent: that explains it first; it does not count towards a site outage.
+                sd.explainedByFeed = true;
+                silent.put(f.device, sd);
+            } else if (f.site == null) {
+                silent.put(f.device, sd); // a device with no site known is in no site's outage
+            } else if (site.active) {
                 // Silent while the outage lasts: covered by it.
                 sd.covered = true;
                 site.silentCovered++;

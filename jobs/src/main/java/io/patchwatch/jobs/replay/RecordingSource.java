@@ -44,7 +44,8 @@ public final class RecordingSource implements Source<Either<DeviceEvent, Either<
             long outlierGapMs,
             long to,
             int maxRecordBytes,
-            String progressId)
+            String progressId,
+            java.util.Map<String, String> feeds)
             implements Serializable {}
 
     private final List<RecordingSplit> splits;

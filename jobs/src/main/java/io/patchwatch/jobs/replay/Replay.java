@@ -85,9 +85,10 @@ public final class Replay {
      * @param to records after this are not read (Long.MAX_VALUE: all)
      * @param progressId where the reader reports its progress ({@link ReplayProgress}), or null
      */
-    public record Recording(List<RecordingSplit> inputs, boolean keepOrder, long from, long to, String progressId) {
+    public record Recording(List<RecordingSplit> inputs, boolean keepOrder, long from, long to, String progressId,
+                            java.util.Map<String, String> feeds) {
         public static Recording of(List<RecordingSplit> inputs, boolean keepOrder) {
-            return new Recording(inputs, keepOrder, Long.MIN_VALUE, Long.MAX_VALUE, null);
+            return new Recording(inputs, keepOrder, Long.MIN_VALUE, Long.MAX_VALUE, null, java.util.Map.of());
         }
     }
 
@@ -219,7 +220,7 @@ public final class Replay {
         env.getConfig().enableObjectReuse();
         RecordingSource source = new RecordingSource(recording.inputs(), adapter, new RecordingSource.Options(
                 recording.keepOrder(), base.outOfOrderness().toMillis(), EventTimeLimits.of(settings), base.maxPast().toMillis(),
-                JobSettings.RECORDING_OUTLIER_GAP.toMillis(), recording.to(), base.maxRecordBytes(), recording.progressId()));
+                JobSettings.RECORDING_OUTLIER_GAP.toMillis(), recording.to(), base.maxRecordBytes(), recording.progressId(), recording.feeds()));
         SingleOutputStreamOperator<DeviceEvent> events = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Recording", RecordingSource.type())
                 .setParallelism(1)

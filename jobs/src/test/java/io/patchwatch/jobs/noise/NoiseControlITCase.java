@@ -279,4 +279,49 @@ class NoiseControlITCase {
                 "02:25:00 closed reboot-hang SHORT-01 reason=shorter_than_hold_for",
                 "02:31:00 paged reboot-hang LONG-01");
     }
+
+    @Test
+    void aDeadCollectorPagesOnceAndWhatIsStillDownAfterItReturnsPagesAfterSettle() throws Exception {
+        List<DeviceInfo> inventory = new ArrayList<>();
+        StringBuilder events = new StringBuilder();
+        // Site lab: 6 of 10 devices are heard only through the ping collector's feed, which dies at
+        // 02:05 and comes back at 02:30; PING-6 stays down. 6 silent devices would be a site outage
+        // (threshold 5), but the feed explains them first.
+        for (int i = 1; i <= 10; i++) {
+            inventory.add(new DeviceInfo("acme", "PING-" + i, "lab", null, null));
+        }
+        for (int i = 1; i <= 6; i++) {
+            for (int m = 0; m <= 5; m++) {
+                events.append(String.format("02:%02d PING-%d heartbeat site=lab @pings%n", m, i));
+            }
+            events.append("02:00 PING-").append(i).append(" patch_installed kb=KB1 site=lab @rmm\n");
+            if (i <= 5) {
+                for (int m = 30; m <= 50; m += 5) {
+                    events.append(String.format("02:%02d PING-%d heartbeat site=lab @pings%n", m, i));
+                }
+            }
+        }
+        // RMM-1 (control): heard through the RMM's feed, which lives on; it goes down for real.
+        inventory.add(new DeviceInfo("acme", "RMM-1", "hq", null, null));
+        for (int m = 0; m <= 5; m++) {
+            events.append(String.format("02:%02d RMM-1 heartbeat site=hq @rmm%n", m));
+        }
+        events.append("02:00 RMM-1 patch_installed kb=KB1 site=hq @rmm\n");
+        for (int m = 0; m <= 50; m++) {
+            events.append(String.format("02:%02d CLOCK-1 heartbeat site=hq @rmm%n", m));
+        }
+        Replay.Result r = Scenario.of(events.toString()).inventory(Inventory.of(inventory)).replay();
+
+        assertThat(pages(r.alerts())).containsExactly(
+                "02:10:00 firing feed-silent feed:pings paged=02:10:00",
+                "02:15:00 firing offline-after-patch PING-6 paged=02:35:00 held_by=feed-silent/pings",
+                "02:15:00 firing offline-after-patch RMM-1 paged=02:15:30",
+                "02:30:00 resolved feed-silent feed:pings");
+        assertThat(r.alerts().get(1).getContext().getParent()).isEqualTo(r.alerts().get(0).getDedupKey());
+        List<String> held = held(r);
+        assertThat(held).filteredOn(h -> h.contains(" held ")).hasSize(6).allSatisfy(h -> assertThat(h).endsWith("by=feed-silent/pings"));
+        assertThat(held).filteredOn(h -> h.contains(" closed ")).hasSize(5)
+                .allSatisfy(h -> assertThat(h).startsWith("02:30:00").endsWith("reason=explained_by_feed_silence"));
+        assertThat(held).contains("02:35:00 paged offline-after-patch PING-6");
+    }
 }

@@ -15,9 +15,14 @@ public final class CommittedAlerts {
 
     /** Reads until at least one committed alert is there or {@code timeout} passed; all of them. */
     public static List<Alert> await(String bootstrap, String topic, Duration timeout) {
+        return await(bootstrap, topic, timeout, alerts -> !alerts.isEmpty());
+    }
+
+    /** Reads until the committed alerts meet {@code done} or {@code timeout} passed; all of them. */
+    public static List<Alert> await(String bootstrap, String topic, Duration timeout, java.util.function.Predicate<List<Alert>> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Alert> alerts = read(bootstrap, topic);
-        while (alerts.isEmpty() && System.nanoTime() < deadline) {
+        while (!done.test(alerts) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100); // between two reads of the whole topic, not instead of a condition
             } catch (InterruptedException e) {

@@ -41,7 +41,13 @@ public final class LiveKafkaJob {
      */
     public static JobClient startOnEventTimeOnly(Path dir, String bootstrap, String input, String alerts, String deadLetters)
             throws Exception {
-        return startWith(dir, bootstrap, input, alerts, deadLetters, "", """
+        return startOnEventTimeOnly(dir, bootstrap, java.util.List.of(input), alerts, deadLetters);
+    }
+
+    /** As above, reading several input topics (each one a feed). */
+    public static JobClient startOnEventTimeOnly(Path dir, String bootstrap, java.util.List<String> inputs, String alerts,
+                                                 String deadLetters) throws Exception {
+        return startWith(dir, bootstrap, inputs, alerts, deadLetters, "", """
                   out_of_orderness: 5s
                   idleness: 2s
                   wall_clock_floor: "off"
@@ -49,14 +55,20 @@ public final class LiveKafkaJob {
     }
 
     private static JobClient startWith(Path dir, String bootstrap, String input, String alerts, String deadLetters,
-                                   String rulesLine, String time) throws Exception {
+                                       String rulesLine, String time) throws Exception {
+        return startWith(dir, bootstrap, java.util.List.of(input), alerts, deadLetters, rulesLine, time);
+    }
+
+    private static JobClient startWith(Path dir, String bootstrap, java.util.List<String> inputs, String alerts, String deadLetters,
+                                       String rulesLine, String time) throws Exception {
+        String input = inputs.get(0);
         Files.writeString(dir.resolve("job.yaml"), """
                 kafka:
                   bootstrap_servers: %s
                   starting_offsets: earliest
                   group_id: %s
                 inputs:
-                  - {topic: %s, format: canonical-json}
+                %s
                 outputs:
                   alerts_topic: %s
                   dead_letter_topic: %s
@@ -66,7 +78,9 @@ public final class LiveKafkaJob {
                 checkpoints:
                   interval: 1s
                 parallelism: 2
-                """.formatted(bootstrap, input + "-group", input, alerts, deadLetters, rulesLine, time.indent(2).stripTrailing()));
+                """.formatted(bootstrap, input + "-group", String.join("\n", inputs.stream()
+                        .map(t -> "  - {topic: " + t + ", format: canonical-json}").toList()), alerts, deadLetters, rulesLine,
+                        time.indent(2).stripTrailing()));
         JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
         StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);

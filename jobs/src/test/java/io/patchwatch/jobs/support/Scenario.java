@@ -25,13 +25,15 @@ import java.util.List;
  *
  * Times are on 2026-11-10 UTC ({@code dN/} adds N-1 days); {@code tenant} defaults to acme. Each
  * line becomes one canonical JSON line, which is what replay reads. Lines starting with {@code {}
- * are taken as they are (raw JSON, or junk for dead-letter tests).
+ * are taken as they are (raw JSON, or junk for dead-letter tests). A line ending in {@code @NAME}
+ * comes in through feed NAME (as if from its own replay input), the others through {@code scenario}.
  */
 public final class Scenario {
     /** Fields written as JSON literals (booleans, numbers); every other value is a string. */
     private static final java.util.Set<String> LITERAL_FIELDS = java.util.Set.of("ok", "reboot_required", "rtt_ms", "loss_pct");
 
     private final List<String> lines = new ArrayList<>();
+    private final List<String> feeds = new ArrayList<>();
     private boolean keepOrder;
     private RuleSet rules = RuleSet.defaults();
     private io.patchwatch.jobs.live.RuleVersions versions;
@@ -44,6 +46,13 @@ public final class Scenario {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
+            String feed = "scenario";
+            int at = line.lastIndexOf(" @");
+            if (at > 0 && !line.startsWith("{") && !line.startsWith("!")) {
+                feed = line.substring(at + 2).strip();
+                line = line.substring(0, at).strip();
+            }
+            s.feeds.add(feed);
             s.lines.add(line.startsWith("{") || line.startsWith("!") ? line.replaceFirst("^!", "") : toJson(line));
         }
         return s;
@@ -81,6 +90,7 @@ public final class Scenario {
 
     public Scenario raw(String line) {
         lines.add(line);
+        feeds.add("scenario");
         return this;
     }
 
@@ -91,7 +101,7 @@ public final class Scenario {
     public Replay.Result replay() throws Exception {
         List<RawRecord> records = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            records.add(new RawRecord("scenario:" + (i + 1), lines.get(i).getBytes(StandardCharsets.UTF_8)));
+            records.add(new RawRecord(feeds.get(i) + ":" + (i + 1), lines.get(i).getBytes(StandardCharsets.UTF_8)));
         }
         JobSettings settings = JobSettings.replay(Long.MAX_VALUE).withOutOfOrderness(Duration.ofSeconds(5));
         return Replay.run(PatchwatchMiniCluster.environment(), records, keepOrder,

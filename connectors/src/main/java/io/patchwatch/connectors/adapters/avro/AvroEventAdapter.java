@@ -34,6 +34,24 @@ public final class AvroEventAdapter extends RecordAdapter {
         }
     }
 
+    /**
+     * Reads the current DeviceEvent and the earlier ones (each schema version's fingerprint), so a
+     * producer built before a field was added is still understood.
+     */
+    private static final org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> DECODER = decoder();
+
+    private static org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> decoder() {
+        org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> d = DeviceEvent.createDecoder(null);
+        for (String earlier : java.util.List.of("DeviceEvent-1.avsc")) {
+            try (java.io.InputStream in = DeviceEvent.class.getResourceAsStream(earlier)) {
+                d.addSchema(new org.apache.avro.Schema.Parser().parse(in));
+            } catch (IOException | NullPointerException e) {
+                throw new IllegalStateException("the earlier DeviceEvent schema " + earlier + " is missing from the classpath", e);
+            }
+        }
+        return d;
+    }
+
     public AvroEventAdapter(AdapterSettings settings) {
         super(NAME, settings);
     }
@@ -42,7 +60,7 @@ public final class AvroEventAdapter extends RecordAdapter {
     protected void parseRecord(byte[] payload, long recordTimestamp, AdapterOutput out) {
         DeviceEvent e;
         try {
-            e = DeviceEvent.getDecoder().decode(ByteBuffer.wrap(payload));
+            e = DECODER.decode(ByteBuffer.wrap(payload));
         } catch (BadHeaderException | MissingSchemaException ex) {
             out.deadLetter(DeadLetterReason.MALFORMED, null, "not a single-object encoded DeviceEvent: " + ex.getMessage());
             return;
