@@ -6,7 +6,6 @@ import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
-import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.noise.FeedProgress;
@@ -14,6 +13,7 @@ import io.patchwatch.jobs.noise.FeedProgressTap;
 import io.patchwatch.jobs.noise.FeedWatch;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.noise.NoiseControl;
+import io.patchwatch.jobs.noise.NoiseOperator;
 import io.patchwatch.jobs.fact.DeviceKeys;
 import io.patchwatch.jobs.device.DeviceTracker;
 import io.patchwatch.jobs.device.DeviceTrackerOperator;
@@ -50,7 +50,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *                     └► silences and returns ─► keyBy(tenant/site) ─────────────────────► noise control ◄┘ ─► alerts
  * events ─► feed progress ─► feed watch (one key) ─► (feed silent / back, to every key group) ─┘
  *
- * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents
+ * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents, noise control
  * </pre>
  */
 public final class PatchwatchJob {
@@ -165,7 +165,7 @@ public final class PatchwatchJob {
         SingleOutputStreamOperator<Alert> alerts = decisions.union(feedSignals.getSideOutput(FeedWatch.ALERTS))
                 .keyBy(new AlertSiteKey())
                 .connect(facts.getSideOutput(JobTags.LIVENESS).union(feedSignals).keyBy(new FactSiteKey()))
-                .transform(Operators.NOISE_NAME, new AvroTypeInfo<>(Alert.class), new StopAtEndOperator<>(
+                .transform(Operators.NOISE_NAME, new AvroTypeInfo<>(Alert.class), new NoiseOperator(
                         new NoiseControl(versions, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
                 .uid(Operators.NOISE_UID)
                 .name(Operators.NOISE_NAME);
@@ -206,8 +206,9 @@ public final class PatchwatchJob {
 
         @Override
         public String getKey(DeviceFact f) {
-            // A feed's signal comes once per key group, each copy with a key of its group.
-            return f.kind == FactKind.FEED_SILENT || f.kind == FactKind.FEED_BACK ? f.key : NoiseControl.siteKey(f.tenant, f.site);
+            // A feed's signal and a rules version come once per key group, each copy with a key of its group.
+            return f.kind == FactKind.FEED_SILENT || f.kind == FactKind.FEED_BACK || f.kind == FactKind.RULES_VERSION
+                    ? f.key : NoiseControl.siteKey(f.tenant, f.site);
         }
     }
 

@@ -90,6 +90,7 @@ public final class DeviceTrackerOperator extends KeyedProcessOperator<String, De
             f.rulesVersion = applied.get(applied.size() - 1).version();
             f.rulesText = element.getValue();
             output.collect(JobTags.RESOLUTIONS, new StreamRecord<>(f));
+            output.collect(JobTags.LIVENESS, new StreamRecord<>(f)); // and to noise control's key groups
         }
     }
 

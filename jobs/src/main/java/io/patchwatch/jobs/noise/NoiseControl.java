@@ -108,6 +108,11 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
         return tenant + "/" + (site == null ? "" : site.toLowerCase(Locale.ROOT));
     }
 
+    /** The versions it decides with (live, new ones arrive through {@link NoiseOperator}). */
+    RuleVersions versions() {
+        return versions;
+    }
+
     @Override
     public void stopClockAt(long stop) {
         clockStop = Math.min(clockStop, stop);
