@@ -95,7 +95,7 @@ public final class PatchwatchJob {
         for (Input input : inputs) {
             String suffix = input.name().isEmpty() ? "" : "-" + input.name();
             SingleOutputStreamOperator<DeviceEvent> parsed = input.records()
-                    .process(NormalizeEvents.of(input.name().isEmpty() ? input.adapter().name() : input.name(), input.adapter(), settings), new AvroTypeInfo<>(DeviceEvent.class))
+                    .process(NormalizeEvents.of(input.name(), input.adapter(), settings), new AvroTypeInfo<>(DeviceEvent.class))
                     .setParallelism(settings.ingestParallelism())
                     .uid(Operators.NORMALIZE_UID + suffix)
                     .name(Operators.NORMALIZE_NAME + suffix.replace('-', ' '));

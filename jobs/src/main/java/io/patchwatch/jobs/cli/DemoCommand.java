@@ -74,7 +74,9 @@ final class DemoCommand {
         out.println("  site " + loss.tenant() + "/" + loss.site() + " loses its uplink " + EventTimes.format(loss.from()).substring(11, 16)
                 + "-" + EventTimes.format(loss.to()).substring(11, 16) + "; tenant " + plan.window().tenant()
                 + " declared maintenance window " + plan.window().name() + " " + EventTimes.format(plan.window().from()).substring(11, 16)
-                + "-" + EventTimes.format(plan.window().to()).substring(11, 16));
+                + "-" + EventTimes.format(plan.window().to()).substring(11, 16) + "; the ping collector of tenant "
+                + plan.collector().tenant() + " dies " + EventTimes.format(plan.collector().from()).substring(11, 16) + "-"
+                + EventTimes.format(plan.collector().to()).substring(11, 16));
         out.println();
 
         long started = System.nanoTime();
@@ -101,6 +103,8 @@ final class DemoCommand {
                         noise.held(), noise.pagedLater(), noise.closed(), noise.held() - noise.pagedLater() - noise.closed()));
         out.println("  site " + loss.tenant() + "/" + loss.site() + " lost its uplink -> "
                 + (noise.siteOutagePaged() ? style.green("one site-outage page") : style.red("MISSED: no site-outage page")));
+        out.println("  the ping collector died -> "
+                + (noise.feedSilencePaged() ? style.green("one feed-silent page") : style.red("MISSED: no feed-silent page")));
         out.println("  alerts by rule (firing / resolved):");
         for (Map.Entry<String, int[]> e : report.byRule().entrySet()) {
             out.printf("    %-34s %5d / %d%n", e.getKey(), e.getValue()[0], e.getValue()[1]);

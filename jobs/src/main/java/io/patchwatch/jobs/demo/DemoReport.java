@@ -23,7 +23,8 @@ public final class DemoReport {
     public record FaultScore(int injected, int caught) {}
 
     /** What an operator was told against what was detected: pages sent, incidents detected, held and how they ended. */
-    public record Noise(int incidents, int pages, int held, int pagedLater, int closed, boolean siteOutagePaged) {}
+    public record Noise(int incidents, int pages, int held, int pagedLater, int closed, boolean siteOutagePaged,
+                        boolean feedSilencePaged) {}
 
     private final Map<InjectedFault, FaultScore> faults;
     private final Map<String, int[]> byRule;
@@ -53,7 +54,8 @@ public final class DemoReport {
      * A fault is caught when every rule it should raise that {@code rules} defines was detected for
      * its device: paged, held ({@code held}), or, where the holds are not known (the demo through
      * Kafka), explained by what noise control pages instead (its device's offline, its site's
-     * outage, its tenant's window). The site that lost its uplink must page once, as a site outage.
+     * outage, its tenant's window, its collector's silence). The site that lost its uplink must page
+     * once, as a site outage, and the collector that died once, as a feed silence.
      */
     public static DemoReport of(FleetPlan plan, List<Alert> alerts, List<HeldIncident> held, io.patchwatch.jobs.rules.RuleSet ruleSet) {
         Set<String> rules = new HashSet<>();
@@ -67,6 +69,7 @@ public final class DemoReport {
         }
         FleetPlan.UplinkLoss loss = plan.uplinkLoss();
         boolean sitePaged = false;
+        boolean feedPaged = false;
         int pages = 0;
         int incidents = 0;
         List<String> unexplained = new java.util.ArrayList<>();
@@ -76,6 +79,14 @@ public final class DemoReport {
                 continue;
             }
             pages++;
+            if (a.getRule().equals(NoiseSettings.FEED_SILENT)) {
+                boolean expected = a.getDevice().startsWith("feed:") && !feedPaged;
+                feedPaged |= expected;
+                if (!expected) {
+                    unexplained.add(a.getTenant() + "/" + a.getDevice() + ": " + a.getRule());
+                }
+                continue;
+            }
             if (a.getRule().equals(NoiseSettings.SITE_OUTAGE)) {
                 boolean expected = a.getTenant().equals(loss.tenant()) && loss.site().equals(a.getSite()) && !sitePaged;
                 sitePaged |= expected;
@@ -141,13 +152,16 @@ public final class DemoReport {
                 }
             }
         }
+        if (!feedPaged) {
+            missed.add(plan.collector().feed() + " (the ping collector died: no feed-silent page)");
+        }
         if (!sitePaged) {
             missed.add(loss.tenant() + "/" + loss.site() + " (site lost its uplink: no site-outage page)");
         }
         Map<InjectedFault, FaultScore> faults = new EnumMap<>(InjectedFault.class);
         counts.forEach((f, c) -> faults.put(f, new FaultScore(c[0], c[1])));
         return new DemoReport(faults, byRule, missed, unexplained, plan.devices().size(), rebooted,
-                new Noise(incidents, pages, heldCount, pagedLater, closed, sitePaged));
+                new Noise(incidents, pages, heldCount, pagedLater, closed, sitePaged, feedPaged));
     }
 
     /** Without the holds: what noise control pages instead of {@code rule} on the device explains it. */
@@ -157,7 +171,7 @@ public final class DemoReport {
                 return true;
             }
         }
-        return d.tenant().equals(plan.window().tenant());
+        return d.tenant().equals(plan.window().tenant()) || d.tenant().equals(plan.collector().tenant());
     }
 
     public Noise noise() {

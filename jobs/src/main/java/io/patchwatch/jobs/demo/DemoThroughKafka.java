@@ -43,12 +43,13 @@ public final class DemoThroughKafka {
             throws Exception {
         String run = Long.toString(System.currentTimeMillis());
         String events = "patchwatch-demo-events-" + run;
+        String pings = "patchwatch-demo-pings-" + run;
         String alerts = "patchwatch-demo-alerts-" + run;
         String deadLetters = "patchwatch-demo-dead-letters-" + run;
-        FleetToKafka.createTopics(bootstrap, List.of(new NewTopic(events, 2, (short) 1),
+        FleetToKafka.createTopics(bootstrap, List.of(new NewTopic(events, 2, (short) 1), new NewTopic(pings, 1, (short) 1),
                 new NewTopic(alerts, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1)));
-        long written = FleetToKafka.produce(plan, bootstrap, events);
-        out.printf("wrote %,d events to %s; alerts go to %s%n%n", written, events, alerts);
+        long written = FleetToKafka.produce(plan, bootstrap, Map.of(FleetPlan.RMM_FEED, events, plan.collector().feed(), pings));
+        out.printf("wrote %,d events to %s and %s (the ping collector's); alerts go to %s%n%n", written, events, pings, alerts);
 
         JobConfig config = JobConfig.parse("""
                 kafka:
@@ -56,6 +57,7 @@ public final class DemoThroughKafka {
                   starting_offsets: earliest
                   group_id: patchwatch-demo-%s
                 inputs:
+                  - {topic: %s, format: canonical-json}
                   - {topic: %s, format: canonical-json}
                 outputs:
                   alerts_topic: %s
@@ -66,7 +68,7 @@ public final class DemoThroughKafka {
                   interval: 2s
                 parallelism: %d
                 %s
-                """.formatted(bootstrap, run, events, alerts, deadLetters, parallelism, rulesLine(rulesFile))
+                """.formatted(bootstrap, run, events, pings, alerts, deadLetters, parallelism, rulesLine(rulesFile))
                 .getBytes(StandardCharsets.UTF_8),
                 "demo job", Path.of("."));
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism, KafkaPipeline.flinkConfiguration(config));

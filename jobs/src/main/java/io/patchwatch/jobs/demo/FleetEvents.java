@@ -24,7 +24,11 @@ public final class FleetEvents implements Iterator<RawRecord> {
     private int next;
     private long sequence;
 
-    private record Timed(long ts, String json) {}
+    private record Timed(long ts, String json, String feed) {
+        Timed(long ts, String json) {
+            this(ts, json, FleetPlan.RMM_FEED);
+        }
+    }
 
     public FleetEvents(FleetPlan plan) {
         this.plan = plan;
@@ -64,7 +68,7 @@ public final class FleetEvents implements Iterator<RawRecord> {
             throw new NoSuchElementException();
         }
         Timed t = batch.get(next++);
-        return new RawRecord("demo:" + (++sequence), t.json.getBytes(StandardCharsets.UTF_8));
+        return new RawRecord(t.feed + ":" + (++sequence), t.json.getBytes(StandardCharsets.UTF_8));
     }
 
     private void fillMinute() {
@@ -73,8 +77,10 @@ public final class FleetEvents implements Iterator<RawRecord> {
         long to = minute + MINUTE;
         for (FleetPlan.Device d : plan.devices()) {
             long hb = minute + d.heartbeatOffsetS() * 1000L;
-            if (alive(d, hb) && heard(d, hb)) {
-                batch.add(new Timed(hb, json(d, hb, "heartbeat", "")));
+            FleetPlan.CollectorLoss collector = plan.collector();
+            boolean viaCollector = d.tenant().equals(collector.tenant());
+            if (alive(d, hb) && heard(d, hb) && !(viaCollector && hb >= collector.from() && hb < collector.to())) {
+                batch.add(new Timed(hb, json(d, hb, "heartbeat", ""), viaCollector ? collector.feed() : FleetPlan.RMM_FEED));
             }
             for (Timed t : specials.get(d.index())) {
                 if (t.ts >= minute && t.ts < to && heard(d, t.ts)) {

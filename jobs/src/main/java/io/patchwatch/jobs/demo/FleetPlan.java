@@ -19,8 +19,9 @@ import java.util.Random;
  * within 90 seconds. A few percent of devices get one {@link InjectedFault} each.
  *
  * <p>Beyond single devices (FLEET.md): one site loses its uplink from 03:00 to 03:30 (its devices
- * have no other fault, so the site outage is the one thing to page there), and one tenant declares a
- * maintenance window over the patch run.
+ * have no other fault, so the site outage is the one thing to page there), one tenant declares a
+ * maintenance window over the patch run, and the ping collector that carries another tenant's
+ * heartbeats (its own feed; the rest comes through the RMM's) dies from 03:40 to 03:55.
  */
 public final class FleetPlan implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,14 +47,22 @@ public final class FleetPlan implements Serializable {
     /** The tenant's declared window: 01:30 to 04:00, the rules' default for mode expected. */
     public record Window(String name, String tenant, long from, long to) implements Serializable {}
 
+    /** The feed that carries a tenant's heartbeats, dead between {@code from} and {@code to}. */
+    public record CollectorLoss(String feed, String tenant, long from, long to) implements Serializable {}
+
+    /** The feed of everything else: the RMM's. */
+    public static final String RMM_FEED = "rmm";
+
     private final List<Device> devices;
     private final UplinkLoss uplinkLoss;
     private final Window window;
+    private final CollectorLoss collector;
 
-    private FleetPlan(List<Device> devices, UplinkLoss uplinkLoss, Window window) {
+    private FleetPlan(List<Device> devices, UplinkLoss uplinkLoss, Window window, CollectorLoss collector) {
         this.devices = devices;
         this.uplinkLoss = uplinkLoss;
         this.window = window;
+        this.collector = collector;
     }
 
     public static FleetPlan create(int deviceCount, int tenantCount, long seed) {
@@ -67,6 +76,8 @@ public final class FleetPlan implements Serializable {
         UplinkLoss loss = new UplinkLoss(TENANTS[Math.min(1, tenantCount - 1)], "branch-1",
                 night + Duration.ofHours(3).toMillis(), night + Duration.ofMinutes(210).toMillis());
         String windowTenant = TENANTS[Math.min(2, tenantCount - 1)];
+        CollectorLoss collector = new CollectorLoss("ping-collector", TENANTS[Math.min(3, tenantCount - 1)],
+                night + Duration.ofMinutes(220).toMillis(), night + Duration.ofMinutes(235).toMillis());
         Window window = new Window(windowTenant + "-patch-night", windowTenant,
                 night + Duration.ofMinutes(90).toMillis(), night + Duration.ofHours(4).toMillis());
         for (int i = 0; i < deviceCount; i++) {
@@ -106,7 +117,7 @@ public final class FleetPlan implements Serializable {
             devices.add(new Device(i, tenant, site, String.format("%s-%04d", prefix, i), group, services,
                     rnd.nextInt(60), firstInstall, List.copyOf(kbs), rebootAt, bootAt, fault, faultService));
         }
-        return new FleetPlan(devices, loss, window);
+        return new FleetPlan(devices, loss, window, collector);
     }
 
     /** About 8.5 % of devices get a fault: 1.5 % never back, 1.5 % hang, 2 % stopped, 1 % crash, 2 % failed, 0.5 % boot loop. */
@@ -140,6 +151,16 @@ public final class FleetPlan implements Serializable {
 
     public Window window() {
         return window;
+    }
+
+    public CollectorLoss collector() {
+        return collector;
+    }
+
+    /** The feed a record of the night came through: the origin says ({@code feed:sequence}). */
+    public static String feedOf(io.patchwatch.connectors.adapters.RawRecord r) {
+        int colon = r.origin.indexOf(':');
+        return colon > 0 ? r.origin.substring(0, colon) : RMM_FEED;
     }
 
     /** The window as rules.yaml declares it (FLEET.md "Maintenance windows"). */

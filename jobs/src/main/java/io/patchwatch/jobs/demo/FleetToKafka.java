@@ -13,7 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes a simulated night to a Kafka topic, keyed by device (one device's events stay in order). */
+/** Writes a simulated night to Kafka, a topic per feed, keyed by device (one device's events stay in order). */
 public final class FleetToKafka {
     private static final Pattern DEVICE = Pattern.compile("\"device\":\"([^\"]+)\"");
 
@@ -27,8 +27,11 @@ public final class FleetToKafka {
         }
     }
 
-    /** @return how many events were written */
-    public static long produce(FleetPlan plan, String bootstrap, String topic) {
+    /**
+     * @param topics the topic of each feed of the night (the RMM's, the ping collector's)
+     * @return how many events were written
+     */
+    public static long produce(FleetPlan plan, String bootstrap, java.util.Map<String, String> topics) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "20");
@@ -38,7 +41,7 @@ public final class FleetToKafka {
             while (events.hasNext()) {
                 RawRecord r = events.next();
                 Matcher m = DEVICE.matcher(new String(r.payload, 0, Math.min(r.payload.length, 200), StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(topic, m.find() ? m.group(1).getBytes(StandardCharsets.UTF_8) : null, r.payload));
+                producer.send(new ProducerRecord<>(topics.get(FleetPlan.feedOf(r)), m.find() ? m.group(1).getBytes(StandardCharsets.UTF_8) : null, r.payload));
                 n++;
             }
             producer.flush();

@@ -43,6 +43,8 @@ import org.apache.flink.util.Collector;
 public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private final String source;
+    /** The feed of its events: the input's name (a topic); null: named by each record's origin. */
+    private String feed;
     private final ValidatedAdapter adapter;
     private final EventTimeLimits limits;
 
@@ -60,8 +62,14 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
         this.limits = limits;
     }
 
-    public static NormalizeEvents of(String source, EventAdapter adapter, io.patchwatch.jobs.settings.JobSettings s) {
-        return new NormalizeEvents(source, adapter, EventTimeLimits.of(s), s.maxRecordBytes());
+    /**
+     * @param input the input's name (a topic: the feed of its events), or "" for an input without
+     *     one (the demo's generator), whose records' origins name their feeds
+     */
+    public static NormalizeEvents of(String input, EventAdapter adapter, io.patchwatch.jobs.settings.JobSettings s) {
+        NormalizeEvents n = new NormalizeEvents(input.isEmpty() ? adapter.name() : input, adapter, EventTimeLimits.of(s), s.maxRecordBytes());
+        n.feed = input.isEmpty() ? null : input;
+        return n;
     }
 
     @Override
@@ -148,7 +156,8 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
         for (DeviceEvent e : pending) {
             newest = Math.max(newest, e.getTs());
             eventsIn.get(e.getKind()).inc();
-            e.setFeed(source); // the input it came through, whatever the producer wrote (FLEET.md feed silence)
+            // The input it came through, whatever the producer wrote (FLEET.md feed silence).
+            e.setFeed(feed != null ? feed : FeedNames.ofOrigin(raw.origin, java.util.Map.of()));
             out.collect(e);
         }
     }

@@ -20,7 +20,7 @@ public final class Feeds {
     public static Map<String, String> of(List<String> inputs, Map<String, String> named) {
         Map<String, String> out = new HashMap<>();
         for (String input : inputs) {
-            String feed = named.getOrDefault(input, input.equals("-") ? "stdin" : stem(input));
+            String feed = named.getOrDefault(input, input.equals("-") ? "stdin" : io.patchwatch.jobs.ingest.FeedNames.stem(input));
             out.put(input, feed);
             Path p = Path.of(input);
             if (Files.isDirectory(p)) {
@@ -32,23 +32,5 @@ public final class Feeds {
             }
         }
         return out;
-    }
-
-    /** The feed of a record by its origin: the input's name, or the origin's file name without extensions. */
-    static String feedOf(String origin, Map<String, String> feeds) {
-        if (origin == null) {
-            return null;
-        }
-        int cut = Math.max(origin.lastIndexOf(':'), origin.lastIndexOf('#'));
-        String path = cut > 0 ? origin.substring(0, cut) : origin;
-        String feed = feeds.get(path);
-        return feed != null ? feed : stem(path);
-    }
-
-    /** {@code /data/ping-collector.jsonl.gz} → {@code ping-collector}. */
-    static String stem(String path) {
-        String name = Path.of(path).getFileName() == null ? path : Path.of(path).getFileName().toString();
-        int dot = name.indexOf('.', 1);
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

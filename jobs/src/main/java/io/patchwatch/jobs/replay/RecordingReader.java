@@ -457,7 +457,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             ValidatedAdapter.Outcome outcome = adapter.parseRecord(raw.payload, raw.origin, raw.timestamp, new AdapterOutput() {
                 @Override
                 public void event(DeviceEvent e) {
-                    e.setFeed(Feeds.feedOf(raw.origin, options.feeds()));
+                    e.setFeed(io.patchwatch.jobs.ingest.FeedNames.ofOrigin(raw.origin, options.feeds()));
                     events.add(e);
                 }
 

@@ -73,6 +73,9 @@ class DemoReportTest {
         alerts.add(Alert.newBuilder().setRule("site-outage").setStatus(AlertStatus.firing).setTs(loss.from()).setSeverity("critical")
                 .setTenant(loss.tenant()).setSite(loss.site()).setDevice("site:" + loss.site()).setKbs(List.of())
                 .setMessage("m").setContext(AlertContext.newBuilder().build()).setDedupKey("site").build());
+        alerts.add(Alert.newBuilder().setRule("feed-silent").setStatus(AlertStatus.firing).setTs(plan.collector().from()).setSeverity("critical")
+                .setTenant("patchwatch").setSite(null).setDevice("feed:" + plan.collector().feed()).setKbs(List.of())
+                .setMessage("m").setContext(AlertContext.newBuilder().build()).setDedupKey("feed").build());
         return alerts;
     }
 
