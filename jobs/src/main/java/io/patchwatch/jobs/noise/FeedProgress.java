@@ -4,11 +4,14 @@ package io.patchwatch.jobs.noise;
 public class FeedProgress {
     public String feed;
     public long ts;
+    /** The feed carries heartbeats or pings: devices may be heard through it alone. */
+    public boolean liveness;
 
     public FeedProgress() {}
 
-    FeedProgress(String feed, long ts) {
+    FeedProgress(String feed, long ts, boolean liveness) {
         this.feed = feed;
         this.ts = ts;
+        this.liveness = liveness;
     }
 }

@@ -1,6 +1,7 @@
 package io.patchwatch.jobs.noise;
 
 import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.EventKind;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -17,6 +18,8 @@ public final class FeedProgressTap implements FlatMapFunction<DeviceEvent, FeedP
     static final long STEP_MS = 1_000;
 
     private transient Map<String, Long> reported;
+    /** Feeds already reported as carrying heartbeats or pings. */
+    private transient java.util.Set<String> monitoring;
 
     @Override
     public void flatMap(DeviceEvent e, Collector<FeedProgress> out) {
@@ -25,11 +28,16 @@ public final class FeedProgressTap implements FlatMapFunction<DeviceEvent, FeedP
         }
         if (reported == null) {
             reported = new HashMap<>();
+            monitoring = new java.util.HashSet<>();
         }
+        boolean liveness = e.getKind() == EventKind.heartbeat || e.getKind() == EventKind.ping;
         Long last = reported.get(e.getFeed());
-        if (last == null || e.getTs() >= last + STEP_MS) {
-            reported.put(e.getFeed(), e.getTs());
-            out.collect(new FeedProgress(e.getFeed(), e.getTs()));
+        if (last == null || e.getTs() >= last + STEP_MS || (liveness && !monitoring.contains(e.getFeed()))) {
+            reported.put(e.getFeed(), Math.max(e.getTs(), last == null ? Long.MIN_VALUE : last));
+            if (liveness) {
+                monitoring.add(e.getFeed());
+            }
+            out.collect(new FeedProgress(e.getFeed(), e.getTs(), liveness));
         }
     }
 }

@@ -23,7 +23,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Watches every feed's clock (FLEET.md "Feed silence"), all feeds under one key (there are a few):
- * a feed is silent when the job's event time passes its newest event + feed_silence_after while
+ * a feed that carries heartbeats or pings (the ones devices can be heard through alone: a patch log
+ * on its own is quiet between patch runs, and its silence would hold nothing) is silent when the job's event time passes its newest event + feed_silence_after while
  * something else moves that clock: another feed still delivering, or, live, the wall-clock floor
  * when every input stopped. (A replay of one input with a gap in it has nothing else: its gap is
  * the whole job's, not one feed's silence.) Then it pages one {@code feed-silent} incident and
@@ -58,6 +59,8 @@ public class FeedWatch extends KeyedProcessFunction<String, FeedProgress, Device
         public long newestAtSilence = NONE;
         public long backAt = NONE;
         public Alert alert;
+        /** It carried heartbeats or pings: only such a feed's silence makes devices look offline. */
+        public boolean monitoring;
 
         public State() {}
     }
@@ -80,7 +83,7 @@ public class FeedWatch extends KeyedProcessFunction<String, FeedProgress, Device
         long at = Math.max(p.ts, ctx.timerService().currentWatermark() + 1);
         List<String> due = pending.get(at);
         due = due == null ? new ArrayList<>() : due;
-        due.add(p.feed + "\u0000" + p.ts);
+        due.add(p.feed + "\u0000" + p.ts + "\u0000" + p.liveness);
         pending.put(at, due);
         ctx.timerService().registerEventTimeTimer(at);
     }
@@ -93,11 +96,12 @@ public class FeedWatch extends KeyedProcessFunction<String, FeedProgress, Device
         if (delivered != null) {
             pending.remove(t);
             for (String entry : delivered) {
-                int cut = entry.indexOf('\u0000');
-                String feed = entry.substring(0, cut);
-                long ts = Long.parseLong(entry.substring(cut + 1));
+                String[] parts = entry.split("\u0000");
+                String feed = parts[0];
+                long ts = Long.parseLong(parts[1]);
                 State s = feeds.get(feed);
                 s = s == null ? new State() : s;
+                s.monitoring |= Boolean.parseBoolean(parts[2]);
                 if (s.silentFrom != NONE && ts > s.newestAtSilence) {
                     long back = Math.max(ts, s.silentFrom);
                     s.backAt = s.backAt == NONE ? back : Math.min(s.backAt, back);
@@ -122,7 +126,7 @@ public class FeedWatch extends KeyedProcessFunction<String, FeedProgress, Device
                 s.alert = null;
                 feeds.put(feed, s);
             }
-            if (s.silentFrom == NONE && t >= s.newest + after && (live || othersDeliver(feed, t, after))) {
+            if (s.monitoring && s.silentFrom == NONE && t >= s.newest + after && (live || othersDeliver(feed, t, after))) {
                 s.silentFrom = s.newest + after;
                 s.newestAtSilence = s.newest;
                 s.alert = alert(feed, s.silentFrom, s.newest, after);

@@ -12,7 +12,9 @@ public final class FirstRulesVersion {
     private FirstRulesVersion() {}
 
     public static List<Alert> of(List<Alert> replayed) {
-        replayed.forEach(a -> a.getContext().setRuleVersion(1));
+        // A feed's silence is about patchwatch's own inputs: the feed watch keeps no rules versions.
+        replayed.stream().filter(a -> !a.getTenant().equals(io.patchwatch.jobs.noise.FeedWatch.TENANT))
+                .forEach(a -> a.getContext().setRuleVersion(1));
         return replayed;
     }
 }
