@@ -62,13 +62,15 @@ public final class KafkaPipelineBenchmark {
     private static void throughput(KafkaBroker kafka, int devices) throws Exception {
         FleetPlan plan = FleetPlan.create(devices, 12, 42);
         kafka.createTopic("night", 2);
+        kafka.createTopic("night-pings", 1); // the ping collector's feed (FleetPlan)
         kafka.createTopic("night-alerts", 1);
         kafka.createTopic("night-dlq", 1);
         kafka.createTopic("night-events", 1);
         long t0 = System.nanoTime();
-        long produced = FleetToKafka.produce(plan, kafka.bootstrapServers(), "night");
+        long produced = FleetToKafka.produce(plan, kafka.bootstrapServers(),
+                Map.of(FleetPlan.RMM_FEED, "night", plan.collector().feed(), "night-pings"));
         double produceSeconds = (System.nanoTime() - t0) / 1e9;
-        JobConfig config = config(kafka, "night", "night-alerts", "night-dlq", System.getProperty("bench.events") == null ? null : "night-events", null, """
+        JobConfig config = config(kafka, "night,night-pings", "night-alerts", "night-dlq", System.getProperty("bench.events") == null ? null : "night-events", null, """
                 time:
                   wall_clock_floor: "off"
                   idleness: %s
@@ -195,12 +197,14 @@ public final class KafkaPipelineBenchmark {
                   starting_offsets: earliest
                   group_id: bench-%s
                 inputs:
-                  - {topic: %s, format: canonical-json}
+                %s
                 outputs:
                   alerts_topic: %s
                   dead_letter_topic: %s
                 parallelism: %s
-                """.formatted(kafka.bootstrapServers(), in, in, alerts, dlq, System.getProperty("bench.parallelism", "2"))
+                """.formatted(kafka.bootstrapServers(), in.split(",")[0], String.join("\n", java.util.Arrays.stream(in.split(","))
+                        .map(t -> "  - {topic: " + t + ", format: canonical-json}").toList()), alerts, dlq,
+                        System.getProperty("bench.parallelism", "2"))
                 + (events == null ? "" : "") + extra;
         if (events != null) {
             yaml = yaml.replace("  dead_letter_topic: " + dlq + "\n", "  dead_letter_topic: " + dlq + "\n  events_topic: " + events + "\n");

@@ -40,6 +40,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>{@code bin/patchwatch bench rules [ROUNDS]}</pre>
  */
 public final class RulesLatencyBenchmark {
+    /**
+     * The built-in rules paging at once (FLEET.md's {@code group_wait: 0s}): what is measured is when
+     * a version decides, not noise control's wait before a page.
+     */
+    private static String rules() {
+        return RuleSet.defaults().sourceText() + "\nnoise:\n  group_wait: 0s\n";
+    }
+
+    private static String rulesFile() throws java.io.IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("bench-rules", ".yaml");
+        f.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(f, rules());
+        return f.toAbsolutePath().toString();
+    }
+
     private RulesLatencyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -65,7 +80,8 @@ public final class RulesLatencyBenchmark {
                     checkpoints:
                       interval: 2s
                     parallelism: 2
-                    """).formatted(kafka.bootstrapServers()).getBytes(StandardCharsets.UTF_8), "bench.yaml", java.nio.file.Path.of("."));
+                    rules: %s
+                    """).formatted(kafka.bootstrapServers(), rulesFile()).getBytes(StandardCharsets.UTF_8), "bench.yaml", java.nio.file.Path.of("."));
             StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
             KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
             JobClient job = env.executeAsync("patchwatch bench rules");
@@ -80,7 +96,7 @@ public final class RulesLatencyBenchmark {
             try {
                 RulesTopic topic = new RulesTopic(KafkaConnection.plaintext(kafka.bootstrapServers()).clientProperties(),
                         "patchwatch-rules", "bench-rules");
-                String base = RuleSet.defaults().sourceText();
+                String base = rules();
                 awaitVersion(firstSeen, 1, Duration.ofSeconds(120));
                 // Warm-up: the first transactions and fetches of a new job are slow; measure after it.
                 Thread.sleep(20_000);
