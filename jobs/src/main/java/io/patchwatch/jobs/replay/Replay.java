@@ -118,6 +118,15 @@ public final class Replay {
             .thenComparing(Alert::getDedupKey)
             .thenComparing(Alert::getStatus);
 
+    /** When an alert was sent: a firing at its {@code paged_at} (after a hold or group_wait), a resolve at its time. */
+    public static long sentAt(Alert a) {
+        Long paged = a.getContext().getPagedAt();
+        return a.getStatus() == io.patchwatch.schemas.AlertStatus.firing && paged != null ? paged : a.getTs();
+    }
+
+    /** The order alerts are sent in (what {@code replay --out} writes), then {@link #ALERT_ORDER}. */
+    public static final Comparator<Alert> SENT_ORDER = Comparator.comparingLong(Replay::sentAt).thenComparing(ALERT_ORDER);
+
     /** Held incidents' steps in time order, then by incident, held before its end. */
     public static final Comparator<HeldIncident> HELD_ORDER = Comparator.comparingLong((HeldIncident h) -> h.ts)
             .thenComparing(h -> h.dedupKey)

@@ -109,6 +109,44 @@ class PatchwatchCliITCase {
         assertThat(err.toString()).contains("unknown option --event").contains("usage: patchwatch");
     }
 
+    @Test
+    void replayNamesAFeedAndWritesEveryHeldIncidentWithItsEnd() throws Exception {
+        StringBuilder pings = new StringBuilder();
+        StringBuilder rmm = new StringBuilder("02:00 SRV-A patch_installed kb=KB1\n02:00 SRV-B patch_installed kb=KB1\n");
+        for (int m = 0; m <= 40; m++) {
+            rmm.append(String.format("02:%02d CLOCK-1 heartbeat%n", m));
+            if (m <= 5 || m >= 25) {
+                pings.append(String.format("02:%02d SRV-A heartbeat%n", m));
+            }
+            if (m <= 5) {
+                pings.append(String.format("02:%02d SRV-B heartbeat%n", m));
+            }
+        }
+        Path rmmFile = write("rmm.jsonl", Scenario.of(rmm.toString()).jsonLines());
+        Path pingFile = write("p.jsonl", Scenario.of(pings.toString()).jsonLines());
+        Path alerts = dir.resolve("alerts.jsonl");
+        Path held = dir.resolve("held.jsonl");
+
+        int code = run("replay", "--events", rmmFile.toString(), "--feed", "collector=" + pingFile, "--out", alerts.toString(),
+                "--held-out", held.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(Files.readAllLines(alerts)).as("one page for the collector, none for its devices; SRV-B, still down settle"
+                        + " after the collector returned, then").extracting(l -> l.replaceAll(".*\"rule\":\"([^\"]+)\",\"status\":\"([^\"]+)\""
+                        + ",\"ts\":\"([^\"]+)\".*\"device\":\"([^\"]+)\".*", "$2 $1 $4 $3"))
+                .as("in the order they were sent: SRV-B's page (fired 02:15) at 02:30")
+                .containsExactly("firing feed-silent feed:collector 2026-11-10T02:10:00Z",
+                        "resolved feed-silent feed:collector 2026-11-10T02:25:00Z",
+                        "firing offline-after-patch SRV-B 2026-11-10T02:15:00Z");
+        List<String> steps = Files.readAllLines(held);
+        assertThat(steps).hasSize(4);
+        assertThat(steps.get(0)).contains("\"step\":\"held\"", "\"device\":\"SRV-A\"", "\"held_by\":\"feed-silent/collector\"",
+                "\"parent\":\"patchwatch/feed:collector/feed-silent/");
+        assertThat(steps.get(2)).contains("\"step\":\"closed\"", "\"device\":\"SRV-A\"", "\"reason\":\"explained_by_feed_silence\"");
+        assertThat(steps.get(3)).contains("\"step\":\"paged\"", "\"device\":\"SRV-B\"", "\"ts\":\"2026-11-10T02:30:00Z\"");
+        assertThat(err.toString()).contains("2 incidents held: 1 paged later, 1 closed, 0 still held at the end");
+    }
+
     private int run(String... args) {
         return PatchwatchCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
