@@ -118,6 +118,29 @@ class LiveRulesITCase {
             assertThat(resolvedC.getDedupKey()).isEqualTo(offlineC.getDedupKey());
             assertThat(resolvedC.getTs()).isGreaterThanOrEqualTo(v4From);
 
+            // 4b. A maintenance window published live as version 5 (`maintenance add --publish`,
+            //     FLEET.md): LR-W's failed install inside it is held; the probes, outside its match, page.
+            Path v5 = dir.resolve("rules-v5.yaml");
+            Files.writeString(v5, file.replace("boot_within: 40s", "boot_within: 30s").replace("  offline-after-patch:\n",
+                    "  offline-after-patch:\n    enabled: false\n"));
+            long w0 = System.currentTimeMillis();
+            assertThat(cli("maintenance", "add", v5.toString(), "--name", "lr-w-night", "--device", "LR-W",
+                    "--start", EventTimes.format(w0 - 60_000), "--end", EventTimes.format(w0 + 3_600_000), "--rules", "patch-failed",
+                    "--publish", "--bootstrap", KAFKA.bootstrapServers(), "--job", input + "-group")).isZero();
+            awaitVersion(topic, 5);
+            for (int tries = 0; tries < 20; tries++) {
+                String probe = "LR-PROBE-" + (++probes);
+                send(p, input, event(System.currentTimeMillis(), probe, "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
+                if (awaitAlert(alerts, a -> a.getDevice().equals(probe), 60).getContext().getRuleVersion() == 5) {
+                    break; // the job decides with version 5
+                }
+            }
+            long wTs = System.currentTimeMillis();
+            send(p, input, event(wTs, "LR-W", "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
+            awaitEventTime(p, input, alerts, wTs + 100);
+            assertThat(CommittedAlerts.read(KAFKA.bootstrapServers(), alerts)).as("held by the window published live")
+                    .noneMatch(a -> a.getDevice().equals("LR-W"));
+
             // The last event: the replay's clock stops there; the live job's watermark passes it.
             long stop = System.currentTimeMillis();
             send(p, input, event(stop, "LR-Z", "\"kind\":\"heartbeat\""));
@@ -141,14 +164,14 @@ class LiveRulesITCase {
             for (String device : List.of("LR-D", "LR-E")) {
                 send(p, input, event(System.currentTimeMillis(), device, "\"kind\":\"patch_failed\",\"kb\":\"KB9\",\"error\":\"0x1\""));
                 Alert afterDelete = awaitAlert(alerts, a -> a.getDevice().equals(device), 60);
-                assertThat(afterDelete.getContext().getRuleVersion()).isEqualTo(4);
+                assertThat(afterDelete.getContext().getRuleVersion()).isEqualTo(5);
             }
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             job.cancel().get(); // its slots go to the replay
 
             // 5. Replay of the same events with the recorded versions takes the same decisions.
             List<RuleVersion> recorded = RulesRecord.decode(Files.readString(record));
-            assertThat(recorded).extracting(RuleVersion::version).containsExactly(1, 2, 3, 4);
+            assertThat(recorded).extracting(RuleVersion::version).containsExactly(1, 2, 3, 4, 5);
             // What `replay --rule-versions` does (in this JVM's Flink cluster rather than a local one).
             RuleVersions versions = RuleVersions.of(recorded.get(recorded.size() - 1).rules(), recorded);
             List<RawRecord> events = KafkaTestClients.readAll(KAFKA.bootstrapServers(), input, false).stream()
