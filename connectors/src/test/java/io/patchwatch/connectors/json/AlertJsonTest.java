@@ -50,4 +50,22 @@ class AlertJsonTest {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("payload").asText())
                 .isEqualTo(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    @Test
+    void noiseControlsContextReadsBackFromItsJson() throws Exception {
+        Alert held = Alert.newBuilder().setRule("reboot-hang").setStatus(AlertStatus.firing).setTs(1_762_741_620_000L)
+                .setSeverity("critical").setTenant("acme").setSite("hq").setDevice("SRV-01").setKbs(List.of("KB1"))
+                .setService(null).setMessage("m (still broken at the end of maintenance window \"night\")")
+                .setContext(AlertContext.newBuilder().setPagedAt(1_762_745_000_000L).setHeldBy("maintenance/night")
+                        .setMaintenance("night").setParent("acme/site:hq/site-outage/1").setSubjects(List.of("A", "B\nC"))
+                        .setSubjectCount(2).setDevices(List.of("SRV-01")).setCount(5).setPercent(50.0)
+                        .setKbCounts(java.util.Map.of("KB1", 5)).setEpisodes(List.of(1_762_741_620_000L)).build())
+                .setDedupKey("acme/SRV-01/reboot-hang/1/1").build();
+
+        String json = AlertJson.toJson(held);
+
+        assertThat(AlertJson.fromJson(JSON.readTree(json))).isEqualTo(held);
+        assertThat(json).contains("\"paged_at\":\"2025-11-10T03:23:20Z\"", "\"held_by\":\"maintenance/night\"",
+                "\"kb_counts\":{\"KB1\":5}", "\"subjects\":[\"A\",\"B\\nC\"]");
+    }
 }

@@ -51,4 +51,22 @@ class AlertmanagerPayloadTest {
         assertThat(all).hasSize(1);
         assertThat(all.get(0).path("labels").path("device").asText()).isEqualTo(device);
     }
+
+    @Test
+    void noiseControlsContextTravelsAsLabelsThatTheResolveRepeats() throws Exception {
+        AlertContext context = AlertContext.newBuilder().setPagedAt(NOW - 30_000).setHeldBy("site-outage/site:hq")
+                .setMaintenance("night").setParent("acme/site:hq/site-outage/1").setSubjects(List.of("MSSQLSERVER", "SQLSERVERAGENT")).build();
+        Alert firing = Alert.newBuilder(alert(AlertStatus.firing, NOW - 60_000, "SRV-1")).setContext(context).build();
+        Alert resolved = Alert.newBuilder(firing).setStatus(AlertStatus.resolved).setTs(NOW - 1_000).build();
+
+        JsonNode both = new ObjectMapper().readTree(AlertmanagerPayload.json(List.of(firing, resolved), NOW, Duration.ofMinutes(5)));
+
+        for (JsonNode a : both) {
+            assertThat(a.path("labels").path("held_by").asText()).isEqualTo("site-outage/site:hq");
+            assertThat(a.path("labels").path("maintenance").asText()).isEqualTo("night");
+            assertThat(a.path("labels").path("parent").asText()).isEqualTo("acme/site:hq/site-outage/1");
+            assertThat(a.path("annotations").path("subjects").asText()).isEqualTo("MSSQLSERVER, SQLSERVERAGENT");
+        }
+        assertThat(both.get(0).path("labels")).as("one alert for Alertmanager: the same labels").isEqualTo(both.get(1).path("labels"));
+    }
 }

@@ -79,4 +79,23 @@ class CefFormatTest {
             assertThat(line).contains("X [2J");
         }
     }
+
+    @Test
+    void noiseControlsContextIsLabelledAndCannotForgeFields() {
+        Alert a = Alert.newBuilder(alert("SRV-01", "m", AlertStatus.firing, "critical"))
+                .setContext(AlertContext.newBuilder().setPagedAt(1_762_740_030_000L).setHeldBy("maintenance/x=1 suser=admin")
+                        .setMaintenance("night\nact=resolved").setParent("acme/site:hq/site-outage/1").setSubjects(List.of("A", "B")).build())
+                .build();
+
+        CefParser.Event e = CefParser.parse(CEF.format(a));
+
+        assertThat(e.extensions())
+                .containsEntry("cs5Label", "held_by").containsEntry("cs5", "maintenance/x=1 suser=admin")
+                .containsEntry("cs6Label", "maintenance").containsEntry("cs6", "night\nact=resolved")
+                .containsEntry("flexString1Label", "parent").containsEntry("flexString1", "acme/site:hq/site-outage/1")
+                .containsEntry("flexString2", "A,B")
+                .containsEntry("deviceCustomDate1Label", "paged_at").containsEntry("deviceCustomDate1", "1762740030000")
+                .containsEntry("act", "firing")
+                .doesNotContainKey("suser");
+    }
 }
