@@ -201,7 +201,9 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
         List<DeviceFact> signals = pendingSignals.get(t);
         if (signals != null) {
             pendingSignals.remove(t);
-            signals.sort(Comparator.comparing((DeviceFact f) -> f.device).thenComparing(f -> f.kind));
+            // A feed's signals and rules versions name no device.
+            signals.sort(Comparator.comparing((DeviceFact f) -> f.device, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+                    .thenComparing(f -> f.kind).thenComparing(f -> f.feed, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
             for (DeviceFact f : signals) {
                 onSignal(f, ctx, out);
             }
