@@ -11,7 +11,6 @@ public final class Operators {
     public static final String INCIDENTS_UID = "incidents";
     public static final String INCIDENTS_NAME = "Incidents";
     public static final String NOISE_UID = "noise-control";
-    public static final String FEED_PROGRESS_NAME = "Feed progress";
     public static final String FEED_WATCH_UID = "feed-watch";
     public static final String FEED_WATCH_NAME = "Feed watch";
     public static final String NOISE_NAME = "Noise control";

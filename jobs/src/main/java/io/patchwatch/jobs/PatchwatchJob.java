@@ -8,8 +8,6 @@ import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
-import io.patchwatch.jobs.noise.FeedProgress;
-import io.patchwatch.jobs.noise.FeedProgressTap;
 import io.patchwatch.jobs.noise.FeedWatch;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.noise.NoiseControl;
@@ -48,7 +46,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *   ─► DeviceTracker ─┬► facts ─► CEP rules (one operator per rule pattern) ─► triggers ─┐
  *                     ├► resolving facts ──────────────────────────────────────────────┴► incidents ─┐
  *                     └► silences and returns ─► keyBy(tenant/site) ─────────────────────► noise control ◄┘ ─► alerts
- * events ─► feed progress ─► feed watch (one key) ─► (feed silent / back, to every key group) ─┘
+ * DeviceTracker ─► feed progress ─► feed watch (one key) ─► (feed silent / back, to every key group) ─┘
  *
  * rules topic (live) ─► broadcast ─► DeviceTracker ─► (per key group) ─► incidents, noise control
  * </pre>
@@ -153,9 +151,7 @@ public final class PatchwatchJob {
                 .name(Operators.INCIDENTS_NAME);
 
         // 6. Each feed's clock: silent when event time passes its newest event + feed_silence_after.
-        SingleOutputStreamOperator<DeviceFact> feedSignals = timed
-                .flatMap(new FeedProgressTap(), TypeInformation.of(FeedProgress.class))
-                .name(Operators.FEED_PROGRESS_NAME)
+        SingleOutputStreamOperator<DeviceFact> feedSignals = facts.getSideOutput(JobTags.FEED_PROGRESS)
                 .keyBy(p -> FeedWatch.KEY, Types.STRING)
                 .process(new FeedWatch(versions, settings.live()), TypeInformation.of(DeviceFact.class))
                 .uid(Operators.FEED_WATCH_UID)

@@ -4,6 +4,7 @@ import io.patchwatch.jobs.eventtime.EventTimeBuffer;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.DeviceKeys;
 import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.fact.FeedProgress;
 import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.jobs.inventory.DeviceInfo;
 import io.patchwatch.jobs.inventory.Inventory;
@@ -90,6 +91,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient Counter lateEvents;
     private transient DeviceCounts counts;
     private transient Map<String, String> sites;
+    private transient FeedClocks feedClocks;
     /** Some rule asks for pings: each is checked before it may take the heartbeat's hot path. */
     private transient boolean pingsMatter;
 
@@ -158,6 +160,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         liveness = new Liveness(metrics.counter(JobMetrics.SILENCES), counts);
         counts.register(metrics);
         sites = new HashMap<>();
+        feedClocks = new FeedClocks();
         pingsMatter = plan.usesKind(FactKind.PING);
     }
 
@@ -179,6 +182,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     @Override
     public void processElement(DeviceEvent e, Context ctx, Collector<DeviceFact> out) throws Exception {
+        FeedProgress progress = feedClocks.observe(e);
+        if (progress != null) {
+            ctx.output(JobTags.FEED_PROGRESS, progress);
+        }
         DeviceState d = device.value();
         // Whether the stored record must be written; see the hot path for when it need not be.
         boolean dirty = d == null;

@@ -20,5 +20,9 @@ public final class JobTags {
     public static final OutputTag<DeviceFact> LIVENESS =
             new OutputTag<>("liveness", TypeInformation.of(DeviceFact.class));
 
+    /** Each feed's progress, as each tracker instance sees it (FLEET.md feed silence). */
+    public static final OutputTag<FeedProgress> FEED_PROGRESS =
+            new OutputTag<>("feed-progress", TypeInformation.of(FeedProgress.class));
+
     private JobTags() {}
 }

@@ -2,6 +2,7 @@ package io.patchwatch.jobs.noise;
 
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.fact.FeedProgress;
 import io.patchwatch.jobs.incident.AlertMessages;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.live.RuleVersionsInput;

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.noise;
+package io.patchwatch.jobs.fact;
 
 /** A feed delivered an event this new (FLEET.md feed silence). A Flink POJO. */
 public class FeedProgress {
@@ -9,7 +9,7 @@ public class FeedProgress {
 
     public FeedProgress() {}
 
-    FeedProgress(String feed, long ts, boolean liveness) {
+    public FeedProgress(String feed, long ts, boolean liveness) {
         this.feed = feed;
         this.ts = ts;
         this.liveness = liveness;
