@@ -90,10 +90,12 @@ public final class PatchwatchJob {
         // 1. Parse each feed with its adapter; bad records to the dead-letter side output.
         DataStream<DeviceEvent> events = null;
         DataStream<DeadLetter> deadLetters = null;
+        // One named input (a single topic): its events need not each carry its name.
+        String soleFeed = inputs.size() == 1 && !inputs.get(0).name().isEmpty() ? inputs.get(0).name() : null;
         for (Input input : inputs) {
             String suffix = input.name().isEmpty() ? "" : "-" + input.name();
             SingleOutputStreamOperator<DeviceEvent> parsed = input.records()
-                    .process(NormalizeEvents.of(input.name(), input.adapter(), settings), new AvroTypeInfo<>(DeviceEvent.class))
+                    .process(NormalizeEvents.of(input.name(), input.adapter(), settings, soleFeed != null), new AvroTypeInfo<>(DeviceEvent.class))
                     .setParallelism(settings.ingestParallelism())
                     .uid(Operators.NORMALIZE_UID + suffix)
                     .name(Operators.NORMALIZE_NAME + suffix.replace('-', ' '));
@@ -112,7 +114,7 @@ public final class PatchwatchJob {
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
-        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory);
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, soleFeed);
     }
 
     /**
@@ -126,9 +128,16 @@ public final class PatchwatchJob {
 
     public static Outputs defineDetection(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings,
                                           RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory) {
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, null);
+    }
+
+    /** @param soleFeed the feed of events that carry none (the job's only input), or null */
+    static Outputs defineDetection(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings,
+                                   RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory, String soleFeed) {
         RuleSet rules = versions.compiled();
         // 3. Per device: liveness, sessions, reboots, services; live, every rules version too.
-        DeviceTrackerOperator tracker = new DeviceTrackerOperator(new DeviceTracker(versions, inventory, settings.deviceExpiry()));
+        DeviceTrackerOperator tracker = new DeviceTrackerOperator(
+                new DeviceTracker(versions, inventory, settings.deviceExpiry()).withSoleFeed(soleFeed));
         KeyedStream<DeviceEvent, String> byDevice = timed.keyBy(new EventKey());
         SingleOutputStreamOperator<DeviceFact> facts = (rulesRecords == null
                 ? byDevice.transform(Operators.TRACKER_NAME, TypeInformation.of(DeviceFact.class),
@@ -162,7 +171,8 @@ public final class PatchwatchJob {
                 .keyBy(new AlertSiteKey())
                 .connect(facts.getSideOutput(JobTags.LIVENESS).union(feedSignals).keyBy(new FactSiteKey()))
                 .transform(Operators.NOISE_NAME, new AvroTypeInfo<>(Alert.class), new NoiseOperator(
-                        new NoiseControl(versions, inventory, settings.clockStop()), settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
+                        new NoiseControl(versions, inventory, settings.clockStop()).withSoleFeed(soleFeed),
+                        settings.clockStop() == JobSettings.CLOCK_STOP_AT_END))
                 .uid(Operators.NOISE_UID)
                 .name(Operators.NOISE_NAME);
 

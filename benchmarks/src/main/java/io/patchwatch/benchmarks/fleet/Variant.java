@@ -87,7 +87,8 @@ public enum Variant {
     }
 
     private static DataStream<DeviceEvent> normalize(DataStream<RawRecord> records, EventAdapter adapter, JobSettings settings) {
-        return records.process(NormalizeEvents.of("sim", adapter, settings), new AvroTypeInfo<>(DeviceEvent.class))
+        // As the job reads its only input: events carry no feed name.
+        return records.process(NormalizeEvents.of("sim", adapter, settings, true), new AvroTypeInfo<>(DeviceEvent.class))
                 .name("Normalize events");
     }
 

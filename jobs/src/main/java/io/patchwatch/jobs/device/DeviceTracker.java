@@ -92,6 +92,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient DeviceCounts counts;
     private transient Map<String, String> sites;
     private transient FeedClocks feedClocks;
+    /** The feed of events that carry none (the job's only input), or null. */
+    private String soleFeed;
     /** Some rule asks for pings: each is checked before it may take the heartbeat's hot path. */
     private transient boolean pingsMatter;
 
@@ -160,7 +162,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         liveness = new Liveness(metrics.counter(JobMetrics.SILENCES), counts);
         counts.register(metrics);
         sites = new HashMap<>();
-        feedClocks = new FeedClocks();
+        feedClocks = new FeedClocks(soleFeed);
         pingsMatter = plan.usesKind(FactKind.PING);
     }
 
@@ -285,6 +287,12 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
         schedule(d, key, ctx.timerService(), nextPending);
         device.update(d);
+    }
+
+    /** Events without a feed came through {@code feed}, the job's only input (null: none). */
+    public DeviceTracker withSoleFeed(String feed) {
+        this.soleFeed = feed;
+        return this;
     }
 
     /** The rules versions this tracker decides with. */

@@ -21,10 +21,16 @@ final class FeedClocks {
     private final Map<String, Long> reported = new HashMap<>();
     /** Feeds already reported as carrying heartbeats or pings. */
     private final Set<String> monitoring = new HashSet<>();
+    /** The feed of events that carry none (the job's only input), or null. */
+    private final String soleFeed;
+
+    FeedClocks(String soleFeed) {
+        this.soleFeed = soleFeed;
+    }
 
     /** The progress to report for this event, or null. */
     FeedProgress observe(DeviceEvent e) {
-        String feed = e.getFeed();
+        String feed = e.getFeed() != null ? e.getFeed() : soleFeed;
         if (feed == null) {
             return null;
         }

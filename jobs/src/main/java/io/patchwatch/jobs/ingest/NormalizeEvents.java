@@ -45,6 +45,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
     private final String source;
     /** The feed of its events: the input's name (a topic); null: named by each record's origin. */
     private String feed;
+    private boolean sole;
     private final ValidatedAdapter adapter;
     private final EventTimeLimits limits;
 
@@ -67,8 +68,17 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
      *     one (the demo's generator), whose records' origins name their feeds
      */
     public static NormalizeEvents of(String input, EventAdapter adapter, io.patchwatch.jobs.settings.JobSettings s) {
+        return of(input, adapter, s, false);
+    }
+
+    /**
+     * @param sole the job's only input: its events carry no feed (every one would carry the same
+     *     name through the shuffle); the tracker and noise control know it as the job's sole feed
+     */
+    public static NormalizeEvents of(String input, EventAdapter adapter, io.patchwatch.jobs.settings.JobSettings s, boolean sole) {
         NormalizeEvents n = new NormalizeEvents(input.isEmpty() ? adapter.name() : input, adapter, EventTimeLimits.of(s), s.maxRecordBytes());
         n.feed = input.isEmpty() ? null : input;
+        n.sole = sole;
         return n;
     }
 
@@ -157,7 +167,9 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
             newest = Math.max(newest, e.getTs());
             eventsIn.get(e.getKind()).inc();
             // The input it came through, whatever the producer wrote (FLEET.md feed silence).
-            e.setFeed(feed != null ? feed : FeedNames.ofOrigin(raw.origin, java.util.Map.of()));
+            if (!sole) {
+                e.setFeed(feed != null ? feed : FeedNames.ofOrigin(raw.origin, java.util.Map.of()));
+            }
             out.collect(e);
         }
     }

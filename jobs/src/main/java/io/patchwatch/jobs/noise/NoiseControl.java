@@ -72,6 +72,8 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     private final RuleVersions versions;
     private final Inventory inventory;
     private long clockStop;
+    /** The feed of devices whose signals carried none (the job's only input), or null. */
+    private String soleFeed;
 
     private transient MapState<Long, List<Alert>> pendingAlerts;
     private transient MapState<Long, List<DeviceFact>> pendingSignals;
@@ -106,6 +108,12 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
     /** The site key a decision or a silence belongs to. */
     public static String siteKey(String tenant, String site) {
         return tenant + "/" + (site == null ? "" : site.toLowerCase(Locale.ROOT));
+    }
+
+    /** Devices heard through no named feed were heard through {@code feed}, the job's only input. */
+    public NoiseControl withSoleFeed(String feed) {
+        this.soleFeed = feed;
+        return this;
     }
 
     /** The versions it decides with (live, new ones arrive through {@link NoiseOperator}). */
@@ -539,7 +547,7 @@ public class NoiseControl extends KeyedCoProcessFunction<String, Alert, DeviceFa
             SilentDevice sd = new SilentDevice();
             sd.since = f.ts;
             sd.kbs = f.kbs;
-            sd.feed = f.feed;
+            sd.feed = f.feed != null ? f.feed : soleFeed;
             if (feeds.at(f.feed, f.ts) != null) {
                 // Its feed is silent: that explains it first; it does not count towards a site outage.
                 sd.explainedByFeed = true;
