@@ -29,7 +29,7 @@ public final class PatchwatchCli {
                           --devices N (2000)  --tenants N (12)  --seed N (42)  --parallelism N (2)
                           --kafka [--bootstrap 127.0.0.1:9092]: through a Kafka broker (patchwatch kafka start)
               replay    the job over recorded events (canonical JSON Lines, or --format), in event time
-                          --events FILE...  [--rules FILE] [--inventory FILE] [--out FILE]
+                          --events FILE... [--feed NAME=PATH]  [--rules FILE] [--inventory FILE] [--out FILE]
                           [--dead-letters FILE] [--held-out FILE] [--keep-order] [--out-of-orderness 5s] [--parallelism N]
                           [--format canonical-json | avro | windows-xml | winlogbeat | rmm-json
                                     | tactical-rmm | ping | nagios | icinga2]  [--tenant T] [--site S]
