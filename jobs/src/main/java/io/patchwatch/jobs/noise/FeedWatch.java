@@ -128,7 +128,9 @@ public class FeedWatch extends KeyedProcessFunction<String, FeedProgress, Device
                 feeds.put(feed, s);
             }
             if (s.monitoring && s.silentFrom == NONE && t >= s.newest + after && (live || othersDeliver(feed, t, after))) {
-                s.silentFrom = s.newest + after;
+                // Silent from when it is known: a replay's clock can jump past newest + after at once
+                // (the next input's first event), and what was decided before then stays decided.
+                s.silentFrom = t;
                 s.newestAtSilence = s.newest;
                 s.alert = alert(feed, s.silentFrom, s.newest, after);
                 signal(FactKind.FEED_SILENT, feed, s.silentFrom, out);

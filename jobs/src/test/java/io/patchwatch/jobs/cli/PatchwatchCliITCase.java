@@ -44,14 +44,14 @@ class PatchwatchCliITCase {
 
         assertThat(code).as(err.toString()).isZero();
         List<String> all = Files.readAllLines(alerts);
-        // Each file is a feed: "early" carried heartbeats and ends at 01:02 while "late" goes on, so
-        // early is silent from 01:07 (FLEET.md feed silence), and SRV-01, heard only through it and
-        // silent from 01:12, is held by it rather than paged.
-        assertThat(all.get(0)).contains("\"rule\":\"feed-silent\"", "\"device\":\"feed:early\"", "\"ts\":\"2026-11-10T01:07:00Z\"");
-        List<String> lines = all.subList(1, all.size());
-        assertThat(lines).noneMatch(l -> l.contains("SRV-01"));
+        // Each file is a feed: "early" carried heartbeats and ends at 01:02; when "late" starts at
+        // 02:00, time has passed early's newest event + 5m while another feed delivers, so early is
+        // silent from then (FLEET.md feed silence); SRV-01's offline, decided at 01:12, stays paged.
+        assertThat(all).hasSize(5);
+        assertThat(all.get(0)).contains("\"rule\":\"offline-after-patch\"", "\"ts\":\"2026-11-10T01:12:00Z\"", "\"device\":\"SRV-01\"");
+        assertThat(all.get(1)).contains("\"rule\":\"feed-silent\"", "\"device\":\"feed:early\"", "\"ts\":\"2026-11-10T02:00:00Z\"");
+        List<String> lines = all.subList(2, all.size());
         // SRV-02's failed patch, then its silence (02:05 + 10m) until 02:40.
-        assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).contains("\"rule\":\"patch-failed\"", "\"ts\":\"2026-11-10T02:05:00Z\"", "\"kbs\":[\"KB9\"]");
         List<String> sorted = new ArrayList<>(all);
         Collections.sort(sorted, (a, b) -> a.substring(a.indexOf("\"ts\"")).compareTo(b.substring(b.indexOf("\"ts\""))));
@@ -61,7 +61,7 @@ class PatchwatchCliITCase {
         assertThat(dead.get(0)).contains("\"reason\":\"wrong_type\"", "\"origin\":\"" + late + ":4\"");
         assertThat(lines.get(2)).contains("\"status\":\"resolved\"", "\"ts\":\"2026-11-10T02:40:00Z\"");
         assertThat(err.toString()).contains("replayed 7 records: 6 accepted, 0 skipped (nothing patchwatch uses), 1 dead letters",
-                "4 alerts (3 firing, 1 resolved)");
+                "5 alerts (4 firing, 1 resolved)");
     }
 
     @Test
