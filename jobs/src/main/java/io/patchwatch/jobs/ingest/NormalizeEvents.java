@@ -46,6 +46,8 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
     /** The feed of its events: the input's name (a topic); null: named by each record's origin. */
     private String feed;
     private boolean sole;
+    /** An unnamed input's records name their feeds by their origins. */
+    private transient FeedNames feedNames;
     private final ValidatedAdapter adapter;
     private final EventTimeLimits limits;
 
@@ -85,6 +87,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
     @Override
     public void open(OpenContext openContext) {
         newest = Long.MIN_VALUE;
+        feedNames = new FeedNames(java.util.Map.of());
         clock = Clock.systemUTC();
         pending = new ArrayList<>();
         MetricGroup metrics = JobMetrics.group(getRuntimeContext()).addGroup("source", source);
@@ -168,7 +171,7 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
             eventsIn.get(e.getKind()).inc();
             // The input it came through, whatever the producer wrote (FLEET.md feed silence).
             if (!sole) {
-                e.setFeed(feed != null ? feed : FeedNames.ofOrigin(raw.origin, java.util.Map.of()));
+                e.setFeed(feed != null ? feed : feedNames.ofOrigin(raw.origin));
             }
             out.collect(e);
         }

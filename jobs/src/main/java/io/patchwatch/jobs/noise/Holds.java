@@ -17,8 +17,7 @@ final class Holds {
     /** The maintenance window occurrence a firing falls in and that holds its rule on its device, or null. */
     static MaintenanceWindow.Occurrence window(List<MaintenanceWindow> windows, String rule, boolean deviceRule, DeviceInfo device, long firedAt) {
         for (MaintenanceWindow w : windows) {
-            boolean listed = w.rules() != null ? w.rules().contains(rule) : deviceRule || w.mode() == MaintenanceWindow.Mode.MUTE;
-            if (listed && w.match().matches(device)) {
+            if (w.holds(rule, deviceRule, device)) {
                 MaintenanceWindow.Occurrence o = w.at(firedAt);
                 if (o != null) {
                     return o;

@@ -389,6 +389,8 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         private final Iterator<RawRecord> memory;
         private long newest = Long.MIN_VALUE;
         private boolean closed;
+        /** Each input names the feeds of its records (a sorted run holds several inputs' records). */
+        private final io.patchwatch.jobs.ingest.FeedNames feeds = new io.patchwatch.jobs.ingest.FeedNames(options.feeds());
         Parsed head;
 
         Input(RecordingSplit split) {
@@ -457,7 +459,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             ValidatedAdapter.Outcome outcome = adapter.parseRecord(raw.payload, raw.origin, raw.timestamp, new AdapterOutput() {
                 @Override
                 public void event(DeviceEvent e) {
-                    e.setFeed(io.patchwatch.jobs.ingest.FeedNames.ofOrigin(raw.origin, options.feeds()));
+                    e.setFeed(feeds.ofOrigin(raw.origin));
                     events.add(e);
                 }
 

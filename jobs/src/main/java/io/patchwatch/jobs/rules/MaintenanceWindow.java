@@ -39,9 +39,15 @@ public record MaintenanceWindow(String name, DeviceMatch match, long startMs, lo
         return !days.isEmpty();
     }
 
-    /** Whether the window holds {@code rule}'s firings on {@code device}. */
-    public boolean holds(String rule, DeviceInfo device) {
-        return match.matches(device) && (rules == null || rules.contains(rule));
+    /**
+     * Whether the window holds {@code rule}'s firings on {@code device}: the rules it lists, or
+     * without a list every rule of the file (mode expected) or every incident (mode mute).
+     *
+     * @param fileRule the rule is one of the rules file's (not site-outage, flapping, ...)
+     */
+    public boolean holds(String rule, boolean fileRule, DeviceInfo device) {
+        boolean listed = rules != null ? rules.contains(rule) : fileRule || mode == Mode.MUTE;
+        return listed && match.matches(device);
     }
 
     /** The opening that contains {@code ts}, or null. */

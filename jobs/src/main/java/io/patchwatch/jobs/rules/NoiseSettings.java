@@ -1,10 +1,8 @@
 package io.patchwatch.jobs.rules;
 
 import java.io.Serializable;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code noise:} section of a rules file (FLEET.md "Noise control"): how long offline-type
@@ -46,13 +44,5 @@ public record NoiseSettings(long groupWaitMs, long settleMs, long feedSilenceAft
     public boolean offlineType(String rule) {
         return inhibits.getOrDefault(SITE_OUTAGE, List.of()).contains(rule)
                 || inhibits.getOrDefault(FEED_SILENT, List.of()).contains(rule);
-    }
-
-    /** Device rules that are parents of other rules on their own device. */
-    public Set<String> deviceParents() {
-        Set<String> out = new LinkedHashSet<>(inhibits.keySet());
-        out.remove(SITE_OUTAGE);
-        out.remove(FEED_SILENT);
-        return out;
     }
 }

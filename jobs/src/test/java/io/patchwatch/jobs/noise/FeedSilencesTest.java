@@ -11,10 +11,13 @@ class FeedSilencesTest {
 
     @Test
     void aFeedIsNamedAfterItsInputWithoutExtensionsUnlessNamed() {
-        assertThat(FeedNames.ofOrigin("/data/ping-collector.jsonl.gz:17", Map.of())).isEqualTo("ping-collector");
-        assertThat(FeedNames.ofOrigin("night.xml#3", Map.of())).isEqualTo("night");
-        assertThat(FeedNames.ofOrigin("/data/dir/a.jsonl:1", Map.of("/data/dir/a.jsonl", "rmm"))).isEqualTo("rmm");
-        assertThat(FeedNames.ofOrigin("rmm-json-52007cb3:4", Map.of())).isEqualTo("rmm-json-52007cb3");
+        FeedNames names = new FeedNames(Map.of("/data/dir/a.jsonl", "rmm"));
+        assertThat(names.ofOrigin("/data/ping-collector.jsonl.gz:17")).isEqualTo("ping-collector");
+        assertThat(names.ofOrigin("/data/ping-collector.jsonl.gz:18")).as("the same input again").isEqualTo("ping-collector");
+        assertThat(names.ofOrigin("night.xml#3")).isEqualTo("night");
+        assertThat(names.ofOrigin("/data/dir/a.jsonl:1")).isEqualTo("rmm");
+        assertThat(names.ofOrigin("rmm-json-52007cb3:4")).isEqualTo("rmm-json-52007cb3");
+        assertThat(names.ofOrigin("/data/dir/a.jsonl:2")).as("back to an earlier input").isEqualTo("rmm");
     }
 
     @Test

@@ -66,9 +66,9 @@ class NoiseSectionsTest {
                     settle: 5m
                 """).maintenance().get(0);
         DeviceInfo hq = new DeviceInfo("acme", "SRV-01", "hq", null, null);
-        assertThat(w.holds("reboot-hang", hq)).isTrue();
-        assertThat(w.holds("patch-failed", hq)).isFalse();
-        assertThat(w.holds("reboot-hang", new DeviceInfo("acme", "SRV-02", "branch", null, null))).isFalse();
+        assertThat(w.holds("reboot-hang", true, hq)).isTrue();
+        assertThat(w.holds("patch-failed", true, hq)).isFalse();
+        assertThat(w.holds("reboot-hang", true, new DeviceInfo("acme", "SRV-02", "branch", null, null))).isFalse();
         assertThat(w.at(at("2026-11-11T00:59:59Z"))).isNull();
         assertThat(w.at(at("2026-11-11T01:00:00Z")).decideAt()).isEqualTo(at("2026-11-11T05:05:00Z"));
         assertThat(w.at(at("2026-11-11T05:00:00Z"))).as("the end is outside").isNull();
