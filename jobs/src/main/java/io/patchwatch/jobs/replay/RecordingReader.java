@@ -1,6 +1,5 @@
 package io.patchwatch.jobs.replay;
 
-import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.DeadLetters;
 import io.patchwatch.connectors.adapters.EventAdapter;
@@ -20,6 +19,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -27,15 +28,17 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.InstantiationUtil;
 
 /**
  * Reads a recording's inputs one record at a time and hands the job its events in event-time order:
  *
  * <ol>
  *   <li><b>Parse once</b>: every record goes through the format's adapter with the shared validation
- *       here; refused records become dead letters at once, skipped ones are counted. Reading,
- *       parsing and merging run on a prefetch thread, which hands batches to the task's thread; the
- *       task's thread emits them (and serialises the events for the shuffle to the devices).
+ *       here; refused records become dead letters at once, skipped ones are counted. Reading and
+ *       merging run on a prefetch thread, parsing on a thread per core ahead of it ({@link
+ *       ParseAhead}, in each input's order); the prefetch thread hands batches to the task's thread,
+ *       which emits them (and serialises the events for the shuffle to the devices).
  *   <li><b>Merge by time</b>: each input is read in its own order and the inputs are merged by the
  *       earliest event of their next record (ties to the earlier input, then the earlier record: the
  *       order of a stable sort). A record more than the out-of-orderness behind an earlier record of
@@ -72,6 +75,13 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             new FutureCompletingBlockingQueue<>(QUEUED_BATCHES);
     private Thread prefetch;
     private volatile Throwable prefetchFailure;
+    /** Where records are parsed ahead of the merge: a thread per core (see {@link ParseAhead}). */
+    private final ExecutorService parsers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+        Thread t = new Thread(r, "Recording parser");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.function.Supplier<ValidatedAdapter> adapterOfThread;
     private List<Either<DeviceEvent, Either<DeadLetter, ReaderTotals>>> batch;
     private int batchPos;
     private PriorityQueue<Input> merge;
@@ -82,6 +92,8 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
 
     RecordingReader(SourceReaderContext ctx, EventAdapter adapter, RecordingSource.Options options) {
         this.adapter = ValidatedAdapter.of(adapter, options.maxRecordBytes());
+        ValidatedAdapter template = this.adapter;
+        this.adapterOfThread = ThreadLocal.withInitial(() -> copyOf(template))::get;
         this.options = options;
         this.range = new RecordingRange(options.outlierGapMs(), options.maxPastMs(), !options.keepOrder());
         this.progress = ReplayProgress.get(options.progressId());
@@ -356,6 +368,16 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             batches.wakeUpPuttingThread(0);
             prefetch.join(5000);
         }
+        parsers.shutdownNow();
+    }
+
+    /** An adapter of its own for a parsing thread: adapters keep per-instance parsers and caches. */
+    private static ValidatedAdapter copyOf(ValidatedAdapter adapter) {
+        try {
+            return InstantiationUtil.clone(adapter);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot copy the " + adapter.name() + " adapter for a parsing thread", e);
+        }
     }
 
     /** One record, parsed, with its place in the merge. */
@@ -387,6 +409,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         final RecordingSplit split;
         private final RecordReader file;
         private final Iterator<RawRecord> memory;
+        private final ParseAhead parsed;
         private long newest = Long.MIN_VALUE;
         private boolean closed;
         /** Each input names the feeds of its records (a sorted run holds several inputs' records). */
@@ -415,6 +438,8 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                     memory = split.records().iterator();
                 }
             }
+            parsed = new ParseAhead(file != null ? file::next : () -> memory.hasNext() ? memory.next() : null,
+                    adapter, parsers, adapterOfThread);
         }
 
         long size() {
@@ -429,13 +454,14 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
         void advance() {
             head = null;
             while (!closed) {
-                RawRecord raw = file != null ? file.next() : memory.hasNext() ? memory.next() : null;
-                if (raw == null) {
+                ParseAhead.Result result = parsed.next();
+                if (result == null) {
                     close();
                     return;
                 }
+                RawRecord raw = result.raw;
                 totals.records++;
-                Parsed p = parse(raw);
+                Parsed p = accept(result);
                 if (p == null) {
                     continue;
                 }
@@ -452,30 +478,20 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
             }
         }
 
-        private Parsed parse(RawRecord raw) {
-            List<DeviceEvent> events = new ArrayList<>(1);
-            DeadLetterReason[] reason = {null};
-            String[] why = {null, null};
-            ValidatedAdapter.Outcome outcome = adapter.parseRecord(raw.payload, raw.origin, raw.timestamp, new AdapterOutput() {
-                @Override
-                public void event(DeviceEvent e) {
-                    e.setFeed(feeds.ofOrigin(raw.origin));
-                    events.add(e);
-                }
-
-                @Override
-                public void deadLetter(DeadLetterReason r, String field, String detail) {
-                    reason[0] = r;
-                    why[0] = field;
-                    why[1] = detail;
-                }
-            });
+        /** A record as the adapter left it: skipped and refused ones counted and handed on here, in order. */
+        private Parsed accept(ParseAhead.Result result) {
+            RawRecord raw = result.raw;
+            List<DeviceEvent> events = result.events;
+            ValidatedAdapter.Outcome outcome = result.outcome;
+            for (DeviceEvent e : events) {
+                e.setFeed(feeds.ofOrigin(raw.origin));
+            }
             if (outcome == ValidatedAdapter.Outcome.SKIPPED) {
                 totals.skipped++;
                 return null;
             }
             if (outcome == ValidatedAdapter.Outcome.DEAD_LETTER) {
-                dead(raw, reason[0], why[0], why[1]);
+                dead(raw, result.reason, result.field, result.detail);
                 return null;
             }
             long earliest = Long.MAX_VALUE;
@@ -500,6 +516,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                 return;
             }
             closed = true;
+            parsed.close();
             if (file != null) {
                 try {
                     file.close();

@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.rules;
 
+import io.patchwatch.jobs.cep.PointLookupCepOperator;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.fact.PatternRef;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,7 +22,9 @@ import org.apache.flink.util.Collector;
 /**
  * Puts the compiled rule plan on genuine Flink CEP: one CEP operator per pattern of each rule
  * ({@link CompiledPattern#toCep}), named and uid'd by the compiled pattern (the rule's id and its
- * structure, never a parameter's value, so editing a window keeps a savepoint valid).
+ * structure, never a parameter's value, so editing a window keeps a savepoint valid) and the CEP
+ * state layout ({@link PointLookupCepOperator}: Flink's CEP operator whose per-element bookkeeping
+ * is point reads on RocksDB).
  *
  * <p>Windows are parameters and differ per device, while CEP's {@code within} is one value per
  * pattern. So the pattern's {@code within} is the longest window any device has (it bounds the
@@ -42,10 +45,9 @@ public final class RuleCompiler {
                     .flatMap(new RuleInput(pattern))
                     .uid(pattern.uid() + "-input")
                     .name("Facts for " + pattern.name());
-            SingleOutputStreamOperator<Trigger> matched = CEP.pattern(input.keyBy(new SubjectKey()), pattern.toCep(set, inventory))
-                    .inEventTime()
-                    .process(new ToTrigger(pattern, set, inventory))
-                    .uid(pattern.uid())
+            SingleOutputStreamOperator<Trigger> matched = PointLookupCepOperator.apply(input.keyBy(new SubjectKey()),
+                            pattern.toCep(set, inventory), new ToTrigger(pattern, set, inventory), TypeInformation.of(Trigger.class))
+                    .uid(PointLookupCepOperator.uid(pattern.uid()))
                     .name("Rule " + pattern.name());
             triggers = triggers == null ? matched : triggers.union(matched);
         }

@@ -1,15 +1,14 @@
 package io.patchwatch.connectors.adapters.canonical;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.connectors.adapters.JsonObjectAdapter;
 import io.patchwatch.schemas.DeviceEvent;
 import io.patchwatch.schemas.EventKind;
 import io.patchwatch.schemas.ServiceState;
@@ -28,7 +27,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * Fields are checked strictly (type and value); unknown fields are ignored so that producers can add
- * fields before patchwatch knows them. A patch event without {@code update_id} takes its KB as the
+ * fields before patchwatch knows them. The record is read once, as a stream of tokens into its known
+ * fields ({@link CanonicalFields}), with no tree built: it is the replay's and the live job's
+ * most frequent format. A patch event without {@code update_id} takes its KB as the
  * update id; one with neither is refused, since an update must be identifiable to resolve alerts.
  */
 public final class CanonicalJsonAdapter implements EventAdapter {
@@ -44,7 +45,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
     private static final long serialVersionUID = 1L;
 
     private final int maxRecordBytes;
-    private transient ObjectMapper mapper;
+    private transient JsonFactory factory;
 
     public CanonicalJsonAdapter() {
         this(DEFAULT_MAX_RECORD_BYTES);
@@ -70,9 +71,9 @@ public final class CanonicalJsonAdapter implements EventAdapter {
                     "record of " + payload.length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
             return;
         }
-        JsonNode root;
+        CanonicalFields fields;
         try {
-            root = mapper().readTree(payload);
+            fields = CanonicalFields.read(factory(), payload);
         } catch (JsonProcessingException e) {
             out.deadLetter(DeadLetterReason.MALFORMED, null, "not valid JSON: " + e.getOriginalMessage());
             return;
@@ -80,18 +81,18 @@ public final class CanonicalJsonAdapter implements EventAdapter {
             out.deadLetter(DeadLetterReason.MALFORMED, null, "not readable as JSON: " + e.getMessage());
             return;
         }
-        if (root == null || !root.isObject()) {
-            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object, got " + describe(root));
+        if (fields.root() != JsonToken.START_OBJECT) {
+            out.deadLetter(DeadLetterReason.MALFORMED, null, "expected a JSON object, got " + CanonicalFields.describe(fields.root()));
             return;
         }
         try {
-            out.event(toEvent(root));
+            out.event(toEvent(fields));
         } catch (FieldException e) {
             out.deadLetter(e.reason, e.field, e.getMessage());
         }
     }
 
-    private DeviceEvent toEvent(JsonNode o) throws FieldException {
+    private DeviceEvent toEvent(CanonicalFields o) throws FieldException {
         DeviceEvent.Builder b = DeviceEvent.newBuilder();
         b.setTs(timestamp(o));
         String tenant = optionalString(o, "tenant");
@@ -148,22 +149,22 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         return b.build();
     }
 
-    private static long timestamp(JsonNode o) throws FieldException {
-        JsonNode ts = o.get("ts");
-        if (ts == null || ts.isNull()) {
+    private static long timestamp(CanonicalFields o) throws FieldException {
+        CanonicalFields.Value ts = o.get(CanonicalFields.TS);
+        if (ts.absentOrNull()) {
             throw new FieldException(DeadLetterReason.MISSING_FIELD, "ts", "field 'ts' is missing");
         }
-        if (ts.isIntegralNumber()) {
-            if (!ts.canConvertToLong() || ts.asLong() < 0) {
-                throw new FieldException(DeadLetterReason.INVALID_VALUE, "ts", "field 'ts' is not valid epoch milliseconds: " + ts);
+        if (ts.token == JsonToken.VALUE_NUMBER_INT) {
+            if (!ts.fitsLong || ts.longValue < 0) {
+                throw new FieldException(DeadLetterReason.INVALID_VALUE, "ts", "field 'ts' is not valid epoch milliseconds: " + ts.text);
             }
-            return ts.asLong();
+            return ts.longValue;
         }
-        if (!ts.isTextual()) {
+        if (ts.token != JsonToken.VALUE_STRING) {
             throw new FieldException(DeadLetterReason.WRONG_TYPE, "ts",
-                    "field 'ts' must be an ISO-8601 string or epoch milliseconds, got " + describe(ts));
+                    "field 'ts' must be an ISO-8601 string or epoch milliseconds, got " + CanonicalFields.describe(ts.token));
         }
-        String text = ts.textValue();
+        String text = ts.text;
         checkLength("ts", text, 64);
         try {
             return EventTimes.parseIso(text);
@@ -173,7 +174,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         }
     }
 
-    private static String device(JsonNode o) throws FieldException {
+    private static String device(CanonicalFields o) throws FieldException {
         String device = optionalString(o, "device");
         if (device == null) {
             throw new FieldException(DeadLetterReason.MISSING_FIELD, "device", "field 'device' is missing");
@@ -187,7 +188,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         return trimmed;
     }
 
-    private static EventKind kind(JsonNode o) throws FieldException {
+    private static EventKind kind(CanonicalFields o) throws FieldException {
         String kind = optionalString(o, "kind");
         if (kind == null) {
             throw new FieldException(DeadLetterReason.MISSING_FIELD, "kind", "field 'kind' is missing");
@@ -203,7 +204,7 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         throw new FieldException(DeadLetterReason.INVALID_VALUE, "kind", "unknown kind '" + abbreviate(kind) + "'");
     }
 
-    private static ServiceState serviceState(JsonNode o) throws FieldException {
+    private static ServiceState serviceState(CanonicalFields o) throws FieldException {
         String state = optionalString(o, "state");
         if (state == null) {
             return null;
@@ -234,41 +235,41 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         }
     }
 
-    private static String optionalString(JsonNode o, String field) throws FieldException {
-        JsonNode n = o.get(field);
-        if (n == null || n.isNull()) {
+    private static String optionalString(CanonicalFields o, String field) throws FieldException {
+        CanonicalFields.Value n = o.get(field);
+        if (n.absentOrNull()) {
             return null;
         }
-        if (!n.isTextual()) {
+        if (n.token != JsonToken.VALUE_STRING) {
             throw new FieldException(DeadLetterReason.WRONG_TYPE, field,
-                    "field '" + field + "' must be a string, got " + describe(n));
+                    "field '" + field + "' must be a string, got " + CanonicalFields.describe(n.token));
         }
-        checkLength(field, n.textValue(), MAX_FIELD_CHARS);
-        return n.textValue();
+        checkLength(field, n.text, MAX_FIELD_CHARS);
+        return n.text;
     }
 
-    private static Boolean optionalBoolean(JsonNode o, String field) throws FieldException {
-        JsonNode n = o.get(field);
-        if (n == null || n.isNull()) {
+    private static Boolean optionalBoolean(CanonicalFields o, String field) throws FieldException {
+        CanonicalFields.Value n = o.get(field);
+        if (n.absentOrNull()) {
             return null;
         }
-        if (!n.isBoolean()) {
+        if (n.token != JsonToken.VALUE_TRUE && n.token != JsonToken.VALUE_FALSE) {
             throw new FieldException(DeadLetterReason.WRONG_TYPE, field,
-                    "field '" + field + "' must be true or false, got " + describe(n));
+                    "field '" + field + "' must be true or false, got " + CanonicalFields.describe(n.token));
         }
-        return n.booleanValue();
+        return n.token == JsonToken.VALUE_TRUE;
     }
 
-    private static Double optionalNumber(JsonNode o, String field) throws FieldException {
-        JsonNode n = o.get(field);
-        if (n == null || n.isNull()) {
+    private static Double optionalNumber(CanonicalFields o, String field) throws FieldException {
+        CanonicalFields.Value n = o.get(field);
+        if (n.absentOrNull()) {
             return null;
         }
-        if (!n.isNumber()) {
+        if (n.token != JsonToken.VALUE_NUMBER_INT && n.token != JsonToken.VALUE_NUMBER_FLOAT) {
             throw new FieldException(DeadLetterReason.WRONG_TYPE, field,
-                    "field '" + field + "' must be a number, got " + describe(n));
+                    "field '" + field + "' must be a number, got " + CanonicalFields.describe(n.token));
         }
-        double v = n.doubleValue();
+        double v = n.doubleValue;
         if (Double.isNaN(v) || Double.isInfinite(v) || v < 0) {
             throw new FieldException(DeadLetterReason.INVALID_VALUE, field, "field '" + field + "' must be a non-negative number");
         }
@@ -280,21 +281,6 @@ public final class CanonicalJsonAdapter implements EventAdapter {
             throw new FieldException(DeadLetterReason.TOO_LARGE, field,
                     "field '" + field + "' has " + value.length() + " characters, more than the limit of " + max);
         }
-    }
-
-    private static String describe(JsonNode n) {
-        if (n == null) {
-            return "nothing";
-        }
-        JsonNodeType t = n.getNodeType();
-        return switch (t) {
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            default -> t.name().toLowerCase(Locale.ROOT);
-        };
     }
 
     private static String abbreviate(String s) {
@@ -310,14 +296,17 @@ public final class CanonicalJsonAdapter implements EventAdapter {
         return true;
     }
 
-    private ObjectMapper mapper() {
-        if (mapper == null) {
-            mapper = JsonObjectAdapter.strictMapper();
-            // Our own record limit applies first; lift Jackson's string limit so it never masks it.
-            mapper.getFactory().setStreamReadConstraints(
-                    StreamReadConstraints.builder().maxStringLength(maxRecordBytes + 1).build());
+    private JsonFactory factory() {
+        if (factory == null) {
+            // Strict as every JSON adapter's mapper (JsonObjectAdapter.strictMapper): a key given
+            // twice is an error. Our own record limit applies first; Jackson's string limit is lifted
+            // so that it never masks it.
+            factory = JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxRecordBytes + 1).build())
+                    .build();
         }
-        return mapper;
+        return factory;
     }
 
     /** A field-level reason to refuse the record. */

@@ -116,6 +116,25 @@ class CanonicalJsonAdapterTest {
     }
 
     @Test
+    void readOnceAsAStreamItStillRefusesWhatIsWrongAnywhereInTheRecordAsAWholeTreeWould() {
+        String good = "{\"ts\":\"2026-11-10T02:03:00Z\",\"device\":\"a\",\"kind\":\"heartbeat\"";
+        assertThat(parse(good + ",\"extra\":{\"n\":[1,{\"x\":null}]}}").events).as("the control: unknown structures are skipped").hasSize(1);
+        assertThat(parse(good + ",\"extra\":{\"n\":1,\"n\":2}}").dead.get(0).detail)
+                .as("a key given twice inside an unknown field").contains("Duplicate field 'n'");
+        assertThat(parse(good + ",\"device\":\"b\"}").dead.get(0).detail).contains("Duplicate field 'device'");
+        assertThat(parse(good + "}{\"ts\":1}").dead.get(0).detail).as("a second value after the record").contains("Trailing token");
+        assertThat(parse(good + "} x").dead.get(0).reason).isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(parse(good + ",\"extra\":[1,2}").dead.get(0).reason).as("broken inside an unknown field").isEqualTo(DeadLetterReason.MALFORMED);
+        Parsed both = parse("{\"ts\":true,\"device\":\"a\",\"kind\":\"heartbeat\",\"extra\":[1,");
+        assertThat(both.dead.get(0).reason).as("a syntax error after a bad field: the record is not JSON first").isEqualTo(DeadLetterReason.MALFORMED);
+        assertThat(parse("{\"ts\":[1],\"device\":\"a\",\"kind\":\"heartbeat\"}").dead.get(0).detail).contains("got an array");
+        assertThat(parse("{\"ts\":99999999999999999999999,\"device\":\"a\",\"kind\":\"heartbeat\"}").dead.get(0).detail)
+                .contains("not valid epoch milliseconds: 99999999999999999999999");
+        assertThat(parse("null").dead.get(0).detail).isEqualTo("expected a JSON object, got null");
+        assertThat(parse("\"text\"").dead.get(0).detail).isEqualTo("expected a JSON object, got a string");
+    }
+
+    @Test
     void refusesRecordsOverOneMebibyteWithoutParsingThem() {
         String big = "{\"ts\":1,\"device\":\"a\",\"kind\":\"heartbeat\",\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
 
