@@ -16,6 +16,8 @@ import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.demo.FleetEvents;
 import io.patchwatch.jobs.demo.FleetPlan;
 import io.patchwatch.jobs.demo.FleetSource;
+import io.patchwatch.benchmarks.fleet.PatchTuesday;
+import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.jobs.replay.RecordingSplit;
 import io.patchwatch.jobs.replay.Replay;
 import io.patchwatch.schemas.Alert;
@@ -51,6 +53,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       generator source (a different input path, the clock stopped at the night's end).
  *   <li>{@code --memory EVENTS}: {@code bin/patchwatch replay} of a recording of that size as a child
  *       process with the default heap ({@code -Xmx1g}), its peak resident memory from {@code /proc}.
+ *   <li>{@code --feeds}: the mix RMM feeds send ({@link PatchTuesday.Profile#FEEDS}: 1,000 devices,
+ *       36 event-hours, 84.5 % heartbeats, 10.5 % service-state inventories, 5 % pings, a patch night
+ *       in it), 2.16 M canonical JSON lines; {@code bin/patchwatch replay} of it as a user runs it
+ *       (a child process, the default heap), its start-up (a replay of three lines) taken off,
+ *       beside two one-thread floors of the same file: a plain Jackson tree per line, and the
+ *       validated canonical adapter. Its alerts against the scenario's ground truth.
  * </ul>
  */
 public final class ReplayBenchmark {
@@ -60,14 +68,19 @@ public final class ReplayBenchmark {
         long events = 2_000_000;
         int runs = 3;
         long memoryEvents = 0;
+        boolean feeds = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--feeds" -> feeds = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--memory" -> memoryEvents = Long.parseLong(args[++i]);
                 default -> events = Long.parseLong(args[i]);
             }
         }
         Files.createDirectories(DIR);
+        if (feeds) {
+            System.exit(feeds(runs) ? 0 : 1);
+        }
         boolean equal = runs == 0 || throughput(events, runs);
         if (memoryEvents > 0) {
             memory(memoryEvents);
@@ -120,6 +133,124 @@ public final class ReplayBenchmark {
         System.out.printf("alerts: replay %d, generator path %d, equal: %s%n", replayed.size(), generated.size(), equal ? "yes" : "NO");
 
         return equal;
+    }
+
+    /** The feeds' mix replayed by the CLI beside the one-thread floors; true when its alerts are the ground truth. */
+    private static boolean feeds(int runs) throws Exception {
+        PatchTuesday scenario = new PatchTuesday(1_000, PatchTuesday.Profile.FEEDS);
+        Path file = DIR.resolve("feeds-" + scenario.devices() + ".jsonl");
+        if (!Files.exists(file)) {
+            writeFeeds(scenario, file);
+        }
+        System.out.printf("recording: %s, %,d events, %.0f MB, %d devices, %.1f %% not heartbeats%n", file, scenario.events(),
+                Files.size(file) / 1e6, scenario.devices(), 100 * scenario.nonHeartbeatShare());
+        Path tiny = DIR.resolve("tiny.jsonl");
+        Files.writeString(tiny, """
+                {"ts":"2026-11-10T02:00:00Z","tenant":"acme","device":"SRV-01","kind":"heartbeat"}
+                """);
+        Path out = DIR.resolve("feeds-alerts.jsonl");
+        jacksonFloor(file); // warm-up, not reported
+        floor(file);
+        System.out.printf("%-4s %16s %16s %14s %14s %14s %12s%n", "run", "jackson ev/s", "adapter ev/s", "start-up s", "replay ev/s",
+                "/ jackson", "/ adapter");
+        double[] ratios = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            System.gc();
+            double jackson = jacksonFloor(file);
+            System.gc();
+            double adapter = floor(file);
+            double startup = cli(tiny, DIR.resolve("tiny-alerts.jsonl"));
+            double wall = cli(file, out);
+            double rate = scenario.events() / Math.max(0.001, wall - startup);
+            ratios[r] = rate / jackson;
+            System.out.printf("%-4d %,16.0f %,16.0f %14.1f %,14.0f %14.2f %12.2f%n", r + 1, jackson, adapter, startup, rate,
+                    rate / jackson, rate / adapter);
+        }
+        Arrays.sort(ratios);
+        System.out.printf("median replay / one-thread Jackson parse: %.2f (target >= 1.0)%n", ratios[runs / 2]);
+        long offline = 0;
+        long serviceDown = 0;
+        for (String line : Files.readAllLines(out)) {
+            if (line.contains("\"status\":\"firing\"")) {
+                offline += line.contains("\"rule\":\"offline-after-patch\"") ? 1 : 0;
+                serviceDown += line.contains("\"rule\":\"service-down-after-reboot\"") ? 1 : 0;
+            }
+        }
+        boolean truth = offline == scenario.expectedOffline() && serviceDown == scenario.expectedServiceDown();
+        System.out.printf("alerts: offline-after-patch %d (truth %d), service-down-after-reboot %d (truth %d): %s%n", offline,
+                scenario.expectedOffline(), serviceDown, scenario.expectedServiceDown(), truth ? "= ground truth" : "DIFFER");
+        return truth;
+    }
+
+    private static void writeFeeds(PatchTuesday scenario, Path file) throws IOException {
+        Path tmp = DIR.resolve(file.getFileName() + ".tmp");
+        DeviceEvent e = new DeviceEvent();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            for (int m = 0; m < scenario.minutes(); m++) {
+                for (long d = 0; d < scenario.devices(); d++) {
+                    scenario.fill(e, d, m, PatchTuesday.BASE + m * 60_000L + d * 60_000L / scenario.devices());
+                    out.write(canonicalJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.write('\n');
+                }
+            }
+        }
+        Files.move(tmp, file);
+    }
+
+    /** The event as an RMM integration writes the canonical format (the fields the scenario sets). */
+    private static String canonicalJson(DeviceEvent e) {
+        StringBuilder b = new StringBuilder(160).append("{\"ts\":\"").append(EventTimes.format(e.getTs()))
+                .append("\",\"tenant\":\"").append(e.getTenant()).append("\",\"device\":\"").append(e.getDevice())
+                .append("\",\"kind\":\"").append(e.getKind()).append('"');
+        if (e.getKb() != null) {
+            b.append(",\"kb\":\"").append(e.getKb()).append('"');
+        }
+        if (e.getRebootRequired() != null) {
+            b.append(",\"reboot_required\":").append(e.getRebootRequired());
+        }
+        if (e.getService() != null) {
+            b.append(",\"service\":\"").append(e.getService()).append("\",\"state\":\"").append(e.getState()).append('"');
+        }
+        if (e.getOk() != null) {
+            b.append(",\"ok\":").append(e.getOk()).append(e.getOk() ? ",\"rtt_ms\":1.7" : ",\"loss_pct\":100");
+        }
+        return b.append('}').toString();
+    }
+
+    /** A plain one-thread parse: each line into a Jackson tree, nothing checked. */
+    private static double jacksonFloor(Path file) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        long lines = 0;
+        long fields = 0;
+        long t0 = System.nanoTime();
+        try (java.io.BufferedReader in = Files.newBufferedReader(file)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                fields += mapper.readTree(line).size();
+                lines++;
+            }
+        }
+        if (fields == 0) {
+            throw new IllegalStateException("nothing parsed");
+        }
+        return lines / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code bin/patchwatch replay} of {@code file} with the default heap: its wall time in seconds. */
+    private static double cli(Path file, Path out) throws Exception {
+        String home = System.getenv().getOrDefault("PATCHWATCH_HOME", ".");
+        ProcessBuilder pb = new ProcessBuilder(home + "/bin/patchwatch", "replay", "--events", file.toString(), "--quiet",
+                "--out", out.toString());
+        pb.environment().remove("PATCHWATCH_JAVA_OPTS");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(DIR.resolve("feeds-run.log").toFile());
+        long t0 = System.nanoTime();
+        int exit = pb.start().waitFor();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        if (exit != 0) {
+            throw new IllegalStateException("replay of " + file + " exited " + exit + ": " + Files.readString(DIR.resolve("feeds-run.log")));
+        }
+        return wall;
     }
 
     /** Devices for at least {@code events} events: a device sends about 300 in the 5-hour night. */

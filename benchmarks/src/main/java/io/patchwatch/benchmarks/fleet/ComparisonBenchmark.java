@@ -151,7 +151,7 @@ public final class ComparisonBenchmark {
             List<Backend> backends = List.of(Backend.HEAP, Backend.ROCKSDB);
             List<Variant> variants = List.of(Variant.values());
             int runs = quick ? 2 : 3;
-            List<PatchTuesday.Profile> profiles = List.of(PatchTuesday.Profile.values());
+            List<PatchTuesday.Profile> profiles = List.of(PatchTuesday.Profile.COMPRESSED, PatchTuesday.Profile.NIGHT);
             for (int i = 0; i + 1 < args.length; i++) {
                 switch (args[i]) {
                     case "--sizes" -> sizes = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();

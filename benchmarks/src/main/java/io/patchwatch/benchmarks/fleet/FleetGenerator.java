@@ -2,8 +2,6 @@ package io.patchwatch.benchmarks.fleet;
 
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.schemas.DeviceEvent;
-import io.patchwatch.schemas.EventKind;
-import io.patchwatch.schemas.ServiceState;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import io.patchwatch.jobs.settings.JobSettings;
@@ -75,42 +73,9 @@ public final class FleetGenerator implements GeneratorFunction<Long, RawRecord> 
     private byte[] encode(long device, int minute, long ts) throws Exception {
         if (event == null) {
             event = new DeviceEvent();
-            event.setTenant("bench");
         }
         DeviceEvent e = event;
-        e.setDevice("dev-" + device);
-        e.setTs(ts);
-        e.setKb(null);
-        e.setService(null);
-        e.setState(null);
-        e.setOk(null);
-        e.setRebootRequired(null);
-        PatchTuesday.Role role = PatchTuesday.role(device);
-        int install = scenario.installMinute(device);
-        EventKind kind = EventKind.heartbeat;
-        if (role != PatchTuesday.Role.QUIET) {
-            if (minute == 0) {
-                kind = EventKind.service_state;
-                e.setService(PatchTuesday.SERVICE);
-                e.setState(ServiceState.running);
-            } else if (minute == install) {
-                kind = EventKind.patch_installed;
-                e.setKb(PatchTuesday.KB);
-                e.setRebootRequired(role != PatchTuesday.Role.NEVER_BACK);
-            } else if (minute > install && role == PatchTuesday.Role.NEVER_BACK) {
-                kind = EventKind.ping;
-                e.setOk(false);
-            } else if (minute == install + 1) {
-                kind = EventKind.reboot_initiated;
-            } else if (minute == install + 2) {
-                kind = EventKind.booted;
-            } else if (minute == install + 3) {
-                kind = EventKind.service_state;
-                e.setService(PatchTuesday.SERVICE);
-                e.setState(role == PatchTuesday.Role.SERVICE_STOPPED ? ServiceState.stopped : ServiceState.running);
-            }
-        }
-        e.setKind(kind);
+        scenario.fill(e, device, minute, ts);
         ByteBuffer b = DeviceEvent.getEncoder().encode(e);
         byte[] out = new byte[b.remaining()];
         b.get(out);

@@ -1,5 +1,8 @@
 package io.patchwatch.benchmarks.fleet;
 
+import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.EventKind;
+import io.patchwatch.schemas.ServiceState;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -21,7 +24,11 @@ import java.time.Duration;
  *       minute 1 or 2, rules with N = M = 3 min ({@link #RULES}): a quarter of all events are patch
  *       facts. It stresses the rules.
  *   <li>{@link Profile#NIGHT}: what users have. 4 event-hours, installs spread over the first three
- *       of them, the shipped rules (N = M = 10 min): 97-99 % of the events are heartbeats.
+ *       of them, the shipped rules (N = M = 10 min), and the feeds' mix ({@link #MIXED}): besides the
+ *       heartbeats, every device's periodic service-state inventory (10.5 % of its minutes) and the
+ *       monitoring's pings (5 %).
+ *   <li>{@link Profile#FEEDS}: a day and a half (36 event-hours) of the same mix, the patch night
+ *       in its hours 24-27: the recording replay is measured on ({@code bench replay --feeds}).
  * </ul>
  */
 public record PatchTuesday(int devices, Profile profile) implements Serializable {
@@ -39,13 +46,25 @@ public record PatchTuesday(int devices, Profile profile) implements Serializable
 
     public enum Profile {
         COMPRESSED,
-        NIGHT;
+        NIGHT,
+        FEEDS;
 
         /** N and M of the rules the profile runs with. */
         Duration window() {
             return this == COMPRESSED ? Duration.ofMinutes(3) : Duration.ofMinutes(10);
         }
+
+        /** Besides heartbeats and patch facts, the periodic inventories and pings real feeds send. */
+        boolean mixed() {
+            return this != COMPRESSED;
+        }
     }
+
+    /** The feeds' mix: of every 200 of a device's minutes, this many are a ping, then this many an inventory entry. */
+    static final int MIX_PINGS = 10;
+    static final int MIX_INVENTORY = 21;
+    private static final int FEEDS_MINUTES = 36 * 60;
+    private static final int FEEDS_PATCH_NIGHT = 24 * 60;
 
     public enum Role { QUIET, PATCHED, NEVER_BACK, SERVICE_STOPPED }
 
@@ -65,9 +84,13 @@ public record PatchTuesday(int devices, Profile profile) implements Serializable
     }
 
     public int installMinute(long device) {
+        int spread = (int) ((device / 100 * 7919 + device % 100) % NIGHT_INSTALL_SPREAD);
         if (profile == Profile.NIGHT) {
             // Spread over the first three hours (from minute 5, after the service inventory).
-            return 5 + (int) ((device / 100 * 7919 + device % 100) % NIGHT_INSTALL_SPREAD);
+            return 5 + spread;
+        }
+        if (profile == Profile.FEEDS) {
+            return FEEDS_PATCH_NIGHT + spread;
         }
         return 1 + (int) ((device / 100) % 2);
     }
@@ -75,6 +98,9 @@ public record PatchTuesday(int devices, Profile profile) implements Serializable
     public int minutes() {
         if (profile == Profile.NIGHT) {
             return NIGHT_MINUTES;
+        }
+        if (profile == Profile.FEEDS) {
+            return FEEDS_MINUTES;
         }
         return (int) Math.max(MIN_MINUTES, (MIN_EVENTS + devices - 1) / devices);
     }
@@ -96,17 +122,72 @@ public record PatchTuesday(int devices, Profile profile) implements Serializable
         return count(Role.SERVICE_STOPPED);
     }
 
-    /** The share of events that are not heartbeats (patch facts, service states, failed pings). */
+    /** The share of events that are not heartbeats (patch facts, service states, pings). */
     public double nonHeartbeatShare() {
         long other = 0;
-        for (long d = 0; d < Math.min(devices, 10_000); d++) {
-            other += switch (role(d)) {
-                case QUIET -> 0;
-                case PATCHED, SERVICE_STOPPED -> 5;
-                case NEVER_BACK -> 1 + (minutes() - 1 - installMinute(d));
-            };
+        long sample = Math.min(devices, 2_000);
+        DeviceEvent e = new DeviceEvent();
+        for (long d = 0; d < sample; d++) {
+            for (int m = 0; m < minutes(); m++) {
+                fill(e, d, m, BASE);
+                other += e.getKind() == EventKind.heartbeat ? 0 : 1;
+            }
         }
-        return other / (double) (Math.min(devices, 10_000) * (long) minutes());
+        return other / (double) (sample * minutes());
+    }
+
+    /**
+     * Device {@code device}'s event of minute {@code minute}, at {@code ts}, into {@code e} (every
+     * field the scenario sets is set or cleared): the one home of the scenario's events.
+     */
+    public void fill(DeviceEvent e, long device, int minute, long ts) {
+        e.setTenant("bench");
+        e.setDevice("dev-" + device);
+        e.setTs(ts);
+        e.setKb(null);
+        e.setService(null);
+        e.setState(null);
+        e.setOk(null);
+        e.setRebootRequired(null);
+        Role role = role(device);
+        int install = installMinute(device);
+        EventKind kind = EventKind.heartbeat;
+        boolean patchEvent = true;
+        if (role != Role.QUIET && minute == 0) {
+            kind = EventKind.service_state;
+            e.setService(SERVICE);
+            e.setState(ServiceState.running);
+        } else if (role != Role.QUIET && minute == install) {
+            kind = EventKind.patch_installed;
+            e.setKb(KB);
+            e.setRebootRequired(role != Role.NEVER_BACK);
+        } else if (role == Role.NEVER_BACK && minute > install) {
+            kind = EventKind.ping;
+            e.setOk(false);
+        } else if (role != Role.QUIET && minute == install + 1) {
+            kind = EventKind.reboot_initiated;
+        } else if (role != Role.QUIET && minute == install + 2) {
+            kind = EventKind.booted;
+        } else if (role != Role.QUIET && minute == install + 3) {
+            kind = EventKind.service_state;
+            e.setService(SERVICE);
+            e.setState(role == Role.SERVICE_STOPPED ? ServiceState.stopped : ServiceState.running);
+        } else {
+            patchEvent = false;
+        }
+        if (!patchEvent && profile.mixed()) {
+            int slot = (int) ((minute + device * 7) % 200);
+            if (slot < MIX_PINGS) {
+                kind = EventKind.ping;
+                e.setOk(true);
+            } else if (slot < MIX_PINGS + MIX_INVENTORY) {
+                // The periodic inventory reports the service as it is: a stopped Spooler stays stopped.
+                kind = EventKind.service_state;
+                e.setService(SERVICE);
+                e.setState(role == Role.SERVICE_STOPPED && minute > install ? ServiceState.stopped : ServiceState.running);
+            }
+        }
+        e.setKind(kind);
     }
 
     private long count(Role role) {
