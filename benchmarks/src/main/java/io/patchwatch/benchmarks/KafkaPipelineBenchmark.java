@@ -1,6 +1,15 @@
 package io.patchwatch.benchmarks;
 
 import io.patchwatch.connectors.adapters.EventTimes;
+import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.kafka.RawRecordDeserializer;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.demo.DemoReport;
@@ -38,7 +47,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   <li><b>Throughput</b>: the demo's patch night for {@code DEVICES} devices (heartbeat every minute,
  *       5 h) is written to a 2-partition topic first, then the job reads it to the end: events per
  *       second from Kafka through the job to the committed alerts topic. Its alerts are checked
- *       against the faults the simulator injected.
+ *       against the faults the simulator injected. Beside it, on the same broker, in the same run,
+ *       the floor a user would compare with: a plain copy of the same records through Flink
+ *       (Kafka source, exactly-once Kafka sink, the same parallelism and checkpoints, nothing
+ *       parsed), and the ratio of the two.
  *   <li><b>Latency</b>: a live run on the wall clock (1,000 devices heartbeating every 2 s, 200 of them
  *       going silent after a patch, N = 20 s, checkpoints every second): the time from each alert's
  *       deadline to the moment a read_committed consumer receives it.
@@ -77,6 +89,10 @@ public final class KafkaPipelineBenchmark {
                 checkpoints:
                   interval: 10s
                 """.formatted(System.getProperty("bench.idleness", "30s")));
+        kafka.createTopic("night-copy", 1);
+        double copySeconds = copy(config, List.of("night", "night-pings"), "night-copy");
+        long copied = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-copy", true).size();
+
         StreamExecutionEnvironment env = environment(config);
         KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
         long t1 = System.nanoTime();
@@ -94,6 +110,9 @@ public final class KafkaPipelineBenchmark {
         DemoReport report = DemoReport.of(plan, alerts);
         System.out.printf("throughput: %,d devices, %,d events (written to Kafka in %.1f s)%n", devices, produced, produceSeconds);
         System.out.printf("  Kafka -> job -> Kafka (exactly once, parallelism 2): %.1f s, %,.0f events/s%n", seconds, produced / seconds);
+        System.out.printf("  Kafka -> copy -> Kafka (the floor: the same records, exactly once, parallelism 2): %.1f s, %,.0f records/s"
+                + " (%,d copied)%n", copySeconds, produced / copySeconds, copied);
+        System.out.printf("  job / copy: %.2f (target >= 0.5)%n", copySeconds / seconds);
         System.out.printf("  alerts %d; injected faults caught: %s; unexplained alerts: %d%n", alerts.size(),
                 report.allCaught() ? "all" : report.missed().size() + " missed", report.unexplained().size());
         report.missed().stream().limit(Integer.getInteger("bench.missed", 10)).forEach(m -> System.out.println("    missed: " + m));
@@ -188,6 +207,34 @@ public final class KafkaPipelineBenchmark {
                 }
             }
         }
+    }
+
+    /** The same records through Flink, read and written back unparsed, exactly once: seconds until the end. */
+    private static double copy(JobConfig config, List<String> topics, String target) throws Exception {
+        StreamExecutionEnvironment env = environment(config);
+        Properties producer = new Properties();
+        producer.putAll(config.kafka().clientProperties());
+        producer.put("transaction.timeout.ms", "900000"); // as the job's sinks
+        env.fromSource(KafkaSource.<RawRecord>builder()
+                                .setProperties(config.kafka().clientProperties())
+                                .setTopics(topics)
+                                .setGroupId("bench-copy")
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .setBounded(OffsetsInitializer.latest())
+                                .setDeserializer(new RawRecordDeserializer())
+                                .build(), WatermarkStrategy.noWatermarks(), "Kafka " + topics)
+                .sinkTo(KafkaSink.<RawRecord>builder()
+                        .setKafkaProducerConfig(producer)
+                        .setRecordSerializer(KafkaRecordSerializationSchema.<RawRecord>builder()
+                                .setTopic(target)
+                                .setValueSerializationSchema((SerializationSchema<RawRecord>) r -> r.payload)
+                                .build())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix("bench-copy")
+                        .build());
+        long t0 = System.nanoTime();
+        env.execute("plain Kafka copy");
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static JobConfig config(KafkaBroker kafka, String in, String alerts, String dlq, String events, Path dir, String extra) {

@@ -45,7 +45,8 @@ public final class ComparisonBenchmark {
                     Map<Variant, List<FleetRun>> runs = new LinkedHashMap<>();
                     for (int r = 0; r < o.runs; r++) {
                         for (Variant v : o.variants) {
-                            FleetRun run = FleetRun.execute(v, scenario, p, backend, o.cap(v, scenario, backend));
+                            boolean metrics = o.rocksDbMetrics && backend == Backend.ROCKSDB && v == Variant.PATCHWATCH;
+                            FleetRun run = FleetRun.execute(v, scenario, p, backend, o.cap(v, scenario, backend), metrics);
                             runs.computeIfAbsent(v, k -> new ArrayList<>()).add(run);
                             System.out.printf(Locale.ROOT, "  %,9d devices %-7s p%d  %-10s run %d: %,11.0f events/s%s%s%n",
                                     devices, backend.label(), p, v.name().toLowerCase(Locale.ROOT), r + 1, run.eventsPerSecond(),
@@ -53,6 +54,9 @@ public final class ComparisonBenchmark {
                                     v == Variant.FLOOR || !run.finished() ? "" : ", alerts " + run.alerts()
                                             + (run.matchesGroundTruth() ? " = ground truth" : " != ground truth ("
                                             + scenario.expectedOffline() + " offline, " + scenario.expectedServiceDown() + " service)"));
+                            if (metrics) {
+                                System.out.print(RocksDbProbe.summary(RocksDbProbe.drain()));
+                            }
                         }
                     }
                     rows.add(new Row(scenario, backend, p, runs));
@@ -142,7 +146,7 @@ public final class ComparisonBenchmark {
     }
 
     record Options(List<PatchTuesday.Profile> profiles, List<Integer> sizes, List<Integer> parallelism, List<Backend> backends,
-                   List<Variant> variants, int runs, boolean quick, boolean extras) {
+                   List<Variant> variants, int runs, boolean quick, boolean extras, boolean rocksDbMetrics) {
         static Options parse(String[] args) {
             List<String> a = Arrays.asList(args);
             boolean quick = a.contains("--quick");
@@ -166,7 +170,8 @@ public final class ComparisonBenchmark {
                     default -> { }
                 }
             }
-            return new Options(profiles, sizes, parallelism, backends, variants, runs, quick, !a.contains("--no-extras"));
+            return new Options(profiles, sizes, parallelism, backends, variants, runs, quick, !a.contains("--no-extras"),
+                    a.contains("--rocksdb-metrics"));
         }
 
         /**

@@ -35,8 +35,17 @@ public record FleetRun(Variant variant, PatchTuesday scenario, int parallelism, 
 
     public static FleetRun execute(Variant variant, PatchTuesday scenario, int parallelism, Backend backend, Duration cap)
             throws Exception {
+        return execute(variant, scenario, parallelism, backend, cap, false);
+    }
+
+    /** @param rocksDbMetrics RocksDB's native metrics on, sampled by {@link RocksDbProbe} */
+    public static FleetRun execute(Variant variant, PatchTuesday scenario, int parallelism, Backend backend, Duration cap,
+                                   boolean rocksDbMetrics) throws Exception {
         Configuration conf = new Configuration();
         backend.configure(conf);
+        if (rocksDbMetrics) {
+            RocksDbProbe.enable(conf);
+        }
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism, conf);
         variant.define(env, scenario, parallelism);
         System.gc();

@@ -70,6 +70,15 @@ public final class ValidatedAdapter implements EventAdapter {
 
     /** {@link #parse}, saying what became of the record. */
     public Outcome parseRecord(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
+        return verdict(payload, origin, recordTimestamp).deliverTo(out);
+    }
+
+    /**
+     * What becomes of a record, kept to be handed on later, once or more: a Kafka source reads its
+     * event time and the parser chained behind it hands on its events ({@link RawRecord#verdict}),
+     * a replay parses records ahead on other threads.
+     */
+    public Verdict verdict(byte[] payload, String origin, long recordTimestamp) {
         Collected c = new Collected();
         try {
             if (payload == null || payload.length == 0) {
@@ -89,10 +98,63 @@ public final class ValidatedAdapter implements EventAdapter {
             // Adapters must not throw; if one does, its record is a dead letter and the job goes on.
             c.failure = inner.name() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        return c.deliver(out);
+        return c.verdict();
     }
 
-    /** Collects what the format's adapter made of a record, then hands on one verdict. */
+    /**
+     * What became of one record: accepted with its events, skipped, or one dead letter, its field
+     * and sentence bounded and neutralised.
+     */
+    public static final class Verdict {
+        private final Outcome outcome;
+        private final List<DeviceEvent> events;
+        private final DeadLetterReason reason;
+        private final String field;
+        private final String detail;
+
+        private Verdict(Outcome outcome, List<DeviceEvent> events, DeadLetterReason reason, String field, String detail) {
+            this.outcome = outcome;
+            this.events = events;
+            this.reason = reason;
+            this.field = field;
+            this.detail = detail;
+        }
+
+        public Outcome outcome() {
+            return outcome;
+        }
+
+        /** The events of an accepted record (empty otherwise); the caller may change them. */
+        public List<DeviceEvent> events() {
+            return events;
+        }
+
+        /** A dead letter's reason, or null. */
+        public DeadLetterReason reason() {
+            return reason;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        /** A dead letter's sentence; for a skipped record, why. */
+        public String detail() {
+            return detail;
+        }
+
+        /** Hands the verdict on: its events, its dead letter, or that it was skipped. */
+        public Outcome deliverTo(AdapterOutput out) {
+            switch (outcome) {
+                case ACCEPTED -> events.forEach(out::event);
+                case SKIPPED -> out.skipped(detail);
+                default -> out.deadLetter(reason, field, detail);
+            }
+            return outcome;
+        }
+    }
+
+    /** Collects what the format's adapter made of a record, then gives one verdict. */
     private static final class Collected implements AdapterOutput {
         final List<DeviceEvent> events = new ArrayList<>();
         DeadLetterReason reason;
@@ -125,39 +187,34 @@ public final class ValidatedAdapter implements EventAdapter {
             skipped = true;
         }
 
-        Outcome deliver(AdapterOutput out) {
+        Verdict verdict() {
             if (failure != null) {
-                return refuse(out, DeadLetterReason.ADAPTER_FAILURE, null, failure);
+                return refuse(DeadLetterReason.ADAPTER_FAILURE, null, failure);
             }
             if (reason != null) {
-                return refuse(out, reason, field, detail);
+                return refuse(reason, field, detail);
             }
             if (overflow > 0) {
-                return refuse(out, DeadLetterReason.TOO_LARGE, null, "the record holds " + (MAX_EVENTS_PER_RECORD + overflow)
+                return refuse(DeadLetterReason.TOO_LARGE, null, "the record holds " + (MAX_EVENTS_PER_RECORD + overflow)
                         + " events, more than the limit of " + MAX_EVENTS_PER_RECORD);
             }
             if (events.isEmpty()) {
-                out.skipped(skipped ? "nothing patchwatch uses" : "no events");
-                return Outcome.SKIPPED;
+                return new Verdict(Outcome.SKIPPED, List.of(), null, null, skipped ? "nothing patchwatch uses" : "no events");
             }
             List<DeviceEvent> valid = new ArrayList<>(events.size());
             for (DeviceEvent e : events) {
                 try {
                     valid.add(EventValidation.validate(e));
                 } catch (Refusal r) {
-                    return refuse(out, r.reason(), r.field(), r.getMessage());
+                    return refuse(r.reason(), r.field(), r.getMessage());
                 }
             }
-            for (DeviceEvent e : valid) {
-                out.event(e);
-            }
-            return Outcome.ACCEPTED;
+            return new Verdict(Outcome.ACCEPTED, valid, null, null, null);
         }
 
-        private static Outcome refuse(AdapterOutput out, DeadLetterReason reason, String field, String detail) {
-            out.deadLetter(reason, SafeText.forDisplay(field, 64),
+        private static Verdict refuse(DeadLetterReason reason, String field, String detail) {
+            return new Verdict(Outcome.DEAD_LETTER, List.of(), reason, SafeText.forDisplay(field, 64),
                     SafeText.forDisplay(detail == null ? reason.code() : detail, MAX_DETAIL_CHARS));
-            return Outcome.DEAD_LETTER;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.patchwatch.jobs.cli;
 
+import io.patchwatch.jobs.cep.CepStateLayouts;
+import io.patchwatch.jobs.cep.PointLookupCepOperator;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.cluster.FlinkRestClient;
@@ -147,8 +149,23 @@ final class RulesLiveCommands {
                     out.println("patchwatch: rule " + rule + " changed its pattern: it starts with no in-flight state");
                 }
             }
+            // A CEP state of an earlier layout (a savepoint of an earlier patchwatch) cannot be read
+            // by this version's CEP operators: it is left behind, once, and the operator says so.
+            Set<String> earlierLayout;
+            try {
+                earlierLayout = CepStateLayouts.earlierIn(savepoint, current);
+            } catch (java.io.IOException e) {
+                earlierLayout = Set.of();
+                out.println("patchwatch: cannot read the savepoint's metadata here (" + e.getMessage() + "): if it was taken by a"
+                        + " patchwatch before CEP state layout " + PointLookupCepOperator.STATE_LAYOUT
+                        + ", resubmit with patchwatch submit --allow-non-restored-state");
+            }
+            for (String rule : earlierLayout) {
+                out.println("patchwatch: " + rule + " keeps its CEP state in an earlier layout: its in-flight partial matches are"
+                        + " dropped, once (CEP state layout " + PointLookupCepOperator.STATE_LAYOUT + ": point lookups on RocksDB)");
+            }
             // A changed rule's CEP operator has a new uid: its old state, like a removed rule's, is left behind.
-            String jobId = ClusterCommands.submit(flink, jar, resubmitted, null, savepoint, structural);
+            String jobId = ClusterCommands.submit(flink, jar, resubmitted, null, savepoint, structural || !earlierLayout.isEmpty());
             out.println("patchwatch: resubmitted as job " + jobId + " from " + savepoint
                     + "; unchanged rules keep their state (operator uid = rule id)");
             out.println(jobId);

@@ -155,7 +155,10 @@ public class NormalizeEvents extends ProcessFunction<RawRecord, DeviceEvent> imp
                 ctx.output(JobTags.DEAD_LETTERS, DeadLetters.of(reason, field, detail, raw.origin, payload, clock.millis()));
             }
         };
-        if (adapter.parseRecord(payload, raw.origin, raw.timestamp, output) != ValidatedAdapter.Outcome.ACCEPTED) {
+        // Parsed already where the source read its event time (chained, the same record): hand that on.
+        ValidatedAdapter.Verdict verdict = raw.verdict != null ? raw.verdict : adapter.verdict(payload, raw.origin, raw.timestamp);
+        raw.verdict = null;
+        if (verdict.deliverTo(output) != ValidatedAdapter.Outcome.ACCEPTED) {
             return;
         }
         long now = clock.millis();

@@ -1,7 +1,5 @@
 package io.patchwatch.jobs.ingest;
 
-import io.patchwatch.connectors.adapters.AdapterOutput;
-import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.adapters.ValidatedAdapter;
@@ -13,8 +11,10 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * that a Kafka source can keep a watermark per partition (a fast topic or partition must not make a
  * slow one late). The earliest event of a record counts. A record the validation refuses, or whose
  * time is beyond {@link EventTimeLimits} (ahead of the wall clock), has none (Long.MIN_VALUE) and so
- * cannot move the watermark: it will be a dead letter. Parsing twice costs about a microsecond a
- * record; a late event costs an alert.
+ * cannot move the watermark: it will be a dead letter. The verdict stays on the record ({@link
+ * RawRecord#verdict}) for {@link NormalizeEvents}, chained behind the source, to hand on: each record
+ * is parsed once. A format that remembers between records (its memory is the parser's, checkpointed
+ * there) is parsed here for its time only, and again by the parser.
  */
 public final class RecordEventTime implements SerializableTimestampAssigner<RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -28,20 +28,18 @@ public final class RecordEventTime implements SerializableTimestampAssigner<RawR
 
     @Override
     public long extractTimestamp(RawRecord record, long recordTimestamp) {
-        long[] ts = {Long.MIN_VALUE};
-        adapter.parseRecord(record.payload == null ? new byte[0] : record.payload, record.origin, record.timestamp,
-                new AdapterOutput() {
-                    @Override
-                    public void event(DeviceEvent e) {
-                        ts[0] = ts[0] == Long.MIN_VALUE ? e.getTs() : Math.min(ts[0], e.getTs());
-                    }
-
-                    @Override
-                    public void deadLetter(DeadLetterReason reason, String field, String detail) {}
-                });
-        if (ts[0] != Long.MIN_VALUE && limits.tooFarAhead(ts[0], System.currentTimeMillis())) {
+        ValidatedAdapter.Verdict verdict = adapter.verdict(record.payload == null ? new byte[0] : record.payload, record.origin,
+                record.timestamp);
+        if (adapter.memory() == null) {
+            record.verdict = verdict;
+        }
+        long ts = Long.MIN_VALUE;
+        for (DeviceEvent e : verdict.events()) {
+            ts = ts == Long.MIN_VALUE ? e.getTs() : Math.min(ts, e.getTs());
+        }
+        if (ts != Long.MIN_VALUE && limits.tooFarAhead(ts, System.currentTimeMillis())) {
             return Long.MIN_VALUE; // NormalizeEvents makes it a dead letter
         }
-        return ts[0];
+        return ts;
     }
 }

@@ -1,10 +1,7 @@
 package io.patchwatch.jobs.replay;
 
-import io.patchwatch.connectors.adapters.AdapterOutput;
-import io.patchwatch.connectors.adapters.DeadLetterReason;
 import io.patchwatch.connectors.adapters.RawRecord;
 import io.patchwatch.connectors.adapters.ValidatedAdapter;
-import io.patchwatch.schemas.DeviceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,31 +31,8 @@ final class ParseAhead implements AutoCloseable {
         RawRecord next();
     }
 
-    /** What the adapter made of one record. */
-    static final class Result implements AdapterOutput {
-        final RawRecord raw;
-        final List<DeviceEvent> events = new ArrayList<>(1);
-        ValidatedAdapter.Outcome outcome;
-        DeadLetterReason reason;
-        String field;
-        String detail;
-
-        Result(RawRecord raw) {
-            this.raw = raw;
-        }
-
-        @Override
-        public void event(DeviceEvent e) {
-            events.add(e);
-        }
-
-        @Override
-        public void deadLetter(DeadLetterReason r, String f, String d) {
-            reason = r;
-            field = f;
-            detail = d;
-        }
-    }
+    /** A record and what the adapter made of it. */
+    record Result(RawRecord raw, ValidatedAdapter.Verdict verdict) {}
 
     private record Chunk(List<Result> results, RecordingException failure) {}
 
@@ -127,9 +101,7 @@ final class ParseAhead implements AutoCloseable {
     private static Chunk parse(List<RawRecord> chunk, RecordingException failure, ValidatedAdapter adapter) {
         List<Result> results = new ArrayList<>(chunk.size());
         for (RawRecord raw : chunk) {
-            Result r = new Result(raw);
-            r.outcome = adapter.parseRecord(raw.payload, raw.origin, raw.timestamp, r);
-            results.add(r);
+            results.add(new Result(raw, adapter.verdict(raw.payload, raw.origin, raw.timestamp)));
         }
         return new Chunk(results, failure);
     }

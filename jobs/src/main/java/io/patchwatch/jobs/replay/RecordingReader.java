@@ -459,7 +459,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                     close();
                     return;
                 }
-                RawRecord raw = result.raw;
+                RawRecord raw = result.raw();
                 totals.records++;
                 Parsed p = accept(result);
                 if (p == null) {
@@ -480,9 +480,9 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
 
         /** A record as the adapter left it: skipped and refused ones counted and handed on here, in order. */
         private Parsed accept(ParseAhead.Result result) {
-            RawRecord raw = result.raw;
-            List<DeviceEvent> events = result.events;
-            ValidatedAdapter.Outcome outcome = result.outcome;
+            RawRecord raw = result.raw();
+            List<DeviceEvent> events = result.verdict().events();
+            ValidatedAdapter.Outcome outcome = result.verdict().outcome();
             for (DeviceEvent e : events) {
                 e.setFeed(feeds.ofOrigin(raw.origin));
             }
@@ -491,7 +491,7 @@ final class RecordingReader implements SourceReader<Either<DeviceEvent, Either<D
                 return null;
             }
             if (outcome == ValidatedAdapter.Outcome.DEAD_LETTER) {
-                dead(raw, result.reason, result.field, result.detail);
+                dead(raw, result.verdict().reason(), result.verdict().field(), result.verdict().detail());
                 return null;
             }
             long earliest = Long.MAX_VALUE;

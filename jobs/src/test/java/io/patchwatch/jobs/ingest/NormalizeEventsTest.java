@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patchwatch.connectors.adapters.AdapterOutput;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecordSerializer;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.jobs.fact.JobTags;
 import io.patchwatch.schemas.DeadLetter;
@@ -96,6 +97,50 @@ class NormalizeEventsTest {
             restored.processElement(new RawRecord("t", xml("SRV-NEW", 6005, "")), 0);
             assertThat(restored.extractOutputValues()).extracting(DeviceEvent::getDevice).containsExactly("WIN-OLD");
         }
+    }
+
+    @Test
+    void onKafkaARecordIsParsedOnceWhereTheSourceReadsItsTimeAndTheParserHandsThatOn() throws Exception {
+        int[] parses = {0};
+        EventAdapter counting = new EventAdapter() {
+            private final CanonicalJsonAdapter canonical = new CanonicalJsonAdapter();
+
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void parse(byte[] payload, String origin, long recordTimestamp, AdapterOutput out) {
+                parses[0]++;
+                canonical.parse(payload, origin, recordTimestamp, out);
+            }
+        };
+        RecordEventTime time = new RecordEventTime(counting, EventTimeLimits.of(bounded()), JobSettings.DEFAULT_MAX_RECORD_BYTES);
+        Instant ts = Instant.now().minus(Duration.ofMinutes(3));
+        try (OneInputStreamOperatorTestHarness<RawRecord, DeviceEvent> h = harness(counting, bounded())) {
+            RawRecord fromKafka = record(ts);
+            assertThat(time.extractTimestamp(fromKafka, Long.MIN_VALUE)).isEqualTo(ts.toEpochMilli());
+            // Chained behind the source: the same record (RawRecordSerializer copies by reference).
+            h.processElement(RawRecordSerializer.INSTANCE.copy(fromKafka), 0);
+            assertThat(h.extractOutputValues()).extracting(DeviceEvent::getTs).containsExactly(ts.toEpochMilli());
+            assertThat(parses[0]).as("parsed for its time, handed on by the parser").isEqualTo(1);
+
+            // The control: a record that came over the network (no verdict) is parsed where it arrives.
+            var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+            RawRecord other = record(ts);
+            time.extractTimestamp(other, Long.MIN_VALUE);
+            RawRecordSerializer.INSTANCE.serialize(other, out);
+            RawRecord arrived = RawRecordSerializer.INSTANCE.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(arrived.verdict).isNull();
+            assertThat(arrived.origin).isEqualTo(other.origin);
+            assertThat(arrived.payload).isEqualTo(other.payload);
+            h.processElement(arrived, 0);
+            assertThat(h.extractOutputValues()).hasSize(2);
+            assertThat(parses[0]).isEqualTo(3);
+        }
+        assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(RawRecord.class).createSerializer(
+                new org.apache.flink.api.common.serialization.SerializerConfigImpl())).isSameAs(RawRecordSerializer.INSTANCE);
     }
 
     private static byte[] xml(String computer, int id, String data) {

@@ -33,7 +33,8 @@ class ParseAheadTest {
         try (ParseAhead ahead = new ParseAhead(records(n, -1), adapter, pool, () -> copy(adapter))) {
             ParseAhead.Result r;
             while ((r = ahead.next()) != null) {
-                seen.add(r.raw.origin + " " + r.outcome + (r.events.isEmpty() ? "" : " " + r.events.get(0).getDevice()));
+                seen.add(r.raw().origin + " " + r.verdict().outcome()
+                        + (r.verdict().events().isEmpty() ? "" : " " + r.verdict().events().get(0).getDevice()));
             }
         }
         assertThat(seen).hasSize(n);
@@ -50,7 +51,7 @@ class ParseAheadTest {
             assertThatThrownBy(() -> {
                 ParseAhead.Result r;
                 while ((r = ahead.next()) != null) {
-                    seen.add(r.raw.origin);
+                    seen.add(r.raw().origin);
                 }
             }).isInstanceOf(RecordingException.class).hasMessage("truncated at line " + failAt);
             assertThat(ahead.next()).as("nothing after the failure").isNull();
