@@ -7,6 +7,7 @@ import io.patchwatch.jobs.device.DeviceState;
 import io.patchwatch.jobs.device.PatchSession;
 import io.patchwatch.jobs.incident.Incident;
 import io.patchwatch.connectors.adapters.RawRecord;
+import io.patchwatch.connectors.adapters.RawRecordSerializer;
 import io.patchwatch.jobs.fact.Trigger;
 import io.patchwatch.schemas.DeviceEvent;
 import java.util.ArrayList;
@@ -26,12 +27,31 @@ class SerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DeviceFact.class, Trigger.class, Incident.class, DeviceState.class,
-        PatchSession.class, RawRecord.class})
+        PatchSession.class})
     void jobTypesArePojosWithoutGenericFields(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);
 
         assertThat(info).isInstanceOf(PojoTypeInfo.class);
         assertThat(genericParts(info)).as("fields serialized by Kryo").isEmpty();
+    }
+
+    @Test
+    void aRawRecordHasItsOwnSerializerWhichSharesItBetweenChainedOperatorsAndCarriesNoVerdictOverTheWire() throws Exception {
+        var serializer = TypeInformation.of(RawRecord.class).createSerializer(new SerializerConfigImpl());
+        RawRecord r = new RawRecord("topic/0/42", new byte[] {1, 2, 3}, 1234L);
+        assertThat(serializer).isSameAs(RawRecordSerializer.INSTANCE);
+        assertThat(serializer.copy(r)).isSameAs(r);
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(32);
+        serializer.serialize(r, out);
+        serializer.serialize(new RawRecord(null, null, Long.MIN_VALUE), out);
+        var in = new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer());
+        RawRecord back = serializer.deserialize(in);
+        assertThat(back.origin).isEqualTo("topic/0/42");
+        assertThat(back.payload).containsExactly(1, 2, 3);
+        assertThat(back.timestamp).isEqualTo(1234L);
+        RawRecord empty = serializer.deserialize(in);
+        assertThat(empty.origin).isNull();
+        assertThat(empty.payload).isNull();
     }
 
     @Test

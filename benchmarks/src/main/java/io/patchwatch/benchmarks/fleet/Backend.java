@@ -22,6 +22,9 @@ public enum Backend {
             // The embedded cluster's default managed memory (128 MB for all slots) starves
             // RocksDB's block cache and write buffers; a TaskManager of config.yaml has ~540 MB.
             conf.setString("taskmanager.memory.managed.size", "768m");
+            if (Boolean.getBoolean("bench.bloom")) {
+                conf.setString("state.backend.rocksdb.use-bloom-filter", "true");
+            }
         }
     }
 

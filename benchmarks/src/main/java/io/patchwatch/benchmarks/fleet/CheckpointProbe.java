@@ -33,6 +33,15 @@ public final class CheckpointProbe {
     private CheckpointProbe() {}
 
     public static Checkpoint run(PatchTuesday scenario, int parallelism, Backend backend) throws Exception {
+        return run(scenario, parallelism, backend, Duration.ofMinutes(10), Duration.ofMillis(200));
+    }
+
+    /**
+     * @param cap the job is cancelled after this long (the last checkpoint completed by then counts)
+     * @param interval how often a checkpoint is taken
+     */
+    public static Checkpoint run(PatchTuesday scenario, int parallelism, Backend backend, Duration cap, Duration interval)
+            throws Exception {
         Path dir = Files.createTempDirectory("patchwatch-bench-checkpoints-");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -41,7 +50,7 @@ public final class CheckpointProbe {
         Configuration conf = new Configuration();
         backend.configure(conf);
         // Often: on the heap the whole run takes a second or two.
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(RestOptions.BIND_PORT, Integer.toString(port));
@@ -51,7 +60,8 @@ public final class CheckpointProbe {
         HttpClient http = HttpClient.newHttpClient();
         Checkpoint last = new Checkpoint(0, 0, 0, 0);
         var result = job.getJobExecutionResult();
-        while (!result.isDone()) {
+        long deadline = System.nanoTime() + cap.toNanos();
+        while (!result.isDone() && System.nanoTime() < deadline) {
             try {
                 JsonNode stats = JSON.readTree(http.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/jobs/" + job.getJobID() + "/checkpoints"))
@@ -66,7 +76,11 @@ public final class CheckpointProbe {
             }
             Thread.sleep(300);
         }
-        result.get(10, TimeUnit.MINUTES);
+        if (!result.isDone()) {
+            job.cancel().get(2, TimeUnit.MINUTES);
+        } else {
+            result.get(10, TimeUnit.MINUTES);
+        }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

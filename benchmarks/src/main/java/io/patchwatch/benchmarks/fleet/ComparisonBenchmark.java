@@ -64,6 +64,25 @@ public final class ComparisonBenchmark {
             }
         }
         }
+        if (o.checkpoints) {
+            // Checkpoints of each profile, size and backend with the state a run builds in 90 s,
+            // one every 10 s as flink-conf/config.yaml takes them (incremental on RocksDB).
+            System.out.println("| checkpoints (after 90 s of the run) | devices | state | p | full state | written (last) | duration |");
+            System.out.println("|---|---:|---|---:|---:|---:|---:|");
+            for (PatchTuesday.Profile profile : o.profiles) {
+                for (int devices : o.sizes) {
+                    for (Backend b : o.backends) {
+                        for (int p : o.parallelism) {
+                            CheckpointProbe.Checkpoint c = CheckpointProbe.run(new PatchTuesday(devices, profile), p, b,
+                                    Duration.ofSeconds(90), Duration.ofSeconds(10));
+                            System.out.printf(Locale.ROOT, "| %s | %,d | %s | %d | %,d bytes (%d per device) | %,d bytes | %d ms (%d taken) |%n",
+                                    profile.name().toLowerCase(Locale.ROOT), devices, b.label(), p, c.stateSize(),
+                                    c.stateSize() / devices, c.checkpointedSize(), c.durationMs(), c.count());
+                        }
+                    }
+                }
+            }
+        }
         System.out.println();
         // A finished run whose alerts differ from the simulator's ground truth is a failure.
         List<FleetRun> wrong = rows.stream().flatMap(r -> r.runs.values().stream()).flatMap(List::stream)
@@ -146,7 +165,7 @@ public final class ComparisonBenchmark {
     }
 
     record Options(List<PatchTuesday.Profile> profiles, List<Integer> sizes, List<Integer> parallelism, List<Backend> backends,
-                   List<Variant> variants, int runs, boolean quick, boolean extras, boolean rocksDbMetrics) {
+                   List<Variant> variants, int runs, boolean quick, boolean extras, boolean rocksDbMetrics, boolean checkpoints) {
         static Options parse(String[] args) {
             List<String> a = Arrays.asList(args);
             boolean quick = a.contains("--quick");
@@ -171,7 +190,7 @@ public final class ComparisonBenchmark {
                 }
             }
             return new Options(profiles, sizes, parallelism, backends, variants, runs, quick, !a.contains("--no-extras"),
-                    a.contains("--rocksdb-metrics"));
+                    a.contains("--rocksdb-metrics"), a.contains("--checkpoints"));
         }
 
         /**

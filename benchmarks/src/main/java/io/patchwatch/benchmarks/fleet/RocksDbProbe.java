@@ -76,7 +76,7 @@ public final class RocksDbProbe implements MetricReporter, Scheduled {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-        if (metric instanceof Gauge<?> g && java.util.Arrays.asList(METRICS).contains(name)) {
+        if (metric instanceof Gauge<?> g && java.util.Arrays.stream(METRICS).anyMatch(name::endsWith)) {
             GAUGES.put(key(group, name), g);
         }
     }

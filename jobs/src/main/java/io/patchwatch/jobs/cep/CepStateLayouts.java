@@ -1,7 +1,5 @@
 package io.patchwatch.jobs.cep;
 
-import io.patchwatch.jobs.rules.CompiledPattern;
-import io.patchwatch.jobs.rules.RuleSet;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +26,11 @@ public final class CepStateLayouts {
 
     /**
      * @param savepoint a savepoint's directory ({@code file:} URI or path) on this machine
-     * @return the rules (their CEP operators' names) whose state in it is of an earlier layout
+     * @param operators the CEP operators to look for: their names by their stock uids (layout 1)
+     * @return the names of those whose state in it is of an earlier layout
      * @throws IOException when its metadata cannot be read (a savepoint on another machine)
      */
-    public static Set<String> earlierIn(String savepoint, RuleSet rules) throws IOException {
+    public static Set<String> earlierIn(String savepoint, java.util.Map<String, String> operators) throws IOException {
         Path dir = savepoint.contains("://") || savepoint.startsWith("file:") ? Path.of(URI.create(savepoint)) : Path.of(savepoint);
         CheckpointMetadata metadata;
         try (InputStream in = Files.newInputStream(dir.resolve("_metadata"))) {
@@ -42,14 +41,14 @@ public final class CepStateLayouts {
             stored.add(s.getOperatorID());
         }
         Set<String> earlier = new LinkedHashSet<>();
-        for (CompiledPattern p : rules.plan().patterns()) {
+        operators.forEach((base, name) -> {
             for (int layout = 1; layout < PointLookupCepOperator.STATE_LAYOUT; layout++) {
-                String uid = PointLookupCepOperator.uidOfLayout(p.uid(), layout);
+                String uid = PointLookupCepOperator.uidOfLayout(base, layout);
                 if (stored.contains(new OperatorID(StreamGraphHasherV2.generateUserSpecifiedHash(uid)))) {
-                    earlier.add(p.name());
+                    earlier.add(name);
                 }
             }
-        }
+        });
         return earlier;
     }
 }

@@ -153,7 +153,9 @@ final class RulesLiveCommands {
             // by this version's CEP operators: it is left behind, once, and the operator says so.
             Set<String> earlierLayout;
             try {
-                earlierLayout = CepStateLayouts.earlierIn(savepoint, current);
+                java.util.Map<String, String> cep = new java.util.LinkedHashMap<>();
+                current.plan().patterns().forEach(p -> cep.put(p.uid(), p.name()));
+                earlierLayout = CepStateLayouts.earlierIn(savepoint, cep);
             } catch (java.io.IOException e) {
                 earlierLayout = Set.of();
                 out.println("patchwatch: cannot read the savepoint's metadata here (" + e.getMessage() + "): if it was taken by a"

@@ -38,6 +38,20 @@ public class DeviceState {
     public long nextDeadline = NONE;
     /** The one event-time timer this device has registered, or NONE. */
     public long timer = NONE;
+    /**
+     * Whether a patch session is open ({@link #SESSION_OPEN}, {@link #SESSION_NONE}), or {@link
+     * #SESSION_UNKNOWN} (a record from before this field): a device with none needs no read of its
+     * session (on RocksDB, a read per event it buffers).
+     */
+    public byte session = SESSION_UNKNOWN;
+    /** The earliest event buffered for the timer, NONE when none is, {@link #UNKNOWN}: read the buffer. */
+    public long pendingFrom = UNKNOWN;
+
+    /** Not known: the record was written before the field (a savepoint of an earlier version). */
+    public static final long UNKNOWN = Long.MIN_VALUE + 1;
+    public static final byte SESSION_UNKNOWN = 0;
+    public static final byte SESSION_NONE = 1;
+    public static final byte SESSION_OPEN = 2;
 
     public DeviceState() {}
 }

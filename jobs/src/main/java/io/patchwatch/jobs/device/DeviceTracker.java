@@ -217,11 +217,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             } else if (kind != EventKind.ping || pingOk) {
                 // Applied at the next watermark, through the timer, so that what it causes carries
                 // a time the rules downstream still accept.
-                pending.add(DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
+                buffer(d, DeviceEvent.newBuilder(e).setTs(watermark + 1).build());
             }
         } else if (kind == EventKind.ping && pingsMatter && plan.mayUse(DeviceFacts.ofPing(e), d.problems)) {
             // A ping some rule asks for (loss after a patch): applied in order, like host events.
-            pending.add(e);
+            buffer(d, e);
         } else if (kind == EventKind.heartbeat || pingOk) {
             long silenceAfter = profile(ctx.getCurrentKey(), d, e.getTs(), NONE).silenceAfterMs();
             if (Liveness.absorbs(d, e.getTs(), silenceAfter)) {
@@ -241,13 +241,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 }
                 return;
             }
-            pending.add(e);
+            buffer(d, e);
         } else if (kind == EventKind.ping) {
             // A failed ping is no liveness signal, but it shows the device is monitored (above).
         } else {
-            pending.add(e);
+            buffer(d, e);
         }
-        schedule(d, ctx.getCurrentKey(), ctx.timerService(), nextPendingTs());
+        schedule(d, ctx.getCurrentKey(), ctx.timerService(), nextPendingTs(d));
         device.update(d);
     }
 
@@ -260,7 +260,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         String key = ctx.getCurrentKey();
         d.timer = NONE;
         // 1. Buffered events up to now, in timestamp order (stable: arrival order among equals).
-        EventTimeBuffer<DeviceEvent> buffered = EventTimeBuffer.split(pending.get(), timestamp, DeviceEvent::getTs);
+        // An empty buffer, as the device's record says, is not read (on RocksDB, a read per timer).
+        EventTimeBuffer<DeviceEvent> buffered = EventTimeBuffer.split(d.pendingFrom == NONE ? null : pending.get(), timestamp,
+                DeviceEvent::getTs);
         if (!buffered.due().isEmpty()) {
             for (DeviceEvent e : buffered.due()) {
                 apply(e, d, ctx, out);
@@ -268,9 +270,10 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             buffered.keepLater(pending);
         }
         long nextPending = buffered.nextLater();
+        d.pendingFrom = nextPending;
         expireDeadlines(d, timestamp, key, out);
         // 2. Session end: open while t < lastInstall + W.
-        PatchSession s = sessions.current();
+        PatchSession s = sessions.current(d);
         RuleProfile profile = profile(key, d, timestamp, s == null ? NONE : s.start);
         if (s != null && PatchSessions.over(s, profile, timestamp)) {
             closeSession(d, s, ctx, out, profile);
@@ -316,7 +319,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             return;
         }
         deadlines.retime(d, inventory.lookupKey(key, d.site), notBefore);
-        schedule(d, key, timers, nextPendingTs());
+        schedule(d, key, timers, nextPendingTs(d));
         device.update(d);
     }
 
@@ -339,7 +342,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         EventKind kind = e.getKind();
         // A deadline at this very moment has passed before the event counts (as CEP's within).
         expireDeadlines(d, ts, key, out);
-        PatchSession s = sessions.current();
+        PatchSession s = sessions.current(d);
         RuleProfile profile = profile(key, d, ts, s == null ? NONE : s.start);
         if (s != null && PatchSessions.over(s, profile, ts)) {
             closeSession(d, s, ctx, out, profile);
@@ -407,7 +410,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             return s;
         }
         counts.openSessions++;
-        s = sessions.open(e, baseline.criticalServices(profile, e.getTs()));
+        s = sessions.open(d, e, baseline.criticalServices(profile, e.getTs()));
         if (plan.usesKind(FactKind.SESSION_OPENED)) {
             offer(d, s, DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()), ctx, out);
         }
@@ -417,7 +420,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private void closeSession(DeviceState d, PatchSession s, Context ctx, Collector<DeviceFact> out, RuleProfile profile)
             throws Exception {
         counts.openSessions--;
-        sessions.close();
+        sessions.close(d);
         if (plan.usesKind(FactKind.SESSION_CLOSED)) {
             DeviceFact closed = DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, PatchSessions.end(s, profile));
             closed.inSession = false;
@@ -428,7 +431,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     /** Keeps exactly one timer, at the earliest moment something is due. */
     private void schedule(DeviceState d, String key, TimerService timers, long nextPending) throws Exception {
         long next = nextPending;
-        PatchSession s = sessions.current();
+        PatchSession s = sessions.current(d);
         // Session end and silence as the version in force now says (a new version moves them: retime).
         RuleProfile profile = profile(key, d, timers.currentWatermark(), s == null ? NONE : s.start);
         if (s != null) {
@@ -473,8 +476,20 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         d.problems = true;
     }
 
-    private long nextPendingTs() throws Exception {
-        return EventTimeBuffer.earliest(pending.get(), DeviceEvent::getTs);
+    /** The earliest buffered event's time, as the device's record knows it (read once if it does not). */
+    private long nextPendingTs(DeviceState d) throws Exception {
+        if (d.pendingFrom == DeviceState.UNKNOWN) {
+            d.pendingFrom = EventTimeBuffer.earliest(pending.get(), DeviceEvent::getTs);
+        }
+        return d.pendingFrom;
+    }
+
+    /** Buffers an event for the timer, to be applied in event-time order. */
+    private void buffer(DeviceState d, DeviceEvent e) throws Exception {
+        pending.add(e);
+        if (d.pendingFrom != DeviceState.UNKNOWN) {
+            d.pendingFrom = d.pendingFrom == NONE ? e.getTs() : Math.min(d.pendingFrom, e.getTs());
+        }
     }
 
     private static long min(long a, long b) {

@@ -22,9 +22,14 @@ final class PatchSessions {
         this.state = state;
     }
 
-    /** The open session, or null. */
-    PatchSession current() throws Exception {
-        return state.value();
+    /** The open session, or null; read only when the device's record does not say there is none. */
+    PatchSession current(DeviceState d) throws Exception {
+        if (d.session == DeviceState.SESSION_NONE) {
+            return null;
+        }
+        PatchSession s = state.value();
+        d.session = s == null ? DeviceState.SESSION_NONE : DeviceState.SESSION_OPEN;
+        return s;
     }
 
     void update(PatchSession s) throws Exception {
@@ -42,7 +47,8 @@ final class PatchSessions {
     }
 
     /** Opens a session at this install with the device's critical services then. */
-    PatchSession open(DeviceEvent e, String[] critical) throws Exception {
+    PatchSession open(DeviceState d, DeviceEvent e, String[] critical) throws Exception {
+        d.session = DeviceState.SESSION_OPEN;
         PatchSession s = new PatchSession();
         s.start = e.getTs();
         s.lastInstall = e.getTs();
@@ -79,8 +85,9 @@ final class PatchSessions {
         return true;
     }
 
-    void close() {
+    void close(DeviceState d) {
         state.clear();
+        d.session = DeviceState.SESSION_NONE;
     }
 
     /**

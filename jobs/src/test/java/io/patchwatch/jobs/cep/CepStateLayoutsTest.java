@@ -29,11 +29,14 @@ class CepStateLayoutsTest {
         RuleSet rules = RuleSet.defaults();
         CompiledPattern offline = rules.plan().patterns().stream().filter(p -> p.name().equals("rule-offline-after-patch")).findFirst().orElseThrow();
 
+        java.util.Map<String, String> cep = new java.util.LinkedHashMap<>();
+        rules.plan().patterns().forEach(p -> cep.put(p.uid(), p.name()));
+
         Path earlier = savepoint("earlier", List.of(PointLookupCepOperator.uidOfLayout(offline.uid(), 1), "device-tracker"));
-        assertThat(CepStateLayouts.earlierIn(earlier.toUri().toString(), rules)).containsExactly("rule-offline-after-patch");
+        assertThat(CepStateLayouts.earlierIn(earlier.toUri().toString(), cep)).containsExactly("rule-offline-after-patch");
 
         Path current = savepoint("current", List.of(PointLookupCepOperator.uid(offline.uid()), "device-tracker"));
-        assertThat(CepStateLayouts.earlierIn(current.toString(), rules)).isEmpty();
+        assertThat(CepStateLayouts.earlierIn(current.toString(), cep)).isEmpty();
     }
 
     private Path savepoint(String name, List<String> uids) throws Exception {
