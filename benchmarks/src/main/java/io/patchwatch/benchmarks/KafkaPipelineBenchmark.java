@@ -88,10 +88,13 @@ public final class KafkaPipelineBenchmark {
                   idleness: %s
                 checkpoints:
                   interval: 10s
-                """.formatted(System.getProperty("bench.idleness", "30s")));
+                  directory: %s
+                """.formatted(System.getProperty("bench.idleness", "30s"),
+                        // On disk, as a cluster keeps them: the tracker's state of 10,000 devices is
+                        // beyond what a checkpoint held in the JobManager's memory may be (5 MB).
+                        Files.createTempDirectory("patchwatch-bench-checkpoints-").toUri()));
         kafka.createTopic("night-copy", 1);
         double copySeconds = copy(config, List.of("night", "night-pings"), "night-copy");
-        long copied = KafkaTestClients.readAll(kafka.bootstrapServers(), "night-copy", true).size();
 
         StreamExecutionEnvironment env = environment(config);
         KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
@@ -110,8 +113,8 @@ public final class KafkaPipelineBenchmark {
         DemoReport report = DemoReport.of(plan, alerts);
         System.out.printf("throughput: %,d devices, %,d events (written to Kafka in %.1f s)%n", devices, produced, produceSeconds);
         System.out.printf("  Kafka -> job -> Kafka (exactly once, parallelism 2): %.1f s, %,.0f events/s%n", seconds, produced / seconds);
-        System.out.printf("  Kafka -> copy -> Kafka (the floor: the same records, exactly once, parallelism 2): %.1f s, %,.0f records/s"
-                + " (%,d copied)%n", copySeconds, produced / copySeconds, copied);
+        System.out.printf("  Kafka -> copy -> Kafka (the floor: the same records, exactly once, parallelism 2): %.1f s, %,.0f records/s%n",
+                copySeconds, produced / copySeconds);
         System.out.printf("  job / copy: %.2f (target >= 0.5)%n", copySeconds / seconds);
         System.out.printf("  alerts %d; injected faults caught: %s; unexplained alerts: %d%n", alerts.size(),
                 report.allCaught() ? "all" : report.missed().size() + " missed", report.unexplained().size());
@@ -227,7 +230,7 @@ public final class KafkaPipelineBenchmark {
                         .setKafkaProducerConfig(producer)
                         .setRecordSerializer(KafkaRecordSerializationSchema.<RawRecord>builder()
                                 .setTopic(target)
-                                .setValueSerializationSchema((SerializationSchema<RawRecord>) r -> r.payload)
+                                .setValueSerializationSchema(new PayloadOnly())
                                 .build())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix("bench-copy")
@@ -235,6 +238,14 @@ public final class KafkaPipelineBenchmark {
         long t0 = System.nanoTime();
         env.execute("plain Kafka copy");
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** A record's bytes as they came. */
+    private static final class PayloadOnly implements SerializationSchema<RawRecord> {
+        @Override
+        public byte[] serialize(RawRecord r) {
+            return r.payload;
+        }
     }
 
     private static JobConfig config(KafkaBroker kafka, String in, String alerts, String dlq, String events, Path dir, String extra) {

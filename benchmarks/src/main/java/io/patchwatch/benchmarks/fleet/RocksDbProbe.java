@@ -109,16 +109,17 @@ public final class RocksDbProbe implements MetricReporter, Scheduled {
         }
     }
 
-    /** "operator name / subtask / column family / metric": summed over subtasks by {@link #drain}'s caller. */
+    /** "operator name | subtask | column family | metric"; summed over subtasks by {@link #summary}. */
     private static String key(MetricGroup group, String name) {
         Map<String, String> v = group.getAllVariables();
-        String scope = String.join(".", group.getScopeComponents());
+        String[] scope = group.getScopeComponents();
         String operator = v.getOrDefault("<operator_name>", "?");
         String subtask = v.getOrDefault("<subtask_index>", "?");
-        // The column family is the group right below the operator's "rocksdb" group, when there is one.
-        int at = scope.lastIndexOf(".rocksdb");
-        String family = at < 0 ? "(db)" : scope.substring(at + ".rocksdb".length()).replaceFirst("^\\.", "");
-        return operator + " | " + subtask + " | " + (family.isEmpty() ? "(db)" : family) + " | " + name;
+        // A column family's metrics sit in a group named after it, below the operator's subtask;
+        // the database's own (tickers) directly in the subtask's group.
+        String last = scope.length == 0 ? "" : scope[scope.length - 1];
+        String family = last.equals(subtask) || last.equals(operator) ? "(db)" : last;
+        return operator + " | " + subtask + " | " + family + " | " + name;
     }
 
     /** Found through {@code META-INF/services}, named in the configuration. */
