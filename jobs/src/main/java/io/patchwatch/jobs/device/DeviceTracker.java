@@ -498,6 +498,13 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     /** A device's parameters at {@code ts}, for its session opened at {@code sessionStart} (or NONE). */
     private RuleProfile profile(String key, DeviceState d, long ts, long sessionStart) {
+        // Per event (every heartbeat): a device the inventory does not list, when no override of the
+        // version in force can match one, has that version's defaults (whichever version its session
+        // opened under: an override it could inherit would have to match it first).
+        RuleSet rules = versions.at(ts).rules();
+        if (rules.unlistedTakeDefaults() && !inventory.lists(key)) {
+            return rules.defaultProfile();
+        }
         return versions.profileFor(inventory.lookupKey(key, d.site), ts, sessionStart);
     }
 

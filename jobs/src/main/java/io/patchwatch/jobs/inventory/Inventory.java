@@ -117,6 +117,11 @@ public final class Inventory implements Serializable {
     }
 
     /** The same by device key ({@link DeviceKeys#key}), as the keyed operators hold it: no new key is built. */
+    /** Whether the inventory lists the device of this key. */
+    public boolean lists(String key) {
+        return byKey.containsKey(key);
+    }
+
     public DeviceInfo lookupKey(String key, String eventSite) {
         DeviceInfo info = byKey.get(key);
         return info == null ? DeviceInfo.unknown(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), eventSite)

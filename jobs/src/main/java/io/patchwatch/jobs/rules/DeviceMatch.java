@@ -23,6 +23,11 @@ public record DeviceMatch(String tenant, String site, String group, String criti
                 match.get("criticality"), device == null ? null : HostNames.device(DeviceIdentity.normalise(device)));
     }
 
+    /** Only a device the inventory lists can match: it asks for a group or a criticality, which only the inventory knows. */
+    public boolean needsInventory() {
+        return group != null || criticality != null;
+    }
+
     public boolean matches(DeviceInfo d) {
         return eq(tenant, d.tenant()) && eq(site, d.site()) && eq(group, d.group())
                 && eq(criticality, d.criticality()) && eq(device, d.device());

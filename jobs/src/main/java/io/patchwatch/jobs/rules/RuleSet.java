@@ -39,6 +39,8 @@ public final class RuleSet implements Serializable {
     private final NoiseSettings noise;
     private final List<MaintenanceWindow> maintenance;
     private transient Map<Object, RuleProfile> cache;
+    /** Whether a device the inventory does not list takes the defaults (see {@link #unlistedTakeDefaults}). */
+    private transient Boolean unlistedDefaults;
     /** The file's text, as published to the rules topic. */
     private String sourceText = "";
 
@@ -183,6 +185,18 @@ public final class RuleSet implements Serializable {
             }
         }
         return p;
+    }
+
+    /**
+     * Whether every override asks for a group or a criticality, which only the inventory knows: then
+     * a device it does not list (most devices, on most nights) takes the defaults, without its
+     * inventory entry being made up and matched against every override, per event.
+     */
+    public boolean unlistedTakeDefaults() {
+        if (unlistedDefaults == null) {
+            unlistedDefaults = overrides.stream().allMatch(o -> o.match().needsInventory());
+        }
+        return unlistedDefaults;
     }
 
     public RuleProfile defaultProfile() {

@@ -79,6 +79,30 @@ class RuleSetTest {
     }
 
     @Test
+    void aDeviceTheInventoryDoesNotListTakesTheDefaultsOnlyWhenEveryOverrideAsksForAGroupOrCriticality() {
+        RuleSet byGroup = parse(base() + """
+                overrides:
+                  - match: {group: sql}
+                    silence_after: 3m
+                  - match: {tenant: acme, criticality: high}
+                    silence_after: 2m
+                """);
+        RuleSet bySite = parse(base() + """
+                overrides:
+                  - match: {group: sql}
+                    silence_after: 3m
+                  - match: {site: lab}
+                    silence_after: 2m
+                """);
+        assertThat(RuleSet.defaults().unlistedTakeDefaults()).as("the shipped rules: server roles by group").isTrue();
+        assertThat(byGroup.unlistedTakeDefaults()).isTrue();
+        assertThat(byGroup.profileFor(DeviceInfo.unknown("acme", "X", "lab"))).isEqualTo(byGroup.defaultProfile());
+        // The control: an override by site can match a device the inventory does not list.
+        assertThat(bySite.unlistedTakeDefaults()).isFalse();
+        assertThat(bySite.profileFor(DeviceInfo.unknown("acme", "X", "lab")).silenceAfterMs()).isEqualTo(Duration.ofMinutes(2).toMillis());
+    }
+
+    @Test
     void badValuesNameTheirLineAndColumn() {
         assertThatThrownBy(() -> parse(base().replace("silence_after: 10m", "silence_after: ten minutes")))
                 .hasMessageContaining("rules.yaml:2:18: silence_after: 'ten minutes' is not a duration");
