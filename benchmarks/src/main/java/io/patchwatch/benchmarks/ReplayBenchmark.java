@@ -96,12 +96,7 @@ public final class ReplayBenchmark {
         System.out.printf("recording: %s, %,d events, %.0f MB, %d devices%n", file, lines, Files.size(file) / 1e6,
                 plan.devices().size());
 
-        Path tiny = DIR.resolve("tiny.jsonl");
-        Files.writeString(tiny, """
-                {"ts":"2026-11-10T02:00:00Z","tenant":"acme","device":"SRV-01","kind":"heartbeat"}
-                {"ts":"2026-11-10T02:01:00Z","tenant":"acme","device":"SRV-01","kind":"patch_installed","kb":"KB1"}
-                {"ts":"2026-11-10T02:30:00Z","tenant":"acme","device":"OTHER","kind":"heartbeat"}
-                """);
+        Path tiny = tinyRecording();
         // Warm-up, not reported: one parse and one replay of the whole file, so that the runs measure
         // compiled code (the first replay on a 2-core machine shares a core with the JIT compiler).
         floor(file);
@@ -144,10 +139,7 @@ public final class ReplayBenchmark {
         }
         System.out.printf("recording: %s, %,d events, %.0f MB, %d devices, %.1f %% not heartbeats%n", file, scenario.events(),
                 Files.size(file) / 1e6, scenario.devices(), 100 * scenario.nonHeartbeatShare());
-        Path tiny = DIR.resolve("tiny.jsonl");
-        Files.writeString(tiny, """
-                {"ts":"2026-11-10T02:00:00Z","tenant":"acme","device":"SRV-01","kind":"heartbeat"}
-                """);
+        Path tiny = tinyRecording();
         Path out = DIR.resolve("feeds-alerts.jsonl");
         jacksonFloor(file); // warm-up, not reported
         floor(file);
@@ -251,6 +243,17 @@ public final class ReplayBenchmark {
             throw new IllegalStateException("replay of " + file + " exited " + exit + ": " + Files.readString(DIR.resolve("feeds-run.log")));
         }
         return wall;
+    }
+
+    /** A replay of three lines: what a replay costs before its first event (JVM, embedded cluster, job). */
+    private static Path tinyRecording() throws IOException {
+        Path tiny = DIR.resolve("tiny.jsonl");
+        Files.writeString(tiny, """
+                {"ts":"2026-11-10T02:00:00Z","tenant":"acme","device":"SRV-01","kind":"heartbeat"}
+                {"ts":"2026-11-10T02:01:00Z","tenant":"acme","device":"SRV-01","kind":"patch_installed","kb":"KB1"}
+                {"ts":"2026-11-10T02:30:00Z","tenant":"acme","device":"OTHER","kind":"heartbeat"}
+                """);
+        return tiny;
     }
 
     /** Devices for at least {@code events} events: a device sends about 300 in the 5-hour night. */
