@@ -60,7 +60,7 @@ public class DeviceTrackerBenchmark {
     public void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 new DeviceTracker(RuleSet.defaults(), Inventory.empty(),
-                        expiry.equals("off") ? null : io.patchwatch.jobs.config.Durations.parse(expiry)),
+                        expiry.equals("off") ? null : io.patchwatch.connectors.config.Durations.parse(expiry)),
                 new PatchwatchJob.EventKey(), Types.STRING);
         heartbeats = new DeviceEvent[devices];
         for (int d = 0; d < devices; d++) {

@@ -1,12 +1,20 @@
 package io.patchwatch.benchmarks.sinks;
 
+import io.patchwatch.connectors.sinks.SinkSettings;
+import io.patchwatch.connectors.sinks.alertmanager.AlertmanagerSink;
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.opsgenie.OpsgenieSink;
+import io.patchwatch.connectors.sinks.pagerduty.PagerDutySink;
+import io.patchwatch.connectors.sinks.servicenow.ServiceNowSink;
+import io.patchwatch.connectors.sinks.splunk.SplunkHecSink;
+import io.patchwatch.connectors.sinks.syslog.SyslogSink;
+import io.patchwatch.connectors.sinks.webhook.WebhookSink;
 import io.patchwatch.connectors.sinks.delivery.AlertRoute;
 import io.patchwatch.connectors.sinks.delivery.DeliveryOperator;
 import io.patchwatch.connectors.sinks.delivery.DeliveryPolicy;
 import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
-import io.patchwatch.connectors.sinks.delivery.SecretRef;
+import io.patchwatch.connectors.config.SecretRef;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.connectors.sinks.delivery.SinkType;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
@@ -56,31 +64,28 @@ public final class SinkDeliveryBenchmark {
             http.answer(r -> RecordingHttpServer.Answer.status(202));
             http.discardBodies();
             // Warm-up: the JIT, Flink's first job, the HTTP client.
-            run(small, spec("warm-up", SinkType.WEBHOOK, http.url() + "/warm-up", null,
-                    Map.of("template", "{\"d\": \"{{device}}\"}"), policy));
-            List<Object[]> httpSinks = List.of(
-                    new Object[] {SinkType.PAGERDUTY, "/v2/enqueue", Map.of()},
-                    new Object[] {SinkType.SERVICENOW, "", Map.of()},
-                    new Object[] {SinkType.OPSGENIE, "", Map.of()},
-                    new Object[] {SinkType.SPLUNK_HEC, "", Map.of("index", "itops")},
-                    new Object[] {SinkType.WEBHOOK, "/hook", Map.of("template",
-                            "{\"text\": \"[{{severity}}] {{message}}\", \"alert\": {{alert_json}}}")});
-            for (Object[] h : httpSinks) {
-                SinkType type = (SinkType) h[0];
-                @SuppressWarnings("unchecked")
-                Map<String, String> options = (Map<String, String>) h[2];
-                SinkSpec spec = spec(type.configName(), type, http.url() + h[1], ref, options, policy);
+            run(small, spec("warm-up", "webhook", new WebhookSink.Settings(HttpEndpoint.of(http.url() + "/warm-up"), null, null,
+                    "{\"d\": \"{{device}}\"}"), policy));
+            String template = "{\"text\": \"[{{severity}}] {{message}}\", \"alert\": {{alert_json}}}";
+            List<SinkSpec> httpSinks = List.of(
+                    spec("pagerduty", "pagerduty", new PagerDutySink.Settings(HttpEndpoint.of(http.url() + "/v2/enqueue"), ref), policy),
+                    spec("servicenow", "servicenow", new ServiceNowSink.Settings(HttpEndpoint.of(http.url()), "bench", ref), policy),
+                    spec("opsgenie", "opsgenie", new OpsgenieSink.Settings(HttpEndpoint.of(http.url()), ref), policy),
+                    spec("splunk-hec", "splunk-hec", new SplunkHecSink.Settings(HttpEndpoint.of(http.url()), ref, "itops"), policy),
+                    spec("webhook", "webhook", new WebhookSink.Settings(HttpEndpoint.of(http.url() + "/hook"), null, ref, template),
+                            policy));
+            for (SinkSpec spec : httpSinks) {
                 int before = http.accepted().size();
-                measure(type.configName(), spec, small, large, () -> http.accepted().size() - before);
+                measure(spec.type(), spec, small, large, () -> http.accepted().size() - before);
             }
         }
         try (AlertmanagerServer am = AlertmanagerServer.start(dir.resolve("alertmanager"))) {
-            measure("alertmanager", spec("alertmanager", SinkType.ALERTMANAGER, am.url(), null,
-                    Map.of("validity", "PT15M"), policy), small, large, () -> countAlertmanagerAlerts(am));
+            measure("alertmanager", spec("alertmanager", "alertmanager", new AlertmanagerSink.Settings(HttpEndpoint.of(am.url()),
+                    null, Duration.ZERO, Duration.ofMinutes(15)), policy), small, large, () -> countAlertmanagerAlerts(am));
         }
         try (RsyslogServer rsyslog = RsyslogServer.start(dir.resolve("rsyslog"))) {
-            measure("syslog (cef)", spec("syslog-cef", SinkType.SYSLOG, "127.0.0.1:" + rsyslog.port(), null,
-                    Map.of("format", "cef", "hostname", "patchwatch-bench"), policy), small, large, () -> {
+            measure("syslog (cef)", spec("syslog-cef", "syslog", SyslogSink.Settings.tcp("127.0.0.1", rsyslog.port(), "cef",
+                    "patchwatch-bench"), policy), small, large, () -> {
                         try {
                             return rsyslog.awaitMessages(4 * n, Duration.ofSeconds(120)).size();
                         } catch (Exception e) {
@@ -109,9 +114,8 @@ public final class SinkDeliveryBenchmark {
         }
     }
 
-    private static SinkSpec spec(String name, SinkType type, String url, SecretRef secret, Map<String, String> options,
-                                 DeliveryPolicy policy) {
-        return new SinkSpec(name, type, url, null, secret, "bench", null, Map.of(), options, AlertRoute.all(), policy);
+    private static SinkSpec spec(String name, String type, SinkSettings settings, DeliveryPolicy policy) {
+        return new SinkSpec(name, type, settings, AlertRoute.all(), policy);
     }
 
     /** One bounded job: the alerts into the sink; returns its wall time in seconds (it ends when all are delivered). */

@@ -31,7 +31,7 @@ final class AlertsCommand {
         String topic = args.get("topic", "patchwatch-alerts");
         int max = args.intValue("max", Integer.MAX_VALUE);
         long timeoutMs = args.get("timeout") == null ? Long.MAX_VALUE
-                : io.patchwatch.jobs.config.Durations.parse(args.get("timeout")).toMillis();
+                : io.patchwatch.connectors.config.Durations.parse(args.get("timeout")).toMillis();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("bootstrap"));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "patchwatch-tail-" + ProcessHandle.current().pid());

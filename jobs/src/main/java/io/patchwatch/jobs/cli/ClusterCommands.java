@@ -2,7 +2,7 @@ package io.patchwatch.jobs.cli;
 
 import io.patchwatch.jobs.cluster.FlinkRestClient;
 import io.patchwatch.jobs.cluster.JobBundle;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

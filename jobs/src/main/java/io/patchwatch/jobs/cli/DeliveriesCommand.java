@@ -8,7 +8,7 @@ import io.patchwatch.connectors.sinks.delivery.AlertReceiver;
 import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.connectors.sinks.delivery.Receivers;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.connectors.config.Durations;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.schemas.Alert;
 import java.io.PrintStream;

@@ -59,7 +59,7 @@ final class DemoCommand {
             rulesFile = java.nio.file.Files.createTempFile("patchwatch-demo-rules", ".yaml");
             rulesFile.toFile().deleteOnExit();
             java.nio.file.Files.writeString(rulesFile, text);
-        } catch (io.patchwatch.jobs.config.ConfigException e) {
+        } catch (io.patchwatch.connectors.config.ConfigException e) {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;
         } catch (java.io.IOException e) {

@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.cli;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.kafka.RulesTopic;
 import io.patchwatch.jobs.rules.MaintenanceEdits;
 import io.patchwatch.jobs.rules.MaintenanceWindow;

@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.cli;
 
-import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.connectors.config.ConfigException;
+import io.patchwatch.connectors.config.Durations;
 import io.patchwatch.jobs.rules.RuleCompiler;
 import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleProfile;

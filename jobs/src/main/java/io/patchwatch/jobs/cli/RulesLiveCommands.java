@@ -6,7 +6,7 @@ import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.cluster.FlinkRestClient;
 import io.patchwatch.jobs.cluster.JobBundle;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.RulesTopic;
 import io.patchwatch.jobs.rules.RuleSet;

@@ -7,7 +7,7 @@ import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.LocalFlink;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.replay.RecordingException;
 import io.patchwatch.jobs.replay.RecordingInputs;

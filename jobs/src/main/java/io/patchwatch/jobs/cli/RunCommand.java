@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.cli;
 
 import io.patchwatch.jobs.LocalFlink;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import java.io.PrintStream;

@@ -52,11 +52,11 @@ final class SinksCommand {
                 DeliveryResult cleared = fired.kind() == DeliveryResult.Kind.DELIVERED ? send(receiver, resolved, spec) : null;
                 boolean ok = cleared != null && cleared.kind() == DeliveryResult.Kind.DELIVERED;
                 allDelivered &= ok;
-                out.println(spec.name() + " (" + spec.type().configName() + "): firing " + describe(fired)
+                out.println(spec.name() + " (" + spec.type() + "): firing " + describe(fired)
                         + (cleared == null ? "" : ", resolved " + describe(cleared)));
             } catch (RuntimeException e) {
                 allDelivered = false;
-                out.println(spec.name() + " (" + spec.type().configName() + "): cannot send: " + e.getMessage());
+                out.println(spec.name() + " (" + spec.type() + "): cannot send: " + e.getMessage());
             }
         }
         return allDelivered ? 0 : 1;

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.cluster;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;

@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.incident;
 
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.connectors.config.Durations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;

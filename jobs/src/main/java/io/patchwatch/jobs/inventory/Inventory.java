@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.inventory;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 
 import io.patchwatch.connectors.adapters.DeviceIdentity;
 import io.patchwatch.connectors.adapters.Refusal;

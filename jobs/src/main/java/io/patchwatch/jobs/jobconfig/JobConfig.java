@@ -1,20 +1,18 @@
 package io.patchwatch.jobs.jobconfig;
 
-import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.Durations;
-import io.patchwatch.jobs.inventory.Inventory;
-
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.patchwatch.connectors.adapters.Adapters;
+import io.patchwatch.connectors.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigProblems;
+import io.patchwatch.connectors.config.LocatedYaml;
+import io.patchwatch.connectors.config.SecretRef;
+import io.patchwatch.connectors.config.YamlSection;
 import io.patchwatch.connectors.kafka.KafkaConnection;
+import io.patchwatch.connectors.sinks.SinkSpecs;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
+import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.settings.JobSettings;
+import io.patchwatch.jobs.settings.TimeOptions;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -26,8 +24,9 @@ import java.util.Set;
 
 /**
  * job.yaml, read once into an immutable record: where the feeds come from, where alerts go, and how
- * the job treats time, and which alert sinks receive what. Unknown keys are an error naming the file, line, column and key; secrets are
- * only ever the name of an environment variable or a file.
+ * the job treats time, and which alert sinks receive what. Every key is a typed {@link JobOptions}
+ * constant; every mistake names the file, line, column and key; secrets are only ever the name of
+ * an environment variable or a file.
  *
  * <pre>{@code
  * JobConfig config = JobConfig.load(Path.of("job.yaml"));
@@ -53,11 +52,12 @@ public record JobConfig(
         String rulesTopic)
         implements Serializable {
 
-    private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
-    private static final Set<String> OFFSETS = Set.of("earliest", "latest", "committed");
-
     /** One input topic and its format. */
-    public record Input(String topic, String format, String tenant, String site) implements Serializable {}
+    public record Input(String topic, String format, String tenant, String site) implements Serializable {
+        public static Input of(String topic, String format) {
+            return new Input(topic, format, JobOptions.Input.TENANT.defaultValue(), null);
+        }
+    }
 
     public static JobConfig load(Path file) {
         byte[] yaml;
@@ -69,89 +69,276 @@ public record JobConfig(
         return parse(yaml, file.toString(), file.toAbsolutePath().getParent());
     }
 
+    /**
+     * job.yaml read by its {@link JobOptions} and the sinks' factories: every mistake of the file at
+     * once (unknown keys, wrong types, bad durations, inline secrets, a sink's own keys), each with
+     * file:line:col, in one {@link ConfigException}.
+     */
     public static JobConfig parse(byte[] yaml, String fileName, Path baseDir) {
-        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
-        JobConfigFile f;
-        try {
-            f = mapper.readValue(yaml, JobConfigFile.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(where(fileName, e.getLocation()) + "unknown key '" + e.getPropertyName()
-                    + "' (known here: " + e.getKnownPropertyIds() + ")", e);
-        } catch (JsonMappingException e) {
-            throw new ConfigException(where(fileName, e.getLocation()) + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException(fileName + ": not valid YAML: " + e.getMessage(), e);
+        ConfigProblems problems = new ConfigProblems(fileName);
+        YamlSection root = LocatedYaml.read(yaml, problems, "kafka, inputs and outputs");
+        List<String> top = new ArrayList<>(YamlSection.keysOf(JobOptions.TOP));
+        top.addAll(List.of("kafka", "inputs", "outputs", "time", "checkpoints", "sinks"));
+        root.refuseUnknown(top);
+        for (String required : List.of("kafka", "inputs", "outputs")) {
+            if (!root.present(required)) {
+                root.problem(null, "needs a '" + required + "' section");
+            }
         }
-        if (f == null) {
-            throw new ConfigException(fileName + ": empty job config");
-        }
+
         // 1. Kafka connection; secrets by reference only.
-        JobConfigFile.Kafka k = f.kafka;
-        if (!PROTOCOLS.contains(k.securityProtocol)) {
-            throw new ConfigException(fileName + ": kafka.security_protocol '" + k.securityProtocol + "' is not one of " + PROTOCOLS);
+        YamlSection k = root.section("kafka");
+        List<String> kafkaKeys = new ArrayList<>(YamlSection.keysOf(JobOptions.Kafka.ALL));
+        kafkaKeys.addAll(List.of("sasl", "ssl"));
+        k.refuseUnknown(kafkaKeys);
+        SecretRef saslPassword = null;
+        String mechanism = null;
+        String username = null;
+        if (k.present("sasl")) {
+            YamlSection sasl = k.section("sasl");
+            sasl.refuseUnknown(YamlSection.keysOf(JobOptions.Sasl.ALL));
+            mechanism = sasl.get(JobOptions.Sasl.MECHANISM);
+            username = sasl.get(JobOptions.Sasl.USERNAME);
+            saslPassword = sasl.get(JobOptions.Sasl.PASSWORD);
         }
-        if (!OFFSETS.contains(k.startingOffsets)) {
-            throw new ConfigException(fileName + ": kafka.starting_offsets '" + k.startingOffsets + "' is not one of " + OFFSETS);
+        String truststore = null;
+        SecretRef truststorePassword = null;
+        if (k.present("ssl")) {
+            YamlSection ssl = k.section("ssl");
+            ssl.refuseUnknown(YamlSection.keysOf(JobOptions.Ssl.ALL));
+            truststore = ssl.get(JobOptions.Ssl.TRUSTSTORE);
+            truststorePassword = ssl.get(JobOptions.Ssl.TRUSTSTORE_PASSWORD);
         }
-        JobConfigFile.Sasl sasl = k.sasl;
-        if (sasl != null && sasl.inlinePassword != null) {
-            throw new ConfigException(fileName + ": kafka.sasl.password: secrets are not read from the config file; "
-                    + "use password_env (an environment variable) or password_file");
-        }
-        if (sasl != null && (sasl.passwordEnv == null) == (sasl.passwordFile == null)) {
-            throw new ConfigException(fileName + ": kafka.sasl needs exactly one of password_env and password_file");
-        }
-        JobConfigFile.Ssl ssl = k.ssl;
-        if (ssl != null && ssl.inlinePassword != null) {
-            throw new ConfigException(fileName + ": kafka.ssl.truststore_password: secrets are not read from the config "
-                    + "file; use truststore_password_env or truststore_password_file");
-        }
-        KafkaConnection connection = new KafkaConnection(k.bootstrapServers, k.securityProtocol,
-                sasl == null ? null : sasl.mechanism, sasl == null ? null : sasl.username,
-                sasl == null ? null : sasl.passwordEnv, sasl == null ? null : sasl.passwordFile,
-                ssl == null ? null : ssl.truststore, ssl == null ? null : ssl.truststorePasswordEnv,
-                ssl == null ? null : ssl.truststorePasswordFile);
+        KafkaConnection connection = new KafkaConnection(k.get(JobOptions.Kafka.BOOTSTRAP_SERVERS),
+                k.get(JobOptions.Kafka.SECURITY_PROTOCOL), mechanism, username,
+                saslPassword == null ? null : saslPassword.env(), saslPassword == null ? null : saslPassword.file(), truststore,
+                truststorePassword == null ? null : truststorePassword.env(), truststorePassword == null ? null : truststorePassword.file());
 
         // 2. Inputs and outputs.
-        if (f.inputs.isEmpty()) {
-            throw new ConfigException(fileName + ": inputs: at least one input topic is needed");
-        }
         List<Input> inputs = new ArrayList<>();
-        for (int i = 0; i < f.inputs.size(); i++) {
-            JobConfigFile.Input in = f.inputs.get(i);
-            if (!Adapters.NAMES.contains(in.format)) {
-                throw new ConfigException(fileName + ": inputs[" + i + "].format: unknown format '" + in.format
-                        + "' (known: " + String.join(", ", Adapters.NAMES) + ")");
-            }
-            inputs.add(new Input(in.topic, in.format, in.tenant, in.site));
+        for (YamlSection in : root.sections("inputs")) {
+            in.refuseUnknown(YamlSection.keysOf(JobOptions.Input.ALL));
+            inputs.add(new Input(in.get(JobOptions.Input.TOPIC), in.get(JobOptions.Input.FORMAT), in.get(JobOptions.Input.TENANT),
+                    in.get(JobOptions.Input.SITE)));
         }
+        if (root.present("inputs") && inputs.isEmpty()) {
+            root.problem("inputs", "at least one input topic is needed");
+        }
+        YamlSection out = root.section("outputs");
+        out.refuseUnknown(YamlSection.keysOf(JobOptions.Outputs.ALL));
 
         // 3. Time.
-        JobConfigFile.Time t = f.time;
-        Duration floor = "off".equals(t.wallClockFloor) ? null : duration(t.wallClockFloor, fileName + ": time.wall_clock_floor");
-        JobSettings settings = new JobSettings(
-                duration(t.outOfOrderness, fileName + ": time.out_of_orderness"),
-                duration(t.idleness, fileName + ": time.idleness"),
-                floor,
-                Long.MAX_VALUE,
-                duration(t.maxFuture, fileName + ": time.max_future"),
-                duration(t.maxPast, fileName + ": time.max_past"),
-                JobSettings.DEFAULT_MAX_RECORD_BYTES,
-                f.parallelism == null ? 1 : f.parallelism,
-                "off".equals(t.deviceExpiry) ? null : duration(t.deviceExpiry, fileName + ": time.device_expiry"));
-        int parallelism = f.parallelism == null ? 1 : f.parallelism;
-        if (parallelism < 1) {
-            throw new ConfigException(fileName + ": parallelism must be at least 1");
+        YamlSection t = root.section("time");
+        t.refuseUnknown(YamlSection.keysOf(TimeOptions.ALL));
+        int parallelism = root.get(JobOptions.PARALLELISM);
+        JobSettings.Builder settings = JobSettings.builder()
+                .outOfOrderness(t.get(TimeOptions.OUT_OF_ORDERNESS))
+                .idleness(t.get(TimeOptions.IDLENESS))
+                .wallClockFloorLag(t.get(TimeOptions.WALL_CLOCK_FLOOR))
+                .maxFuture(t.get(TimeOptions.MAX_FUTURE))
+                .maxPast(t.get(TimeOptions.MAX_PAST))
+                .ingestParallelism(parallelism)
+                .deviceExpiry(t.get(TimeOptions.DEVICE_EXPIRY));
+
+        // 4. Checkpoints, sinks.
+        YamlSection c = root.section("checkpoints");
+        c.refuseUnknown(YamlSection.keysOf(JobOptions.Checkpoints.ALL));
+        List<SinkSpec> sinks = SinkSpecs.read(root.sections("sinks"));
+        String rules = root.get(JobOptions.RULES);
+        String inventory = root.get(JobOptions.INVENTORY);
+        String rulesTopic = root.get(JobOptions.RULES_TOPIC);
+        Builder config = builder(connection)
+                .groupId(k.get(JobOptions.Kafka.GROUP_ID))
+                .startingOffsets(k.get(JobOptions.Kafka.STARTING_OFFSETS))
+                .alertsTopic(out.get(JobOptions.Outputs.ALERTS_TOPIC))
+                .alertsJsonTopic(out.get(JobOptions.Outputs.ALERTS_JSON_TOPIC))
+                .deadLetterTopic(out.get(JobOptions.Outputs.DEAD_LETTER_TOPIC))
+                .eventsTopic(out.get(JobOptions.Outputs.EVENTS_TOPIC))
+                .failedDeliveriesTopic(out.get(JobOptions.Outputs.FAILED_DELIVERIES_TOPIC))
+                .rules(rules == null ? null : baseDir.resolve(rules).normalize())
+                .inventory(inventory == null ? null : baseDir.resolve(inventory).normalize())
+                .rulesTopic("off".equals(rulesTopic) ? null : rulesTopic)
+                .checkpointInterval(c.get(JobOptions.Checkpoints.INTERVAL))
+                .checkpointDirectory(c.get(JobOptions.Checkpoints.DIRECTORY))
+                .parallelism(parallelism);
+        inputs.forEach(config::input);
+        sinks.forEach(config::sink);
+        problems.throwIfAny();
+        try {
+            return config.settings(settings.build()).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(fileName + ": " + e.getMessage(), e);
         }
-        return new JobConfig(connection, k.groupId, k.startingOffsets, List.copyOf(inputs),
-                f.outputs.alertsTopic, f.outputs.alertsJsonTopic, f.outputs.deadLetterTopic, f.outputs.eventsTopic,
-                f.rules == null ? null : baseDir.resolve(f.rules).normalize(),
-                f.inventory == null ? null : baseDir.resolve(f.inventory).normalize(),
-                settings, duration(f.checkpoints.interval, fileName + ": checkpoints.interval"), f.checkpoints.directory,
-                parallelism, SinkConfigs.parse(f.sinks, fileName), f.outputs.failedDeliveriesTopic,
-                "off".equals(f.rulesTopic) ? null : f.rulesTopic);
+    }
+
+    /** A job config built in code (tests, tools): every value at its job.yaml default until set. */
+    public static Builder builder(KafkaConnection kafka) {
+        return new Builder(kafka);
+    }
+
+    public static Builder builder(String bootstrapServers) {
+        return new Builder(KafkaConnection.plaintext(bootstrapServers));
+    }
+
+    public Builder toBuilder() {
+        Builder b = builder(kafka).groupId(groupId).startingOffsets(startingOffsets).alertsTopic(alertsTopic)
+                .alertsJsonTopic(alertsJsonTopic).deadLetterTopic(deadLetterTopic).eventsTopic(eventsTopic).rules(rules)
+                .inventory(inventory).settings(settings).checkpointInterval(checkpointInterval)
+                .checkpointDirectory(checkpointDirectory).parallelism(parallelism).failedDeliveriesTopic(failedDeliveriesTopic)
+                .rulesTopic(rulesTopic);
+        inputs.forEach(b::input);
+        sinks.forEach(b::sink);
+        return b;
+    }
+
+    /**
+     * Builds a {@link JobConfig}; {@link #build()} checks it as flink-connector-kafka's builders do
+     * (sanityCheck): what is required is set, names are unique, numbers in range.
+     */
+    public static final class Builder {
+        private final KafkaConnection kafka;
+        private String groupId = JobOptions.Kafka.GROUP_ID.defaultValue();
+        private String startingOffsets = JobOptions.Kafka.STARTING_OFFSETS.defaultValue();
+        private final List<Input> inputs = new ArrayList<>();
+        private String alertsTopic;
+        private String alertsJsonTopic;
+        private String deadLetterTopic;
+        private String eventsTopic;
+        private Path rules;
+        private Path inventory;
+        private JobSettings settings;
+        private Duration checkpointInterval = JobOptions.Checkpoints.INTERVAL.defaultValue();
+        private String checkpointDirectory;
+        private int parallelism = JobOptions.PARALLELISM.defaultValue();
+        private final List<SinkSpec> sinks = new ArrayList<>();
+        private String failedDeliveriesTopic = JobOptions.Outputs.FAILED_DELIVERIES_TOPIC.defaultValue();
+        private String rulesTopic = JobOptions.RULES_TOPIC.defaultValue();
+
+        private Builder(KafkaConnection kafka) {
+            this.kafka = kafka;
+        }
+
+        public Builder groupId(String id) {
+            groupId = id;
+            return this;
+        }
+
+        public Builder startingOffsets(String offsets) {
+            startingOffsets = offsets;
+            return this;
+        }
+
+        public Builder input(Input input) {
+            inputs.add(input);
+            return this;
+        }
+
+        public Builder input(String topic, String format) {
+            return input(Input.of(topic, format));
+        }
+
+        public Builder alertsTopic(String topic) {
+            alertsTopic = topic;
+            return this;
+        }
+
+        public Builder alertsJsonTopic(String topic) {
+            alertsJsonTopic = topic;
+            return this;
+        }
+
+        public Builder deadLetterTopic(String topic) {
+            deadLetterTopic = topic;
+            return this;
+        }
+
+        public Builder eventsTopic(String topic) {
+            eventsTopic = topic;
+            return this;
+        }
+
+        public Builder failedDeliveriesTopic(String topic) {
+            failedDeliveriesTopic = topic;
+            return this;
+        }
+
+        /** null: the built-in rules. */
+        public Builder rules(Path file) {
+            rules = file;
+            return this;
+        }
+
+        public Builder inventory(Path file) {
+            inventory = file;
+            return this;
+        }
+
+        /** null: rules change only with a restart. */
+        public Builder rulesTopic(String topic) {
+            rulesTopic = topic;
+            return this;
+        }
+
+        /** The time settings; their parallelism is set to the job's by {@link #build()}. */
+        public Builder settings(JobSettings s) {
+            settings = s;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration interval) {
+            checkpointInterval = interval;
+            return this;
+        }
+
+        public Builder checkpointDirectory(String directory) {
+            checkpointDirectory = directory;
+            return this;
+        }
+
+        public Builder parallelism(int n) {
+            parallelism = n;
+            return this;
+        }
+
+        public Builder sink(SinkSpec sink) {
+            sinks.add(sink);
+            return this;
+        }
+
+        public JobConfig build() {
+            sanityCheck();
+            JobSettings s = (settings == null ? JobSettings.builder() : settings.toBuilder()).ingestParallelism(parallelism).build();
+            return new JobConfig(kafka, groupId, startingOffsets, List.copyOf(inputs), alertsTopic, alertsJsonTopic,
+                    deadLetterTopic, eventsTopic, rules, inventory, s, checkpointInterval, checkpointDirectory, parallelism,
+                    List.copyOf(sinks), failedDeliveriesTopic, rulesTopic);
+        }
+
+        private void sanityCheck() {
+            check(kafka != null && kafka.bootstrapServers() != null, "kafka.bootstrap_servers is required");
+            check(JobOptions.Kafka.PROTOCOLS.contains(kafka.securityProtocol()),
+                    "kafka.security_protocol '" + kafka.securityProtocol() + "' is not one of " + JobOptions.Kafka.PROTOCOLS);
+            check(JobOptions.Kafka.OFFSETS.contains(startingOffsets),
+                    "kafka.starting_offsets '" + startingOffsets + "' is not one of " + JobOptions.Kafka.OFFSETS);
+            check(!inputs.isEmpty(), "inputs: at least one input topic is needed");
+            for (Input in : inputs) {
+                check(in.topic() != null && Adapters.NAMES.contains(in.format()), "inputs: '" + in.format() + "' is not a format");
+            }
+            check(alertsTopic != null, "outputs.alerts_topic is required");
+            check(deadLetterTopic != null, "outputs.dead_letter_topic is required");
+            check(parallelism >= 1, "parallelism must be at least 1");
+            check(checkpointInterval != null && !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
+                    "checkpoints.interval must be positive");
+            Set<String> names = new java.util.HashSet<>();
+            for (SinkSpec s : sinks) {
+                check(names.add(s.name()), "sinks: a second sink named '" + s.name() + "'");
+            }
+        }
+
+        private static void check(boolean condition, String problem) {
+            if (!condition) {
+                throw new IllegalArgumentException(problem);
+            }
+        }
     }
 
     /**
@@ -161,11 +348,8 @@ public record JobConfig(
     public void requireSinkSecrets(java.util.Map<String, String> environment) {
         for (SinkSpec s : sinks) {
             try {
-                if (s.secret() != null) {
-                    s.secret().resolve(environment);
-                }
-                if (s.urlSecret() != null) {
-                    s.urlSecret().resolve(environment);
+                for (SecretRef secret : s.settings().secrets()) {
+                    secret.resolve(environment);
                 }
             } catch (IllegalStateException e) {
                 throw new ConfigException("sink " + s.name() + ": " + e.getMessage());
@@ -191,17 +375,5 @@ public record JobConfig(
 
     public Inventory loadInventory() {
         return inventory == null ? Inventory.empty() : Inventory.load(inventory);
-    }
-
-    private static Duration duration(String text, String where) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": " + e.getMessage());
-        }
-    }
-
-    private static String where(String fileName, JsonLocation loc) {
-        return loc == null ? fileName + ": " : fileName + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
     }
 }

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.kafka;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.live.RuleVersion;
 import io.patchwatch.jobs.live.RuleVersions;

@@ -19,7 +19,7 @@ import java.util.HexFormat;
  */
 public record RuleVersion(int version, long effectiveFrom, String hash, String yaml, RuleSet rules) implements Serializable {
 
-    /** Parses and validates {@code yaml} (every error in one {@link io.patchwatch.jobs.config.ConfigException}). */
+    /** Parses and validates {@code yaml} (every error in one {@link io.patchwatch.connectors.config.ConfigException}). */
     public static RuleVersion of(int version, long effectiveFrom, String yaml, String origin) {
         return new RuleVersion(version, effectiveFrom, hashOf(yaml), yaml,
                 RuleSet.parse(yaml.getBytes(StandardCharsets.UTF_8), origin));

@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.live;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.metrics.JobMetrics;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.adapters.EventTimes;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -297,6 +297,6 @@ public final class RulePlan implements Serializable {
     }
 
     private static String format(long ms) {
-        return io.patchwatch.jobs.config.Durations.format(java.time.Duration.ofMillis(ms));
+        return io.patchwatch.connectors.config.Durations.format(java.time.Duration.ofMillis(ms));
     }
 }

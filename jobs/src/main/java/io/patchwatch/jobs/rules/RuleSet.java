@@ -1,7 +1,7 @@
 package io.patchwatch.jobs.rules;
 
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.inventory.DeviceInfo;
 import java.io.IOException;
 import java.io.InputStream;

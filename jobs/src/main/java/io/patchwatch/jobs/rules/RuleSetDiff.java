@@ -99,6 +99,6 @@ public final class RuleSetDiff {
     }
 
     private static String format(Long ms) {
-        return ms == null ? "(none)" : io.patchwatch.jobs.config.Durations.format(java.time.Duration.ofMillis(ms));
+        return ms == null ? "(none)" : io.patchwatch.connectors.config.Durations.format(java.time.Duration.ofMillis(ms));
     }
 }

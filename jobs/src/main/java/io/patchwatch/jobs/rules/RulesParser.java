@@ -2,14 +2,12 @@ package io.patchwatch.jobs.rules;
 
 import io.patchwatch.connectors.adapters.DeviceIdentity;
 import io.patchwatch.connectors.adapters.HostNames;
-import io.patchwatch.jobs.config.ConfigException;
-import io.patchwatch.jobs.config.Durations;
+import io.patchwatch.connectors.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigProblems;
+import io.patchwatch.connectors.config.LocatedYaml;
+import io.patchwatch.connectors.config.Vocabulary;
+import io.patchwatch.connectors.config.Durations;
 import io.patchwatch.jobs.fact.FactKind;
-import java.io.StringReader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,10 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -32,11 +26,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads rules.yaml (the language of RULES.md) from its YAML nodes, so that every error names its
- * line and column, and reports all errors of a file at once, not just the first.
+ * Reads rules.yaml (the language of RULES.md) from its YAML nodes ({@link LocatedYaml}, the reader of
+ * job.yaml too), so that every error names its line and column, and reports all errors of a file at
+ * once, not just the first.
  */
 final class RulesParser {
-    static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+    static final List<String> SEVERITIES = Vocabulary.SEVERITIES;
     /** Parameters every file has, with a meaning of their own (the others are windows rules refer to). */
     static final String SILENCE_AFTER = "silence_after";
     static final String SESSION_WINDOW = "session_window";
@@ -48,7 +43,7 @@ final class RulesParser {
     private static final Set<String> RULE_KEYS = Set.of(
             "severity", "subject", "for_each", "one_shot", "enabled", "pattern", "patterns", "resolve", "message", HOLD_FOR);
     private static final Set<String> RULE_SETTING_KEYS = Set.of("enabled", "severity", "message", HOLD_FOR);
-    private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern RULE_ID = Vocabulary.RULE_ID;
     private static final Pattern STEP_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,63}");
     private static final Pattern PARAM_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern PARAM_REF = Pattern.compile("\\$\\{([^}]*)}");
@@ -59,12 +54,13 @@ final class RulesParser {
     private static final int MAX_TIMES = 100;
 
     private final String file;
-    private final List<String> errors = new ArrayList<>();
+    private final ConfigProblems problems;
     /** Parameters some rule refers to as ${name}. */
     private final Set<String> referenced = new HashSet<>();
 
     private RulesParser(String file) {
         this.file = file;
+        this.problems = new ConfigProblems(file);
     }
 
     static RuleSet parse(byte[] yaml, String file) {
@@ -72,30 +68,7 @@ final class RulesParser {
     }
 
     private RuleSet parse(byte[] bytes) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new ConfigException(file + ": not UTF-8 text");
-        }
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(20);
-        options.setAllowDuplicateKeys(true); // reported below, with their place
-        options.setCodePointLimit(4 * 1024 * 1024);
-        Node root;
-        try {
-            root = new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            var m = e.getProblemMark();
-            throw new ConfigException(file + (m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1))
-                    + ": not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
-        }
+        Node root = LocatedYaml.compose(bytes, file);
         if (!(root instanceof MappingNode top)) {
             throw new ConfigException(file + ": expected a map with 'defaults', 'rules' and 'overrides'");
         }
@@ -133,10 +106,7 @@ final class RulesParser {
         NoiseSettings noise = sections.containsKey("noise") ? noiseParser.noise(sections.get("noise").getValueNode()) : NoiseSettings.DEFAULTS;
         List<MaintenanceWindow> maintenance = sections.containsKey("maintenance")
                 ? noiseParser.maintenance(sections.get("maintenance").getValueNode(), noise.settleMs()) : List.of();
-        if (!errors.isEmpty()) {
-            errors.sort(java.util.Comparator.comparingLong(RulesParser::place));
-            throw new ConfigException(String.join("\n", errors), errors);
-        }
+        problems.throwIfAny();
         RuleProfile profile = new RuleProfile(
                 durations.get(SILENCE_AFTER), durations.get(SESSION_WINDOW), durations.get(BASELINE_LOOKBACK),
                 List.copyOf(critical), Map.copyOf(durations), java.util.Collections.unmodifiableMap(ruleParams));
@@ -144,14 +114,6 @@ final class RulesParser {
     }
 
     // ---- defaults and overrides ----
-
-    /** Orders problems by line and column: "file:12:5: ..." after "file:9:3: ...". */
-    private static long place(String problem) {
-        Matcher m = PLACE.matcher(problem);
-        return m.find() ? Long.parseLong(m.group(1)) * 1_000_000L + Long.parseLong(m.group(2)) : 0;
-    }
-
-    private static final Pattern PLACE = Pattern.compile(":(\\d{1,9}):(\\d{1,6}): ");
 
     private void defaults(Node node, Map<String, Long> durations, List<String> critical, Map<String, Node> paramNodes) {
         if (!(node instanceof MappingNode map)) {
@@ -367,7 +329,7 @@ final class RulesParser {
             error(node, "rule '" + id + "' must be a map (severity, subject, pattern, resolve, message)");
             return null;
         }
-        int before = errors.size();
+        int before = problems.size();
         Map<String, NodeTuple> keys = entries(map, RULE_KEYS, "in rule '" + id + "'");
         String severity = keys.containsKey("severity") ? severity(keys.get("severity").getValueNode()) : null;
         if (!keys.containsKey("severity")) {
@@ -441,7 +403,7 @@ final class RulesParser {
             }
         }
         Long holdFor = keys.containsKey(HOLD_FOR) ? duration(keys.get(HOLD_FOR).getValueNode(), HOLD_FOR, true) : null;
-        if (errors.size() > before) {
+        if (problems.size() > before) {
             return null;
         }
         paramsOut.put(id, new RuleParams(id, enabled, severity.toLowerCase(Locale.ROOT), message,
@@ -487,7 +449,7 @@ final class RulesParser {
         Integer times = 1;
         Window within = null;
         Node withinNode = null;
-        int before = errors.size();
+        int before = problems.size();
         for (NodeTuple t : uniqueTuples(map)) {
             String key = key(t);
             if (key == null) {
@@ -515,7 +477,7 @@ final class RulesParser {
             }
         }
         if (name == null) {
-            if (errors.size() == before) {
+            if (problems.size() == before) {
                 error(map, "the step has no name and condition ('NAME: {kind: ...}')");
             }
             return null;
@@ -541,7 +503,7 @@ final class RulesParser {
             error(nameNode, "step name '" + name + "' is used twice in this pattern");
         }
         Condition condition = condition(conditionNode, ctx, index > 0);
-        if (errors.size() > before || condition == null || times == null) {
+        if (problems.size() > before || condition == null || times == null) {
             return null;
         }
         return new Step(cepName, absence, condition, times, within);
@@ -578,7 +540,7 @@ final class RulesParser {
         }
         FactKind kind = null;
         List<Condition.Test> tests = new ArrayList<>();
-        int before = errors.size();
+        int before = problems.size();
         for (NodeTuple t : uniqueTuples(map)) {
             String key = key(t);
             Node value = t.getValueNode();
@@ -627,12 +589,12 @@ final class RulesParser {
             }
         }
         if (kind == null) {
-            if (errors.size() == before || !hasKey(map, "kind")) {
+            if (problems.size() == before || !hasKey(map, "kind")) {
                 error(map, "the condition needs a kind");
             }
             return null;
         }
-        if (errors.size() > before) {
+        if (problems.size() > before) {
             return null;
         }
         return new Condition(kind, tests, flow(map));
@@ -718,7 +680,7 @@ final class RulesParser {
     private String severity(Node node) {
         String s = scalar(node, "severity");
         if (s != null && !SEVERITIES.contains(s.toLowerCase(Locale.ROOT))) {
-            error(node, "severity '" + s + "' is not one of critical, error, warning, info");
+            error(node, "severity '" + s + "' is not one of " + String.join(", ", SEVERITIES));
             return null;
         }
         return s;
@@ -864,7 +826,6 @@ final class RulesParser {
     }
 
     void error(Node node, String message) {
-        var m = node.getStartMark();
-        errors.add(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": " + message);
+        problems.add(node, message);
     }
 }

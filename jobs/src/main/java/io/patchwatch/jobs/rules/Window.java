@@ -14,6 +14,6 @@ record Window(long literalMs, String param) implements Serializable {
 
     @Override
     public String toString() {
-        return param == null ? io.patchwatch.jobs.config.Durations.format(java.time.Duration.ofMillis(literalMs)) : "${" + param + "}";
+        return param == null ? io.patchwatch.connectors.config.Durations.format(java.time.Duration.ofMillis(literalMs)) : "${" + param + "}";
     }
 }

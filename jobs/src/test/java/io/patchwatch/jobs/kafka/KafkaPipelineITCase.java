@@ -107,27 +107,12 @@ class KafkaPipelineITCase {
         //    (KafkaFeedSilenceITCase) is kept out of this comparison of Kafka's I/O with replay.
         Path rules = Files.createTempFile("it-rules", ".yaml");
         Files.writeString(rules, RULES);
-        JobConfig config = JobConfig.parse(("""
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: it-%s
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                  - {topic: %s, format: avro}
-                outputs:
-                  alerts_topic: %s
-                  alerts_json_topic: %s
-                  dead_letter_topic: %s
-                  events_topic: %s
-                time:
-                  wall_clock_floor: "off"
-                checkpoints:
-                  interval: 1s
-                parallelism: 2
-                rules: %s
-                """).formatted(KAFKA.bootstrapServers(), alerts, json, avro, alerts, alertsJson, deadLetters, events, rules.toAbsolutePath())
-                .getBytes(StandardCharsets.UTF_8), "job.yaml", Path.of("."));
+        JobConfig config = JobConfig.builder(KAFKA.bootstrapServers()).startingOffsets("earliest").groupId("it-" + alerts)
+                .input(json, "canonical-json").input(avro, "avro")
+                .alertsTopic(alerts).alertsJsonTopic(alertsJson).deadLetterTopic(deadLetters).eventsTopic(events)
+                .settings(JobSettings.builder().wallClockFloorLag(null).build())
+                .checkpointInterval(Duration.ofSeconds(1)).parallelism(2).rules(rules.toAbsolutePath())
+                .build();
         StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), true, Scenario.time("02:45"));
         env.execute("patchwatch kafka it");

@@ -99,24 +99,11 @@ class KafkaRestartITCase {
         assertThat(expected).as("SRV-C's reboot-hang, held by its offline from 02:22, pages settle after the offline resolved")
                 .filteredOn(a -> a.getDevice().equals("SRV-C") && a.getRule().equals("reboot-hang")).first()
                 .satisfies(a -> assertThat(EventTimes.format(a.getContext().getPagedAt())).isEqualTo("2026-11-10T02:50:00Z"));
-        JobConfig config = JobConfig.parse("""
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: restart-it
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                time:
-                  wall_clock_floor: "off"
-                checkpoints:
-                  interval: 500ms
-                  directory: %s
-                parallelism: 2
-                """.formatted(KAFKA.bootstrapServers(), input, alerts, deadLetters, checkpoints.toUri())
-                .getBytes(StandardCharsets.UTF_8), "job.yaml", dir);
+        JobConfig config = JobConfig.builder(KAFKA.bootstrapServers()).startingOffsets("earliest").groupId("restart-it")
+                .input(input, "canonical-json").alertsTopic(alerts).deadLetterTopic(deadLetters)
+                .settings(JobSettings.builder().wallClockFloorLag(null).build())
+                .checkpointInterval(Duration.ofMillis(500)).checkpointDirectory(checkpoints.toUri().toString()).parallelism(2)
+                .build();
 
         // 1. First half; wait until its alerts are committed (patch-failed at 02:01, offline at
         //    02:11; the resolve at 02:30 waits for the watermark to pass 02:30, which only the

@@ -15,7 +15,7 @@ import io.patchwatch.jobs.live.RuleVersion;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.live.RulesRecord;
 import io.patchwatch.connectors.kafka.KafkaConnection;
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.jobs.support.LiveKafkaJob;
 import io.patchwatch.schemas.Alert;

@@ -129,7 +129,7 @@ class RuleVersionsTest {
         try {
             RulesRecord.decode(record);
             return "accepted";
-        } catch (io.patchwatch.jobs.config.ConfigException e) {
+        } catch (io.patchwatch.connectors.config.ConfigException e) {
             return e.getMessage();
         }
     }

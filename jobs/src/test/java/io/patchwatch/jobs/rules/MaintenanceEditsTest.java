@@ -3,7 +3,7 @@ package io.patchwatch.jobs.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.patchwatch.jobs.config.ConfigException;
+import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.fact.DeviceFact;
 import io.patchwatch.jobs.fact.FactKind;
 import io.patchwatch.jobs.support.ExampleRules;

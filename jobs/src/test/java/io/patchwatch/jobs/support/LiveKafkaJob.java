@@ -6,6 +6,9 @@ import io.patchwatch.testkit.PatchwatchMiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.patchwatch.jobs.settings.JobSettings;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,10 +32,9 @@ public final class LiveKafkaJob {
                 // Pages at once, so that a probe's alert says how far event time is (FLEET.md's group_wait: 0s).
                 + "noise:\n  group_wait: 0s\n";
         Files.writeString(dir.resolve("rules.yaml"), rules);
-        return startWith(dir, bootstrap, input, alerts, deadLetters, "rules: rules.yaml", """
-                  out_of_orderness: 1s
-                  idleness: 2s
-                  wall_clock_floor: 3s""");
+        return startWith(bootstrap, List.of(input), alerts, deadLetters, dir.resolve("rules.yaml"), JobSettings.builder()
+                .outOfOrderness(Duration.ofSeconds(1)).idleness(Duration.ofSeconds(2)).wallClockFloorLag(Duration.ofSeconds(3))
+                .build());
     }
 
     /**
@@ -41,49 +43,26 @@ public final class LiveKafkaJob {
      */
     public static JobClient startOnEventTimeOnly(Path dir, String bootstrap, String input, String alerts, String deadLetters)
             throws Exception {
-        return startOnEventTimeOnly(dir, bootstrap, java.util.List.of(input), alerts, deadLetters);
+        return startOnEventTimeOnly(dir, bootstrap, List.of(input), alerts, deadLetters);
     }
 
     /** As above, reading several input topics (each one a feed). */
-    public static JobClient startOnEventTimeOnly(Path dir, String bootstrap, java.util.List<String> inputs, String alerts,
+    public static JobClient startOnEventTimeOnly(Path dir, String bootstrap, List<String> inputs, String alerts,
                                                  String deadLetters) throws Exception {
-        return startWith(dir, bootstrap, inputs, alerts, deadLetters, "", """
-                  out_of_orderness: 5s
-                  idleness: 2s
-                  wall_clock_floor: "off"
-                  max_past: 60d""");
+        return startWith(bootstrap, inputs, alerts, deadLetters, null, JobSettings.builder()
+                .outOfOrderness(Duration.ofSeconds(5)).idleness(Duration.ofSeconds(2)).wallClockFloorLag(null)
+                .maxPast(Duration.ofDays(60)).build());
     }
 
-    private static JobClient startWith(Path dir, String bootstrap, String input, String alerts, String deadLetters,
-                                       String rulesLine, String time) throws Exception {
-        return startWith(dir, bootstrap, java.util.List.of(input), alerts, deadLetters, rulesLine, time);
-    }
-
-    private static JobClient startWith(Path dir, String bootstrap, java.util.List<String> inputs, String alerts, String deadLetters,
-                                       String rulesLine, String time) throws Exception {
-        String input = inputs.get(0);
-        Files.writeString(dir.resolve("job.yaml"), """
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: %s
-                inputs:
-                %s
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                %s
-                time:
-                %s
-                checkpoints:
-                  interval: 1s
-                parallelism: 2
-                """.formatted(bootstrap, input + "-group", String.join("\n", inputs.stream()
-                        .map(t -> "  - {topic: " + t + ", format: canonical-json}").toList()), alerts, deadLetters, rulesLine,
-                        time.indent(2).stripTrailing()));
-        JobConfig config = JobConfig.load(dir.resolve("job.yaml"));
+    private static JobClient startWith(String bootstrap, List<String> inputs, String alerts, String deadLetters, Path rules,
+                                       JobSettings time) throws Exception {
+        JobConfig.Builder builder = JobConfig.builder(bootstrap).startingOffsets("earliest").groupId(inputs.get(0) + "-group")
+                .alertsTopic(alerts).deadLetterTopic(deadLetters).rules(rules).settings(time)
+                .checkpointInterval(Duration.ofSeconds(1)).parallelism(2);
+        inputs.forEach(topic -> builder.input(topic, "canonical-json"));
+        JobConfig config = builder.build();
         StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
-        return env.executeAsync("patchwatch live " + input);
+        return env.executeAsync("patchwatch live " + inputs.get(0));
     }
 }

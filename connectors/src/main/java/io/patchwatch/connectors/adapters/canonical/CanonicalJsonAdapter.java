@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 public final class CanonicalJsonAdapter implements EventAdapter {
 
     public static final String NAME = "canonical-json";
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_RECORD_BYTES = io.patchwatch.connectors.adapters.AdapterSettings.DEFAULT_MAX_RECORD_BYTES;
     /** No single string field may be longer: titles are the longest legitimate ones (~200 chars). */
     public static final int MAX_FIELD_CHARS = 4096;
     private static final int MAX_DEVICE_CHARS = 255;

@@ -1,6 +1,7 @@
 package io.patchwatch.connectors.sinks.alertmanager;
 
 import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.JsonPost;
 import io.patchwatch.schemas.Alert;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /**
  * {@code POST /api/v2/alerts} of one alert to an Alertmanager (an optional bearer token, for an
- * Alertmanager behind an authenticating proxy, is added by {@link io.patchwatch.connectors.sinks.delivery.Receivers}). Firing alerts are valid for {@code validity}; the
+ * Alertmanager behind an authenticating proxy, is added by {@link AlertmanagerSink}). Firing alerts are valid for {@code validity}; the
  * delivery operator re-sends them well within it (the sink's {@code resend_interval}).
  */
 public final class AlertmanagerRequests implements HttpReceiver.AlertRequests {
@@ -24,8 +25,6 @@ public final class AlertmanagerRequests implements HttpReceiver.AlertRequests {
 
     @Override
     public HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis) {
-        return HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(AlertmanagerPayload.json(List.of(alert), nowMillis, validity)));
+        return JsonPost.to(endpoint, AlertmanagerPayload.json(List.of(alert), nowMillis, validity));
     }
 }

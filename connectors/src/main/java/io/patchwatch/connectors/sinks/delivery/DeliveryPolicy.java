@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.SinkOptions.Delivery;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -20,16 +21,17 @@ public record DeliveryPolicy(int maxInFlight, Duration timeout, Duration initial
                              Duration maxAge, int maxPending, Duration resendInterval, Duration maxRetryAfter)
         implements Serializable {
 
-    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(10);
-
     public DeliveryPolicy(int maxInFlight, Duration timeout, Duration initialBackoff, Duration maxBackoff,
                           Duration maxAge, int maxPending, Duration resendInterval) {
-        this(maxInFlight, timeout, initialBackoff, maxBackoff, maxAge, maxPending, resendInterval, DEFAULT_MAX_RETRY_AFTER);
+        this(maxInFlight, timeout, initialBackoff, maxBackoff, maxAge, maxPending, resendInterval,
+                Delivery.MAX_RETRY_AFTER.defaultValue());
     }
 
+    /** The defaults of job.yaml's {@code delivery:} keys ({@link Delivery}, their one home). */
     public static DeliveryPolicy defaults() {
-        return new DeliveryPolicy(8, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(2),
-                Duration.ofHours(1), 100_000, Duration.ZERO);
+        return new DeliveryPolicy(Delivery.MAX_IN_FLIGHT.defaultValue(), Delivery.TIMEOUT.defaultValue(),
+                Delivery.BACKOFF_INITIAL.defaultValue(), Delivery.BACKOFF_MAX.defaultValue(), Delivery.MAX_AGE.defaultValue(),
+                Delivery.MAX_PENDING.defaultValue(), Duration.ZERO, Delivery.MAX_RETRY_AFTER.defaultValue());
     }
 
     public DeliveryPolicy {

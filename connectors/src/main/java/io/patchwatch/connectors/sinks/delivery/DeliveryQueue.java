@@ -315,7 +315,7 @@ public final class DeliveryQueue {
     private void failing(DeliveryResult r) {
         if (!failing) {
             failing = true;
-            LOG.warn("Sink {} ({}) is failing, retrying with backoff: {}", spec.name(), spec.type().configName(),
+            LOG.warn("Sink {} ({}) is failing, retrying with backoff: {}", spec.name(), spec.type(),
                     SafeText.forDisplay(r.detail(), 512));
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.json.AlertDetails;
 import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.JsonPost;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.net.URI;
@@ -40,10 +41,7 @@ public final class OpsgenieAlerts implements HttpReceiver.AlertRequests {
         URI uri = URI.create(firing ? base + "/v2/alerts"
                 : base + "/v2/alerts/" + URLEncoder.encode(alias(alert), StandardCharsets.UTF_8).replace("+", "%20")
                         + "/close?identifierType=alias");
-        return HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(firing ? createBody(alert) : closeBody(alert)));
+        return JsonPost.to(uri, firing ? createBody(alert) : closeBody(alert)).header("Authorization", authorization);
     }
 
     public static String createBody(Alert a) {

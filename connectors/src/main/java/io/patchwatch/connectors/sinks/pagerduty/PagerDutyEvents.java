@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.json.AlertDetails;
 import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.JsonPost;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.net.URI;
@@ -31,9 +32,7 @@ public final class PagerDutyEvents implements HttpReceiver.AlertRequests {
 
     @Override
     public HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis) {
-        return HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(alert, routingKey)));
+        return JsonPost.to(endpoint, body(alert, routingKey));
     }
 
     public static String body(Alert a, String routingKey) {

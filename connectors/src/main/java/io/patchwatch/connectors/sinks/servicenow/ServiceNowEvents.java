@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.json.AlertDetails;
 import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.JsonPost;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.net.URI;
@@ -29,19 +30,14 @@ public final class ServiceNowEvents implements HttpReceiver.AlertRequests {
     private final String authorization;
 
     public ServiceNowEvents(String instanceUrl, String username, String password) {
-        String base = instanceUrl.endsWith("/") ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl;
-        this.endpoint = URI.create(base.endsWith(PATH) ? base : base + PATH);
+        this.endpoint = JsonPost.endpoint(instanceUrl, PATH);
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis) {
-        return HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(body(alert)));
+        return JsonPost.to(endpoint, body(alert)).header("Accept", "application/json").header("Authorization", authorization);
     }
 
     public static String body(Alert a) {

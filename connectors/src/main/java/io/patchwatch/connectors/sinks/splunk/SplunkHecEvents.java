@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.connectors.json.AlertJson;
 import io.patchwatch.connectors.sinks.http.HttpReceiver;
+import io.patchwatch.connectors.sinks.http.JsonPost;
 import io.patchwatch.schemas.Alert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,7 @@ public final class SplunkHecEvents implements HttpReceiver.AlertRequests {
     private final String sourcetype;
 
     public SplunkHecEvents(String url, String token, String index, String source, String sourcetype) {
-        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.endpoint = URI.create(base.endsWith(PATH) ? base : base + PATH);
+        this.endpoint = JsonPost.endpoint(url, PATH);
         this.authorization = "Splunk " + token;
         this.index = index;
         this.source = source;
@@ -38,10 +38,7 @@ public final class SplunkHecEvents implements HttpReceiver.AlertRequests {
 
     @Override
     public HttpRequest.Builder request(Alert alert, boolean resend, long nowMillis) {
-        return HttpRequest.newBuilder(endpoint)
-                .header("Content-Type", "application/json")
-                .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(body(alert)));
+        return JsonPost.to(endpoint, body(alert)).header("Authorization", authorization);
     }
 
     public String body(Alert a) {

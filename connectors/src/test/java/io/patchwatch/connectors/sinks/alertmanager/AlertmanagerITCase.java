@@ -1,5 +1,6 @@
 package io.patchwatch.connectors.sinks.alertmanager;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,6 @@ import io.patchwatch.connectors.sinks.delivery.DeliveryOperator;
 import io.patchwatch.connectors.sinks.delivery.DeliveryPolicy;
 import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.connectors.sinks.delivery.SinkType;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.alertmanager.AlertmanagerServer;
 import java.time.Instant;
@@ -77,8 +77,8 @@ class AlertmanagerITCase {
         try (AlertmanagerServer am = AlertmanagerServer.start(dir)) {
             // Valid for 2 s only, re-sent twice a second: without the re-sends Alertmanager would resolve them.
             DeliveryPolicy policy = DeliveryPolicy.defaults().withResendInterval(Duration.ofMillis(500));
-            SinkSpec spec = new SinkSpec("alertmanager", SinkType.ALERTMANAGER, am.url(), null, null, null, null,
-                    Map.of(), Map.of("validity", "PT2S"), AlertRoute.all(), policy);
+            SinkSpec spec = new SinkSpec("alertmanager", "alertmanager", new AlertmanagerSink.Settings(HttpEndpoint.of(am.url()),
+                    null, policy.resendInterval(), Duration.ofSeconds(2)), AlertRoute.all(), policy);
             StreamExecutionEnvironment env = PatchwatchMiniCluster.environment();
             env.fromSource(new DataGeneratorSource<>(AlertmanagerITCase::nth, 3, new AvroTypeInfo<>(Alert.class)),
                             WatermarkStrategy.noWatermarks(), "alerts").setParallelism(1)

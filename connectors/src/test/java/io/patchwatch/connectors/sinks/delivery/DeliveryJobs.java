@@ -1,5 +1,8 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.SinkSettings;
+import io.patchwatch.connectors.config.SecretRef;
+
 import io.patchwatch.schemas.Alert;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +22,9 @@ public final class DeliveryJobs {
 
     private DeliveryJobs() {}
 
-    public static SinkSpec spec(String name, SinkType type, String url, SecretRef secret, Map<String, String> options,
-                         DeliveryPolicy policy) {
-        return new SinkSpec(name, type, url, null, secret, "patchwatch-em", null, Map.of(), options, AlertRoute.all(), policy);
+    /** A sink receiving every alert. */
+    public static SinkSpec spec(String name, String type, SinkSettings settings, DeliveryPolicy policy) {
+        return new SinkSpec(name, type, settings, AlertRoute.all(), policy);
     }
 
     /** Adds the sinks to {@code env}; returns their failed deliveries, as one stream. */

@@ -1,5 +1,13 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.webhook.WebhookSink;
+import io.patchwatch.connectors.sinks.splunk.SplunkHecSink;
+import io.patchwatch.connectors.sinks.opsgenie.OpsgenieSink;
+import io.patchwatch.connectors.sinks.servicenow.ServiceNowSink;
+import io.patchwatch.connectors.sinks.pagerduty.PagerDutySink;
+import io.patchwatch.connectors.config.SecretRef;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,10 +79,13 @@ class DeliveryOutagesITCase {
                     : Answer.status(200).withBody("{\"text\":\"Success\",\"code\":0}"));
 
             List<SinkSpec> sinks = List.of(
-                    DeliveryJobs.spec("pagerduty", SinkType.PAGERDUTY, pd.url() + "/v2/enqueue", secret, Map.of(), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("servicenow", SinkType.SERVICENOW, sn.url(), secret, Map.of(), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("opsgenie", SinkType.OPSGENIE, og.url(), secret, Map.of(), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("splunk", SinkType.SPLUNK_HEC, hec.url(), secret, Map.of(), DeliveryJobs.FAST_RETRIES));
+                    DeliveryJobs.spec("pagerduty", "pagerduty", new PagerDutySink.Settings(HttpEndpoint.of(pd.url() + "/v2/enqueue"), secret),
+                            DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("servicenow", "servicenow", new ServiceNowSink.Settings(HttpEndpoint.of(sn.url()), "patchwatch-em", secret),
+                            DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("opsgenie", "opsgenie", new OpsgenieSink.Settings(HttpEndpoint.of(og.url()), secret), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("splunk", "splunk-hec", new SplunkHecSink.Settings(HttpEndpoint.of(hec.url()), secret, null),
+                            DeliveryJobs.FAST_RETRIES));
             List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), alerts, sinks);
             assertThat(failed).isEmpty();
 
@@ -128,12 +139,12 @@ class DeliveryOutagesITCase {
             DeliveryPolicy shortLived = new DeliveryPolicy(4, Duration.ofSeconds(5), Duration.ofMillis(200),
                     Duration.ofMillis(500), Duration.ofSeconds(3), 1000, Duration.ZERO);
             List<SinkSpec> sinks = List.of(
-                    DeliveryJobs.spec("tickets", SinkType.WEBHOOK, hook.url() + "/hook", null,
-                            Map.of("template", "{\"device\": \"{{device}}\", \"key\": \"{{dedup_key}}\"}"), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("gone", SinkType.WEBHOOK, down.url() + "/hook", null,
-                            Map.of("template", "{\"device\": \"{{device}}\"}"), shortLived),
-                    DeliveryJobs.spec("echo", SinkType.SPLUNK_HEC, echo.url(), SecretRef.ofFile(token.toString()), Map.of(),
-                            DeliveryJobs.FAST_RETRIES));
+                    DeliveryJobs.spec("tickets", "webhook", new WebhookSink.Settings(HttpEndpoint.of(hook.url() + "/hook"), null, null,
+                            "{\"device\": \"{{device}}\", \"key\": \"{{dedup_key}}\"}"), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("gone", "webhook", new WebhookSink.Settings(HttpEndpoint.of(down.url() + "/hook"), null, null,
+                            "{\"device\": \"{{device}}\"}"), shortLived),
+                    DeliveryJobs.spec("echo", "splunk-hec", new SplunkHecSink.Settings(HttpEndpoint.of(echo.url()),
+                            SecretRef.ofFile(token.toString()), null), DeliveryJobs.FAST_RETRIES));
 
             List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), List.of(good, bad), sinks);
 

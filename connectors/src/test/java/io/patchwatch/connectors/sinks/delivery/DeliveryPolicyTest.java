@@ -1,5 +1,9 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.webhook.WebhookSink;
+import io.patchwatch.connectors.config.SecretRef;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +39,8 @@ class DeliveryPolicyTest {
 
     @Test
     void aMalformedSecretUrlIsReportedWithoutQuotingIt() {
-        SinkSpec spec = new SinkSpec("slack", SinkType.WEBHOOK, null, SecretRef.ofEnv("SLACK_URL"), null, null, null,
-                Map.of(), Map.of("template", "{}"), AlertRoute.all(), DeliveryPolicy.defaults());
+        SinkSpec spec = new SinkSpec("slack", "webhook", new WebhookSink.Settings(new HttpEndpoint(null, null, Map.of()),
+                SecretRef.ofEnv("SLACK_URL"), null, "{}"), AlertRoute.all(), DeliveryPolicy.defaults());
         assertThatThrownBy(() -> Receivers.create(spec, Map.of("SLACK_URL", "hooks.slack.com/services/T0/B0/S3CRET"), "t"))
                 .hasMessage("sink slack: the URL in env:SLACK_URL is not an http(s) URL");
         Receivers.create(spec, Map.of("SLACK_URL", "https://hooks.slack.com/services/T0/B0/S3CRET"), "t").close();

@@ -30,8 +30,7 @@ class DeliveryQueueTest {
     }
 
     private DeliveryQueue queue(DeliveryPolicy policy) {
-        SinkSpec spec = new SinkSpec("fake", SinkType.WEBHOOK, "http://127.0.0.1:1/", null, null, null, null, Map.of(),
-                Map.of(), AlertRoute.all(), policy);
+        SinkSpec spec = new SinkSpec("fake", "webhook", null, AlertRoute.all(), policy);
         return new DeliveryQueue(spec, receiver, time::now, time::at, () -> random, time.mailbox(), failed::add,
                 outcome -> counted.merge(outcome, 1, Integer::sum));
     }
@@ -227,8 +226,7 @@ class DeliveryQueueTest {
 
         ManualTime later = new ManualTime(START + 60_000);
         ScriptedReceiver after = new ScriptedReceiver().answerAll(alert -> OK);
-        SinkSpec spec = new SinkSpec("fake", SinkType.WEBHOOK, "http://127.0.0.1:1/", null, null, null, null, Map.of(),
-                Map.of(), AlertRoute.all(), policy(1, 100, Duration.ofMinutes(1)));
+        SinkSpec spec = new SinkSpec("fake", "webhook", null, AlertRoute.all(), policy(1, 100, Duration.ofMinutes(1)));
         DeliveryQueue restored = new DeliveryQueue(spec, after, later::now, later::at, () -> 0.5, later.mailbox(),
                 failed::add, outcome -> {});
         checkpoint.forEach(restored::restore);

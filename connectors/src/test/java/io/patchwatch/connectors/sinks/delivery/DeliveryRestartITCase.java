@@ -1,5 +1,9 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.pagerduty.PagerDutySink;
+import io.patchwatch.connectors.config.SecretRef;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.schemas.Alert;
@@ -140,8 +144,8 @@ class DeliveryRestartITCase {
         }
         StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(conf);
         env.setParallelism(parallelism);
-        SinkSpec spec = new SinkSpec("pagerduty", SinkType.PAGERDUTY, pd.url() + "/v2/enqueue", null,
-                SecretRef.ofFile(key.toString()), null, null, Map.of(), Map.of(),
+        SinkSpec spec = new SinkSpec("pagerduty", "pagerduty",
+                new PagerDutySink.Settings(HttpEndpoint.of(pd.url() + "/v2/enqueue"), SecretRef.ofFile(key.toString())),
                 new AlertRoute(Set.of("acme"), Set.of(), Set.of()), DeliveryJobs.FAST_RETRIES);
         env.fromSource(new DataGeneratorSource<>(DeliveryRestartITCase::nth, Long.MAX_VALUE,
                                 RateLimiterStrategy.perSecond(50), new AvroTypeInfo<>(Alert.class)),

@@ -1,5 +1,13 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.webhook.WebhookSink;
+import io.patchwatch.connectors.sinks.splunk.SplunkHecSink;
+import io.patchwatch.connectors.sinks.opsgenie.OpsgenieSink;
+import io.patchwatch.connectors.sinks.servicenow.ServiceNowSink;
+import io.patchwatch.connectors.sinks.pagerduty.PagerDutySink;
+import io.patchwatch.connectors.config.SecretRef;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,16 +67,16 @@ class SinkPayloadsITCase {
             og.answer(r -> RecordingHttpServer.Answer.status(202).withBody("{\"result\":\"Request will be processed\"}"));
             hec.answer(r -> RecordingHttpServer.Answer.status(200).withBody("{\"text\":\"Success\",\"code\":0}"));
             List<SinkSpec> sinks = List.of(
-                    DeliveryJobs.spec("pagerduty", SinkType.PAGERDUTY, pd.url() + "/v2/enqueue",
-                            secret("pd", "R0UTINGKEY0123456789abcdef012345"), Map.of(), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("servicenow", SinkType.SERVICENOW, sn.url(), secret("sn", "s3cr3t:pw"), Map.of(),
-                            DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("opsgenie", SinkType.OPSGENIE, og.url(), secret("og", "eb243592-faa2-4ba2-a551q-1afdf565c889"),
-                            Map.of(), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("splunk", SinkType.SPLUNK_HEC, hec.url(), secret("hec", "B5A79AAD-D822-46CC-80D1-819F80D7BFB0"),
-                            Map.of("index", "itops"), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("slack", SinkType.WEBHOOK, hook.url() + "/services/T000/B000/XXXX", secret("hook", "w3bh00k-token"),
-                            Map.of("template", "{\"text\": \"[{{status}}] {{message}}\", \"device\": \"{{device}}\", "
+                    DeliveryJobs.spec("pagerduty", "pagerduty", new PagerDutySink.Settings(HttpEndpoint.of(pd.url() + "/v2/enqueue"),
+                            secret("pd", "R0UTINGKEY0123456789abcdef012345")), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("servicenow", "servicenow", new ServiceNowSink.Settings(HttpEndpoint.of(sn.url()), "patchwatch-em",
+                            secret("sn", "s3cr3t:pw")), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("opsgenie", "opsgenie", new OpsgenieSink.Settings(HttpEndpoint.of(og.url()),
+                            secret("og", "eb243592-faa2-4ba2-a551q-1afdf565c889")), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("splunk", "splunk-hec", new SplunkHecSink.Settings(HttpEndpoint.of(hec.url()),
+                            secret("hec", "B5A79AAD-D822-46CC-80D1-819F80D7BFB0"), "itops"), DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("slack", "webhook", new WebhookSink.Settings(HttpEndpoint.of(hook.url() + "/services/T000/B000/XXXX"), null,
+                            secret("hook", "w3bh00k-token"), "{\"text\": \"[{{status}}] {{message}}\", \"device\": \"{{device}}\", "
                                     + "\"kbs\": {{kbs_json}}, \"alert\": {{alert_json}}}"), DeliveryJobs.FAST_RETRIES));
 
             List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(),

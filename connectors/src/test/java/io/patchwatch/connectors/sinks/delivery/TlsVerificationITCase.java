@@ -1,5 +1,9 @@
 package io.patchwatch.connectors.sinks.delivery;
 
+import io.patchwatch.connectors.sinks.http.HttpEndpoint;
+import io.patchwatch.connectors.sinks.splunk.SplunkHecSink;
+import io.patchwatch.connectors.config.SecretRef;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchwatch.connectors.sinks.http.TlsContexts;
@@ -42,8 +46,9 @@ class TlsVerificationITCase {
     private SinkSpec hec(String url, String caFile) throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "hec-token");
-        return new SinkSpec("hec-" + (caFile == null ? "jvm-trust" : "ca-file"), SinkType.SPLUNK_HEC, url, null,
-                SecretRef.ofFile(token.toString()), null, caFile, Map.of(), Map.of(), AlertRoute.all(), SHORT);
+        return new SinkSpec("hec-" + (caFile == null ? "jvm-trust" : "ca-file"), "splunk-hec",
+                new SplunkHecSink.Settings(new HttpEndpoint(url, caFile, Map.of()), SecretRef.ofFile(token.toString()), null),
+                AlertRoute.all(), SHORT);
     }
 
     @Test
@@ -56,9 +61,9 @@ class TlsVerificationITCase {
                     List.of(TestAlerts.offline("acme", "SRV-01", 1)), List.of(
                             hec(trusted.url(), null),
                             hec(trusted.url(), good.pem().toString()),
-                            new SinkSpec("hec-wrong-name", SinkType.SPLUNK_HEC, wrongName.url(), null,
-                                    SecretRef.ofFile(dir.resolve("token").toString()), null, otherHost.pem().toString(),
-                                    Map.of(), Map.of(), AlertRoute.all(), SHORT)));
+                            new SinkSpec("hec-wrong-name", "splunk-hec", new SplunkHecSink.Settings(
+                                    new HttpEndpoint(wrongName.url(), otherHost.pem().toString(), Map.of()),
+                                    SecretRef.ofFile(dir.resolve("token").toString()), null), AlertRoute.all(), SHORT)));
 
             // Only the sink that trusts the receiver's CA delivered.
             assertThat(trusted.accepted()).hasSize(1);

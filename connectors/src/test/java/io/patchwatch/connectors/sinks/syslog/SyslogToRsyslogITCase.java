@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchwatch.connectors.sinks.delivery.DeliveryJobs;
 import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
-import io.patchwatch.connectors.sinks.delivery.SinkType;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
@@ -89,10 +88,10 @@ class SyslogToRsyslogITCase {
         Alert resolved = alert("SQL-04", "SQL-04 is back", AlertStatus.resolved);
         try (RsyslogServer rsyslog = RsyslogServer.start(dir)) {
             List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), List.of(firing, resolved), List.of(
-                    DeliveryJobs.spec("siem-cef", SinkType.SYSLOG, "127.0.0.1:" + rsyslog.port(), null,
-                            Map.of("format", "cef", "hostname", "patchwatch-01"), DeliveryJobs.FAST_RETRIES),
-                    DeliveryJobs.spec("qradar", SinkType.SYSLOG, "127.0.0.1:" + rsyslog.port(), null,
-                            Map.of("format", "leef", "hostname", "patchwatch-01"), DeliveryJobs.FAST_RETRIES)));
+                    DeliveryJobs.spec("siem-cef", "syslog", SyslogSink.Settings.tcp("127.0.0.1", rsyslog.port(), "cef", "patchwatch-01"),
+                            DeliveryJobs.FAST_RETRIES),
+                    DeliveryJobs.spec("qradar", "syslog", SyslogSink.Settings.tcp("127.0.0.1", rsyslog.port(), "leef", "patchwatch-01"),
+                            DeliveryJobs.FAST_RETRIES)));
             assertThat(failed).isEmpty();
 
             List<String> lines = rsyslog.awaitMessages(4, Duration.ofSeconds(20));

@@ -1,4 +1,4 @@
-package io.patchwatch.connectors.sinks.delivery;
+package io.patchwatch.connectors.config;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.config;
+package io.patchwatch.connectors.config;
 
 import java.util.List;
 
