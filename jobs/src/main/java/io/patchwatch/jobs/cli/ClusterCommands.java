@@ -4,11 +4,11 @@ import io.patchwatch.jobs.cluster.FlinkRestClient;
 import io.patchwatch.jobs.cluster.JobBundle;
 import io.patchwatch.connectors.config.ConfigException;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code patchwatch submit} and {@code patchwatch stop}: the job jar on a Flink session cluster,
@@ -27,41 +27,57 @@ final class ClusterCommands {
 
     private ClusterCommands() {}
 
-    static int submit(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("cluster", "config", "from-savepoint", "jar", "parallelism"),
-                Set.of(), Set.of("allow-non-restored-state"));
-        String cluster = required(args, "cluster", "submit");
-        String config = required(args, "config", "submit");
-        String jarName = args.get("jar", System.getProperty(JOB_JAR_PROPERTY, System.getenv("PATCHWATCH_JOB_JAR")));
-        if (jarName == null || !Files.isRegularFile(Path.of(jarName))) {
-            err.println("patchwatch: no job jar" + (jarName == null ? "" : " at " + jarName) + NO_JAR_HINT);
-            return 2;
-        }
-        JobBundle bundle;
-        try {
-            bundle = JobBundle.read(Path.of(config));
-        } catch (ConfigException e) {
-            err.println("patchwatch: " + e.getMessage());
-            return 2;
-        }
-        try {
-            String parallelism = args.get("parallelism");
-            String jobId = submit(new FlinkRestClient(cluster), Path.of(jarName), bundle,
-                    parallelism == null ? null : args.intValue("parallelism", 1),
-                    args.get("from-savepoint"), args.flag("allow-non-restored-state"));
-            out.println("patchwatch: submitted job " + jobId + " to " + cluster
-                    + (args.get("from-savepoint") == null ? "" : " from savepoint " + args.get("from-savepoint")));
-            out.println(jobId);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("patchwatch: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("patchwatch: submit failed: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
+    @Command(name = "submit", description = "Submit the job jar to a Flink session cluster over its REST API; prints the job id.")
+    static final class Submit extends CliCommand {
+        @Option(names = "--cluster", required = true, paramLabel = "URL", description = "The cluster's REST API, http://127.0.0.1:8081.")
+        String cluster;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "job.yaml (with the rules and inventory it names).")
+        Path config;
+
+        @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from this savepoint or retained checkpoint.")
+        String fromSavepoint;
+
+        @Option(names = "--allow-non-restored-state", description = "Start even if the savepoint holds state no operator takes.")
+        boolean allowNonRestoredState;
+
+        @Option(names = "--parallelism", paramLabel = "N", description = "The job's parallelism (default: the cluster's).")
+        Integer parallelism;
+
+        @Option(names = "--jar", paramLabel = "FILE", description = "The job jar (default: the one bin/patchwatch built).")
+        String jar;
+
+        @Override
+        public Integer call() {
+            Path jarFile = jobJar(jar);
+            if (jarFile == null) {
+                String jarName = jarName(jar);
+                err.println("patchwatch: no job jar" + (jarName == null ? "" : " at " + jarName) + NO_JAR_HINT);
+                return 2;
+            }
+            JobBundle bundle;
+            try {
+                bundle = JobBundle.read(config);
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> err.println("patchwatch: " + p));
+                return 2;
+            }
+            try {
+                String jobId = submit(new FlinkRestClient(cluster), jarFile, bundle, parallelism, fromSavepoint, allowNonRestoredState);
+                out.println("patchwatch: submitted job " + jobId + " to " + cluster
+                        + (fromSavepoint == null ? "" : " from savepoint " + fromSavepoint));
+                out.println(jobId);
+                return 0;
+            } catch (IllegalArgumentException e) {
+                err.println("patchwatch: " + e.getMessage());
+                return 2;
+            } catch (IOException e) {
+                err.println("patchwatch: submit failed: " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
     }
 
@@ -72,43 +88,48 @@ final class ClusterCommands {
         return flink.run(jarId, bundle.toProgramArgs(), parallelism, savepoint, allowNonRestoredState);
     }
 
-    /** The job jar bin/patchwatch names, or --jar; null when there is none. */
-    static Path jobJar(Args args) {
-        String jarName = args.get("jar", System.getProperty(JOB_JAR_PROPERTY, System.getenv("PATCHWATCH_JOB_JAR")));
+    /** The job jar {@code --jar} names, else the one bin/patchwatch names; null when there is none. */
+    static Path jobJar(String jar) {
+        String jarName = jarName(jar);
         return jarName == null || !Files.isRegularFile(Path.of(jarName)) ? null : Path.of(jarName);
     }
 
-    static int stop(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("cluster", "job", "savepoint", "timeout"), Set.of(), Set.of());
-        String cluster = required(args, "cluster", "stop");
-        String job = required(args, "job", "stop");
-        String savepoint = required(args, "savepoint", "stop");
-        if (!savepoint.contains("://")) {
-            savepoint = Path.of(savepoint).toAbsolutePath().toUri().toString();
-        }
-        try {
-            String location = new FlinkRestClient(cluster).stopWithSavepoint(job, savepoint,
-                    Duration.ofSeconds(args.intValue("timeout", 300)));
-            out.println("patchwatch: job " + job + " stopped with savepoint " + location);
-            out.println(location);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("patchwatch: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("patchwatch: stop failed: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+    private static String jarName(String jar) {
+        return jar != null ? jar : System.getProperty(JOB_JAR_PROPERTY, System.getenv("PATCHWATCH_JOB_JAR"));
     }
 
-    private static String required(Args args, String option, String command) {
-        String v = args.get(option);
-        if (v == null) {
-            throw new Args.UsageException(command + " needs --" + option);
+    @Command(name = "stop", description = "Stop a job with a savepoint; prints the savepoint's location.")
+    static final class Stop extends CliCommand {
+        @Option(names = "--cluster", required = true, paramLabel = "URL", description = "The cluster's REST API.")
+        String cluster;
+
+        @Option(names = "--job", required = true, paramLabel = "ID", description = "The job's id.")
+        String job;
+
+        @Option(names = "--savepoint", required = true, paramLabel = "DIR", description = "Where the savepoint goes (a path or a URI).")
+        String savepoint;
+
+        @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @Override
+        public Integer call() {
+            String target = savepoint.contains("://") ? savepoint : Path.of(savepoint).toAbsolutePath().toUri().toString();
+            try {
+                String location = new FlinkRestClient(cluster).stopWithSavepoint(job, target, Duration.ofSeconds(timeout));
+                out.println("patchwatch: job " + job + " stopped with savepoint " + location);
+                out.println(location);
+                return 0;
+            } catch (IllegalArgumentException e) {
+                err.println("patchwatch: " + e.getMessage());
+                return 2;
+            } catch (IOException e) {
+                err.println("patchwatch: stop failed: " + e.getMessage());
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
-        return v;
     }
 }

@@ -8,7 +8,6 @@ import io.patchwatch.connectors.sinks.delivery.AlertReceiver;
 import io.patchwatch.connectors.sinks.delivery.DeliveryResult;
 import io.patchwatch.connectors.sinks.delivery.Receivers;
 import io.patchwatch.connectors.sinks.delivery.SinkSpec;
-import io.patchwatch.connectors.config.Durations;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.schemas.Alert;
 import java.io.PrintStream;
@@ -16,7 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,29 +34,44 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * passed over; one it cannot take yet (5xx, down) stops the run, and the next run starts with it.
  * Records of other sinks are passed over. Ends when the topic has been quiet for {@code --idle}.
  */
-final class DeliveriesCommand {
+@Command(name = "deliveries", description = "The failed deliveries of the alert sinks.", subcommands = DeliveriesCommand.Retry.class)
+final class DeliveriesCommand extends CliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DeliveriesCommand() {}
+    @Override
+    public Integer call() {
+        throw usage("deliveries needs a subcommand: retry");
+    }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length < 2 || !argv[1].equals("retry")) {
-            throw new Args.UsageException("usage: patchwatch deliveries retry --config job.yaml --sink NAME [--idle 5s]");
+    @Command(name = "retry", description = "Send a sink's failed deliveries again (from the failed-deliveries topic).")
+    static final class Retry extends CliCommand {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "job.yaml.")
+        Path config;
+
+        @Option(names = "--sink", required = true, paramLabel = "NAME", description = "The sink.")
+        String sink;
+
+        @Option(names = "--idle", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "End once the topic was quiet this long (default: ${DEFAULT-VALUE}).")
+        Duration idle;
+
+        @Override
+        public Integer call() {
+            return retry(config, sink, idle, out, err);
         }
-        Args args = Args.parse(argv, 2, Set.of("config", "sink", "idle"), Set.of(), Set.of());
-        if (args.get("sink") == null) {
-            throw new Args.UsageException("deliveries retry needs --sink NAME");
-        }
-        JobConfig config = RunCommand.localJobConfig(args, "deliveries retry", err);
+    }
+
+    static int retry(Path configFile, String sinkName, Duration idle, PrintStream out, PrintStream err) {
+        JobConfig config = RunCommand.localJobConfig(configFile, err);
         if (config == null) {
             return 2;
         }
-        SinkSpec spec = config.sinks().stream().filter(s -> s.name().equals(args.get("sink"))).findFirst().orElse(null);
+        SinkSpec spec = config.sinks().stream().filter(s -> s.name().equals(sinkName)).findFirst().orElse(null);
         if (spec == null) {
-            err.println("patchwatch: no enabled sink named '" + args.get("sink") + "' in job.yaml");
+            err.println("patchwatch: no enabled sink named '" + sinkName + "' in job.yaml");
             return 2;
         }
-        long idleMs = Durations.parse(args.get("idle", "5s")).toMillis();
+        long idleMs = idle.toMillis();
 
         config.kafka().checkSecrets(System.getenv());
         Properties p = config.kafka().clientProperties();

@@ -14,7 +14,9 @@ import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertStatus;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.Set;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.List;
 import io.patchwatch.jobs.demo.DemoThroughKafka;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -26,33 +28,52 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * event time. Prints each alert as it fires and a summary matching every injected fault to its
  * alert. Exit code 0 when every fault was caught and no alert is unexplained, 1 otherwise.
  */
-final class DemoCommand {
+@Command(name = "demo", description = "A simulated patch night on an embedded Flink cluster, alerts as they fire, then a summary.")
+final class DemoCommand extends CliCommand {
     private static final String RESET = "\u001b[0m";
     private static final String RED = "\u001b[31m";
     private static final String YELLOW = "\u001b[33m";
     private static final String GREEN = "\u001b[32m";
     private static final String BOLD = "\u001b[1m";
 
-    private DemoCommand() {}
+    @Option(names = "--devices", defaultValue = "2000", paramLabel = "N", description = "Devices in the fleet, at least 10 (default: ${DEFAULT-VALUE}).")
+    int devices;
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("devices", "tenants", "seed", "parallelism", "bootstrap", "rules"), Set.of(),
-                Set.of("no-color", "kafka"));
-        int devices = args.intValue("devices", 2000);
-        int tenants = args.intValue("tenants", 12);
-        int parallelism = args.intValue("parallelism", 2);
-        long seed = args.intValue("seed", 42);
+    @Option(names = "--tenants", defaultValue = "12", paramLabel = "N", description = "Tenants, 1-15 (default: ${DEFAULT-VALUE}).")
+    int tenants;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "The night's random seed (default: ${DEFAULT-VALUE}).")
+    int seed;
+
+    @Option(names = "--parallelism", defaultValue = "2", paramLabel = "N", description = "Flink's parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "A rules file instead of the built-in rules.")
+    Path rulesPath;
+
+    @Option(names = "--kafka", description = "Through a Kafka broker (patchwatch kafka start), alerts read back committed.")
+    boolean kafka;
+
+    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
+            description = "The broker of --kafka (default: ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--no-color", description = "No colours (also: NO_COLOR set, or not a terminal).")
+    boolean noColor;
+
+    @Override
+    public Integer call() {
         if (devices < 10 || tenants < 1 || tenants > 15) {
-            throw new Args.UsageException("demo needs --devices >= 10 and --tenants 1-15");
+            throw usage("demo needs --devices >= 10 and --tenants 1-15");
         }
-        boolean color = !args.flag("no-color") && System.console() != null && System.getenv("NO_COLOR") == null;
+        boolean color = !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
         Style style = new Style(color);
 
         FleetPlan plan = FleetPlan.create(devices, tenants, seed);
         RuleSet rules;
         java.nio.file.Path rulesFile;
         try {
-            RuleSet given = args.get("rules") == null ? RuleSet.defaults() : RuleSet.load(java.nio.file.Path.of(args.get("rules")));
+            RuleSet given = rulesPath == null ? RuleSet.defaults() : RuleSet.load(rulesPath);
             // The night's declared window joins the rules (unless the file declares its own windows).
             String text = given.sourceText() + (given.maintenance().isEmpty() ? plan.maintenanceYaml() : "");
             rules = RuleSet.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "demo rules");
@@ -69,7 +90,7 @@ final class DemoCommand {
         out.println(style.bold("patchwatch demo") + ": patch night of " + devices + " devices in " + tenants
                 + " tenants, " + EventTimes.format(FleetPlan.NIGHT.toEpochMilli()) + " + " + FleetPlan.LENGTH.toHours()
                 + " h, on an embedded Flink cluster (parallelism " + parallelism + ")"
-                + (args.flag("kafka") ? " through Kafka at " + args.get("bootstrap", "127.0.0.1:9092") : ""));
+                + (kafka ? " through Kafka at " + bootstrap : ""));
         FleetPlan.UplinkLoss loss = plan.uplinkLoss();
         out.println("  site " + loss.tenant() + "/" + loss.site() + " loses its uplink " + EventTimes.format(loss.from()).substring(11, 16)
                 + "-" + EventTimes.format(loss.to()).substring(11, 16) + "; tenant " + plan.window().tenant()
@@ -82,8 +103,8 @@ final class DemoCommand {
         long started = System.nanoTime();
         Replay.Result result;
         try {
-            result = args.flag("kafka")
-                    ? new Replay.Result(DemoThroughKafka.run(plan, args.get("bootstrap", "127.0.0.1:9092"), parallelism, rulesFile.toString(),
+            result = kafka
+                    ? new Replay.Result(DemoThroughKafka.run(plan, bootstrap, parallelism, rulesFile.toString(),
                             a -> out.println(style.alert(a)), out), List.of(), plan.end() - 1, Replay.Counts.UNKNOWN, List.of())
                     : embedded(plan, parallelism, rules, a -> out.println(style.alert(a)));
         } catch (Exception e) {
@@ -98,7 +119,7 @@ final class DemoCommand {
         out.printf("  devices patched %d, rebooted and back %d, in %.1f s of wall time%n",
                 report.patched(), report.rebooted(), seconds);
         DemoReport.Noise noise = report.noise();
-        out.printf("  %,d incidents, %,d pages%s%n", noise.incidents(), noise.pages(), args.flag("kafka") ? ""
+        out.printf("  %,d incidents, %,d pages%s%n", noise.incidents(), noise.pages(), kafka ? ""
                 : String.format(" (%,d held: %,d paged later, %,d closed without a page, %,d still held at the end)",
                         noise.held(), noise.pagedLater(), noise.closed(), noise.held() - noise.pagedLater() - noise.closed()));
         out.println("  site " + loss.tenant() + "/" + loss.site() + " lost its uplink -> "

@@ -16,54 +16,142 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code patchwatch maintenance add|list|remove RULES}: the maintenance windows of a rules file
  * (FLEET.md), edited in place (the rest of the file, comments included, stays as it is) and, with
  * {@code --publish}, published to the running job's rules topic like {@code rules publish}.
  */
-final class MaintenanceCommand {
-    static final String USAGE = """
-            usage: patchwatch maintenance list RULES
-                   patchwatch maintenance add RULES --name NAME [--tenant T] [--site S] [--group G] [--device D]
-                          (--start TIME --end TIME | --every "WED 01:00" --duration 4h --zone Europe/Berlin)
-                          [--mode expected|mute] [--rules ID,ID] [--settle 5m] [--publish (--bootstrap HOST:PORT | --config job.yaml)]
-                   patchwatch maintenance remove RULES NAME [--publish (--bootstrap HOST:PORT | --config job.yaml)]""";
-    private static final Set<String> MATCH = Set.of("tenant", "site", "group", "device");
-
-    private MaintenanceCommand() {}
-
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length < 3) {
-            throw new Args.UsageException(USAGE);
-        }
-        return switch (argv[1]) {
-            case "list" -> list(argv, out, err);
-            case "add" -> add(argv, out, err);
-            case "remove" -> remove(argv, out, err);
-            default -> throw new Args.UsageException(USAGE);
-        };
+@Command(name = "maintenance", description = "The maintenance windows of a rules file (FLEET.md), edited in place.",
+        subcommands = {MaintenanceCommand.ListWindows.class, MaintenanceCommand.Add.class, MaintenanceCommand.Remove.class})
+final class MaintenanceCommand extends CliCommand {
+    @Override
+    public Integer call() {
+        throw usage("maintenance needs a subcommand: list, add or remove");
     }
 
-    private static int list(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 2, Set.of(), Set.of(), Set.of());
-        if (args.positional().size() != 1) {
-            throw new Args.UsageException(USAGE);
+    /** --publish, and where to (the options of rules publish). */
+    static final class Publishing extends RulesLiveCommands.TopicOptions {
+        @Option(names = "--publish", description = "Publish the edited file to the running job's rules topic.")
+        boolean publish;
+    }
+
+    @Command(name = "list", description = "The maintenance windows of a rules file; OPEN for those open now.")
+    static final class ListWindows extends CliCommand {
+        @Parameters(paramLabel = "RULES", description = "The rules file.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                RuleSet rules = RuleSet.load(file);
+                if (rules.maintenance().isEmpty()) {
+                    out.println("no maintenance windows");
+                }
+                long now = System.currentTimeMillis();
+                for (MaintenanceWindow w : rules.maintenance()) {
+                    out.println(describe(w, now));
+                }
+                return 0;
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> err.println("patchwatch: " + p));
+                return 2;
+            }
         }
-        try {
-            RuleSet rules = RuleSet.load(Path.of(args.positional().get(0)));
-            if (rules.maintenance().isEmpty()) {
-                out.println("no maintenance windows");
+    }
+
+    @Command(name = "add", description = "Add a maintenance window: once (--start, --end) or recurring (--every, --duration, --zone).")
+    static final class Add extends CliCommand {
+        @Parameters(paramLabel = "RULES", description = "The rules file.")
+        Path file;
+
+        @Option(names = "--name", required = true, description = "The window's name.")
+        String name;
+
+        @Option(names = "--tenant", description = "Devices of this tenant.")
+        String tenant;
+
+        @Option(names = "--site", description = "Devices of this site.")
+        String site;
+
+        @Option(names = "--group", description = "Devices of this inventory group.")
+        String group;
+
+        @Option(names = "--device", description = "This device.")
+        String device;
+
+        @Option(names = "--start", paramLabel = "TIME", description = "A one-off window's start (ISO-8601).")
+        String start;
+
+        @Option(names = "--end", paramLabel = "TIME", description = "A one-off window's end (ISO-8601).")
+        String end;
+
+        @Option(names = "--every", paramLabel = "\"WED 01:00\"", description = "A recurring window's days and start.")
+        String every;
+
+        @Option(names = "--duration", paramLabel = "DURATION", description = "A recurring window's length (4h).")
+        String duration;
+
+        @Option(names = "--zone", paramLabel = "ZONE", description = "A recurring window's time zone (Europe/Berlin).")
+        String zone;
+
+        @Option(names = "--mode", paramLabel = "expected|mute", description = "expected (default): detected, not paged; mute: not even detected.")
+        String mode;
+
+        @Option(names = "--rules", split = ",", paramLabel = "ID", description = "Only these rules (comma-separated).")
+        List<String> rules;
+
+        @Option(names = "--settle", paramLabel = "DURATION", description = "How long after the window its held incidents wait.")
+        String settle;
+
+        @Mixin
+        Publishing publishing;
+
+        @Override
+        public Integer call() {
+            Map<String, String> match = new LinkedHashMap<>();
+            if (tenant != null) {
+                match.put("tenant", tenant);
             }
-            long now = System.currentTimeMillis();
-            for (MaintenanceWindow w : rules.maintenance()) {
-                out.println(describe(w, now));
+            if (site != null) {
+                match.put("site", site);
             }
-            return 0;
-        } catch (ConfigException e) {
-            e.problems().forEach(p -> err.println("patchwatch: " + p));
-            return 2;
+            if (group != null) {
+                match.put("group", group);
+            }
+            if (device != null) {
+                match.put("device", device);
+            }
+            if (match.isEmpty()) {
+                throw usage("maintenance add needs at least one of --tenant, --site, --group, --device: a window for every device is a mute switch");
+            }
+            List<String> ruleIds = rules == null ? null : rules.stream().map(String::strip).toList();
+            MaintenanceEdits.NewWindow w = new MaintenanceEdits.NewWindow(name, match, start, end, every, duration, zone, mode, ruleIds,
+                    settle);
+            return edit(file, publishing, out, err, text -> MaintenanceEdits.add(text, w, file.toString()),
+                    "added maintenance window " + w.name());
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a maintenance window by name.")
+    static final class Remove extends CliCommand {
+        @Parameters(index = "0", paramLabel = "RULES", description = "The rules file.")
+        Path file;
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "The window's name.")
+        String name;
+
+        @Mixin
+        Publishing publishing;
+
+        @Override
+        public Integer call() {
+            return edit(file, publishing, out, err, text -> MaintenanceEdits.remove(text, name, file.toString()),
+                    "removed maintenance window " + name);
         }
     }
 
@@ -81,44 +169,12 @@ final class MaintenanceCommand {
                 + (open != null ? "; OPEN until " + EventTimes.format(open.end()) : "");
     }
 
-    private static int add(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 2, Set.of("name", "tenant", "site", "group", "device", "start", "end", "every", "duration", "zone",
-                "mode", "rules", "settle", "bootstrap", "config", "topic", "job"), Set.of(), Set.of("publish"));
-        if (args.positional().size() != 1 || args.get("name") == null) {
-            throw new Args.UsageException(USAGE);
-        }
-        Map<String, String> match = new LinkedHashMap<>();
-        for (String k : List.of("tenant", "site", "group", "device")) {
-            if (args.get(k) != null) {
-                match.put(k, args.get(k));
-            }
-        }
-        if (match.isEmpty()) {
-            throw new Args.UsageException("maintenance add needs at least one of --tenant, --site, --group, --device: a window for every device is a mute switch");
-        }
-        List<String> ruleIds = args.get("rules") == null ? null : Arrays.stream(args.get("rules").split(",")).map(String::strip).toList();
-        MaintenanceEdits.NewWindow w = new MaintenanceEdits.NewWindow(args.get("name"), match, args.get("start"), args.get("end"),
-                args.get("every"), args.get("duration"), args.get("zone"), args.get("mode"), ruleIds, args.get("settle"));
-        Path file = Path.of(args.positional().get(0));
-        return edit(file, args, out, err, text -> MaintenanceEdits.add(text, w, file.toString()), "added maintenance window " + w.name());
-    }
-
-    private static int remove(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 2, Set.of("bootstrap", "config", "topic", "job"), Set.of(), Set.of("publish"));
-        if (args.positional().size() != 2) {
-            throw new Args.UsageException(USAGE);
-        }
-        Path file = Path.of(args.positional().get(0));
-        String name = args.positional().get(1);
-        return edit(file, args, out, err, text -> MaintenanceEdits.remove(text, name, file.toString()), "removed maintenance window " + name);
-    }
-
     private interface Edit {
         String apply(String text);
     }
 
     /** Edits the file (written whole, then moved over it), then publishes it if asked. */
-    private static int edit(Path file, Args args, PrintStream out, PrintStream err, Edit edit, String done) {
+    private static int edit(Path file, Publishing args, PrintStream out, PrintStream err, Edit edit, String done) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -142,7 +198,7 @@ final class MaintenanceCommand {
             return 1;
         }
         out.println("patchwatch: " + done + " in " + file);
-        if (!args.flag("publish")) {
+        if (!args.publish) {
             return 0;
         }
         try {

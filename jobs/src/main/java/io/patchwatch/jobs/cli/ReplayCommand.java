@@ -34,39 +34,92 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code patchwatch replay}: recorded events through the job, streamed; alerts as JSON Lines in time
  * order as they become final, dead letters beside them, a progress line on a terminal.
  */
-final class ReplayCommand {
-    private ReplayCommand() {}
+@Command(name = "replay", description = "The job over recorded events (canonical JSON Lines, or --format), in event time; alerts as JSON Lines.")
+final class ReplayCommand extends CliCommand {
+    @Option(names = "--events", arity = "1..*", paramLabel = "FILE|DIR|-", description = "Recordings (files, directories, - for stdin).")
+    List<String> events = new java.util.ArrayList<>();
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1,
-                Set.of("rules", "rule-versions", "inventory", "out", "dead-letters", "held-out", "out-of-orderness", "parallelism", "format", "tenant", "site",
-                        "from", "to", "temp-dir"),
-                Set.of("events", "feed"), Set.of("keep-order", "sort", "quiet"));
+    @Option(names = "--feed", arity = "1..*", paramLabel = "NAME=PATH", description = "A recording of one named feed (feed silence: FLEET.md).")
+    List<String> feeds = new java.util.ArrayList<>();
+
+    @Option(names = "--format", defaultValue = CanonicalJsonAdapter.NAME, paramLabel = "FORMAT",
+            description = "canonical-json, avro, windows-xml, winlogbeat, rmm-json, tactical-rmm, ping, nagios or icinga2 (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--tenant", defaultValue = "default", description = "The tenant of records that name none.")
+    String tenant;
+
+    @Option(names = "--site", description = "The site of records that name none.")
+    String site;
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "The rules file (default: the built-in rules).")
+    String rulesFile;
+
+    @Option(names = "--rule-versions", paramLabel = "FILE", description = "The rules versions of a live job (patchwatch rules history --out FILE).")
+    String ruleVersionsFile;
+
+    @Option(names = "--inventory", paramLabel = "FILE", description = "The device inventory (CSV).")
+    Path inventoryFile;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Alerts to this file (default: stdout).")
+    Path outFile;
+
+    @Option(names = "--dead-letters", paramLabel = "FILE", description = "Dead letters to this file (default: beside --out, or stderr).")
+    Path deadLettersFile;
+
+    @Option(names = "--held-out", paramLabel = "FILE", description = "The incidents held without a page (FLEET.md).")
+    Path heldOut;
+
+    @Option(names = "--out-of-orderness", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How late an event may arrive and still be decided in order (default: 5s).")
+    java.time.Duration outOfOrderness;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "Replay from this time (ISO-8601).")
+    String fromTime;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "Replay up to this time (ISO-8601).")
+    String toTime;
+
+    @Option(names = "--keep-order", description = "The recordings are in time order: no reordering window.")
+    boolean keepOrder;
+
+    @Option(names = "--sort", description = "Sort the recordings on disk first (any order, any size).")
+    boolean sort;
+
+    @Option(names = "--temp-dir", paramLabel = "DIR", description = "Where --sort writes its runs (default: the system's temp dir).")
+    Path tempDir;
+
+    @Option(names = "--parallelism", defaultValue = "2", paramLabel = "N", description = "Flink's parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
         // --feed NAME=PATH: an input like --events PATH, its feed named (FLEET.md feed silence).
         java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
-        List<String> inputNames = new java.util.ArrayList<>(args.list("events"));
-        for (String f : args.list("feed")) {
+        List<String> inputNames = new java.util.ArrayList<>(events);
+        for (String f : feeds) {
             int eq = f.indexOf('=');
             if (eq <= 0 || eq == f.length() - 1) {
-                throw new Args.UsageException("--feed takes NAME=PATH (" + f + ")");
+                throw usage("--feed takes NAME=PATH (" + f + ")");
             }
             named.put(f.substring(eq + 1), f.substring(0, eq));
             inputNames.add(f.substring(eq + 1));
         }
         if (inputNames.isEmpty()) {
-            throw new Args.UsageException("replay needs --events FILE|DIR|-... (or --feed NAME=PATH)");
+            throw usage("replay needs --events FILE|DIR|-... (or --feed NAME=PATH)");
         }
-        if (!args.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument '" + args.positional().get(0) + "'");
-        }
-        if (args.flag("sort") && args.flag("keep-order")) {
-            throw new Args.UsageException("--sort and --keep-order exclude each other");
+        if (sort && keepOrder) {
+            throw usage("--sort and --keep-order exclude each other");
         }
         RuleVersions rules;
         Inventory inventory;
@@ -74,22 +127,20 @@ final class ReplayCommand {
         long from;
         long to;
         try {
-            rules = ruleVersions(args.get("rules"), args.get("rule-versions"), err);
-            inventory = args.get("inventory") == null ? Inventory.empty() : Inventory.load(Path.of(args.get("inventory")));
-            if (args.get("out-of-orderness") != null) {
-                settings = settings.withOutOfOrderness(Durations.parse(args.get("out-of-orderness")));
+            rules = ruleVersions(rulesFile, ruleVersionsFile, err);
+            inventory = inventoryFile == null ? Inventory.empty() : Inventory.load(inventoryFile);
+            if (outOfOrderness != null) {
+                settings = settings.withOutOfOrderness(outOfOrderness);
             }
-            from = args.get("from") == null ? Long.MIN_VALUE : time("--from", args.get("from"));
-            to = args.get("to") == null ? Long.MAX_VALUE : time("--to", args.get("to"));
+            from = fromTime == null ? Long.MIN_VALUE : time("--from", fromTime);
+            to = toTime == null ? Long.MAX_VALUE : time("--to", toTime);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("patchwatch: " + e.getMessage());
             return 2;
         }
-        String format = args.get("format", CanonicalJsonAdapter.NAME);
-        EventAdapter adapter = adapter(args, format);
-        Path outFile = args.get("out") == null ? null : Path.of(args.get("out"));
-        Path deadFile = args.get("dead-letters") != null ? Path.of(args.get("dead-letters")) : deadLetterFileFor(outFile);
-        boolean progressLine = !args.flag("quiet") && System.console() != null;
+        EventAdapter adapter = adapter(format, tenant, site);
+        Path deadFile = deadLettersFile != null ? deadLettersFile : deadLetterFileFor(outFile);
+        boolean progressLine = !quiet && System.console() != null;
         long started = System.currentTimeMillis();
 
         Path sortDir = null;
@@ -99,8 +150,8 @@ final class ReplayCommand {
         Thread ticker = null;
         try {
             List<RecordingSplit> inputs = RecordingInputs.expand(inputNames, format);
-            if (args.flag("sort")) {
-                sortDir = args.get("temp-dir") != null ? Files.createDirectories(Path.of(args.get("temp-dir")))
+            if (sort) {
+                sortDir = tempDir != null ? Files.createDirectories(tempDir)
                         .resolve("patchwatch-sort-" + progressId) : Files.createTempDirectory("patchwatch-sort-");
                 Files.createDirectories(sortDir);
                 ExternalSort.Runs runs = ExternalSort.sort(inputs, adapter, format, settings.maxRecordBytes(), sortDir,
@@ -123,14 +174,14 @@ final class ReplayCommand {
                 ticker.setDaemon(true);
                 ticker.start();
             }
-            Replay.Result result = Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)),
-                    new Replay.Recording(inputs, args.flag("keep-order"), from, to, progressId,
+            Replay.Result result = Replay.run(LocalFlink.environment(parallelism),
+                    new Replay.Recording(inputs, keepOrder, from, to, progressId,
                             io.patchwatch.jobs.replay.Feeds.of(inputNames, named)),
                     adapter, settings, rules, inventory, outputs);
             stop(ticker, progressLine, err);
             outputs.close();
-            if (args.get("held-out") != null) {
-                writeHeld(Path.of(args.get("held-out")), result.held());
+            if (heldOut != null) {
+                writeHeld(heldOut, result.held());
             }
             long firing = result.alerts().stream().filter(a -> a.getStatus() == AlertStatus.firing).count();
             Replay.Counts c = result.counts();
@@ -146,7 +197,7 @@ final class ReplayCommand {
                 long paged = result.held().stream().filter(h -> h.step == HeldIncident.Step.paged).count();
                 long closed = result.held().stream().filter(h -> h.step == HeldIncident.Step.closed).count();
                 err.printf("%d incidents held: %d paged later, %d closed, %d still held at the end%s%n", held, paged, closed,
-                        held - paged - closed, args.get("held-out") == null ? " (--held-out FILE lists them)" : "; written to " + args.get("held-out"));
+                        held - paged - closed, heldOut == null ? " (--held-out FILE lists them)" : "; written to " + heldOut);
             }
             for (DeadLetter d : result.deadLetters().stream().limit(5).toList()) {
                 // Origins and details are bounded and neutralised where the dead letter is made; the
@@ -184,11 +235,11 @@ final class ReplayCommand {
     }
 
     /** The adapter of --format, with --tenant and --site for formats whose records lack them. */
-    static EventAdapter adapter(Args args, String format) {
+    static EventAdapter adapter(String format, String tenant, String site) {
         try {
-            return Adapters.create(format, AdapterSettings.defaults().withTenant(args.get("tenant", "default"), args.get("site")));
+            return Adapters.create(format, AdapterSettings.defaults().withTenant(tenant, site));
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
     }
 

@@ -7,51 +7,52 @@ import io.patchwatch.jobs.rules.RuleDefinition;
 import io.patchwatch.jobs.rules.RuleProfile;
 import io.patchwatch.jobs.rules.RuleSet;
 import java.io.PrintStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code patchwatch rules validate FILE} and {@code patchwatch rules test FILE --events ...}. */
-final class RulesCommand {
-    static final String USAGE = """
-            usage: patchwatch rules validate FILE
-                   patchwatch rules diff OLD NEW
-                   patchwatch rules publish RULES (--bootstrap HOST:PORT | --config job.yaml) [--effective-from TIME] [--topic T] [--job NAME]
-                   patchwatch rules apply RULES --cluster URL --job ID --config job.yaml --savepoint DIR [--jar FILE]
-                   patchwatch rules history (--bootstrap HOST:PORT | --config job.yaml) [--out FILE]
-                   patchwatch rules test RULES --events FILE... [--format F] [--baseline OLD_RULES] [--inventory FILE]""";
+/** {@code patchwatch rules ...}: check, test, compare and publish rules files (RULES.md). */
+@Command(name = "rules", description = "Rules files (RULES.md): check, test, compare, publish to a running job.",
+        subcommands = {RulesCommand.Validate.class, RulesTestCommand.class, RulesCommand.Diff.class, RulesLiveCommands.Publish.class,
+                RulesLiveCommands.History.class, RulesLiveCommands.Apply.class})
+final class RulesCommand extends CliCommand {
+    @Override
+    public Integer call() {
+        throw usage("rules needs a subcommand: validate, test, diff, publish, history or apply");
+    }
 
-    private RulesCommand() {}
+    @Command(name = "validate", description = "Check a rules file; every error, each with its line and column.")
+    static final class Validate extends CliCommand {
+        @Parameters(paramLabel = "FILE", description = "The rules file.")
+        String file;
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length >= 1 && argv[0].equals("test")) {
-            try {
-                return RulesTestCommand.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), out, err);
-            } catch (Args.UsageException e) {
-                throw e;
-            } catch (Exception e) {
-                err.println("patchwatch: rules test failed: " + ReplayCommand.rootMessage(e));
-                return 1;
-            }
+        @Override
+        public Integer call() {
+            return validate(file, out, err);
         }
-        if (argv.length >= 1 && argv[0].equals("publish")) {
-            return RulesLiveCommands.publish(argv, out, err);
+    }
+
+    @Command(name = "diff", description = "What changing OLD into NEW does: live (parameters, severities, messages, enabled) "
+            + "or a restart from a savepoint (steps, kinds, rules added or removed), and which rules.")
+    static final class Diff extends CliCommand {
+        @Parameters(index = "0", paramLabel = "OLD", description = "The rules file in force.")
+        String oldFile;
+
+        @Parameters(index = "1", paramLabel = "NEW", description = "The changed rules file.")
+        String newFile;
+
+        @Override
+        public Integer call() {
+            return diff(oldFile, newFile, out, err);
         }
-        if (argv.length >= 1 && argv[0].equals("history")) {
-            return RulesLiveCommands.history(argv, out, err);
-        }
-        if (argv.length >= 1 && argv[0].equals("apply")) {
-            return RulesLiveCommands.apply(argv, out, err);
-        }
-        if (argv.length == 3 && argv[0].equals("diff")) {
-            return diff(argv[1], argv[2], out, err);
-        }
-        if (argv.length != 2 || !argv[0].equals("validate")) {
-            throw new Args.UsageException(USAGE);
-        }
+    }
+
+    static int validate(String file, PrintStream out, PrintStream err) {
         try {
-            RuleSet rules = RuleSet.load(Path.of(argv[1]));
+            RuleSet rules = RuleSet.load(Path.of(file));
             RuleProfile d = rules.defaultProfile();
-            out.println(argv[1] + ": OK, " + rules.rules().size() + " rules");
+            out.println(file + ": OK, " + rules.rules().size() + " rules");
             out.println("  silence_after " + format(d.silenceAfterMs()) + ", session_window " + format(d.sessionWindowMs()));
             for (RuleDefinition r : rules.rules()) {
                 var p = d.rule(r.id());

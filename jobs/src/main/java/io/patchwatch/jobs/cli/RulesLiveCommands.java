@@ -21,6 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import io.patchwatch.jobs.jobconfig.JobOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * Changing the rules of a running job (RULES.md "Changing rules while the job runs"):
@@ -37,15 +42,85 @@ import java.util.Set;
 final class RulesLiveCommands {
     private RulesLiveCommands() {}
 
-    static int publish(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("bootstrap", "config", "effective-from", "topic", "job"), Set.of(), Set.of());
-        if (args.positional().size() != 1) {
-            throw new Args.UsageException("rules publish needs one rules file: patchwatch rules publish RULES --bootstrap HOST:PORT [--effective-from TIME]");
+    /** Which rules topic, and the job's key on it: from job.yaml, or a broker's address with the defaults. */
+    static class TopicOptions {
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "The Kafka cluster (or --config).")
+        String bootstrap;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "The job's job.yaml: its Kafka settings, rules topic and group.")
+        Path config;
+
+        @Option(names = "--topic", paramLabel = "TOPIC", description = "The rules topic (default: job.yaml's rules_topic, or patchwatch-rules).")
+        String topic;
+
+        @Option(names = "--job", paramLabel = "NAME", description = "The job's key on the topic (default: job.yaml's group_id, or patchwatch).")
+        String job;
+    }
+
+    @Command(name = "publish", description = "Publish a rules file as the next version of a running job's rules (changes that apply live).")
+    static final class Publish extends CliCommand {
+        @Parameters(paramLabel = "RULES", description = "The rules file.")
+        Path file;
+
+        @Mixin
+        TopicOptions where;
+
+        @Option(names = "--effective-from", paramLabel = "TIME", description = "In force from this event time (ISO-8601; default: now).")
+        String effectiveFrom;
+
+        @Override
+        public Integer call() {
+            return publish(file, where, effectiveFrom, out, err);
         }
-        Path file = Path.of(args.positional().get(0));
+    }
+
+    @Command(name = "history", description = "The rules versions a job has taken, as the record replay reads (--rule-versions).")
+    static final class History extends CliCommand {
+        @Mixin
+        TopicOptions where;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the record here (default: stdout).")
+        Path outFile;
+
+        @Override
+        public Integer call() {
+            return history(where, outFile, out, err);
+        }
+    }
+
+    @Command(name = "apply", description = "Take a structural rules change through a savepoint: stop, publish, resubmit.")
+    static final class Apply extends CliCommand {
+        @Parameters(paramLabel = "RULES", description = "The rules file.")
+        Path file;
+
+        @Option(names = "--cluster", required = true, paramLabel = "URL", description = "The cluster's REST API.")
+        String cluster;
+
+        @Option(names = "--job", required = true, paramLabel = "ID", description = "The running job's id.")
+        String job;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The job's job.yaml.")
+        Path config;
+
+        @Option(names = "--savepoint", required = true, paramLabel = "DIR", description = "Where the savepoint goes.")
+        String savepoint;
+
+        @Option(names = "--jar", paramLabel = "FILE", description = "The job jar (default: the one bin/patchwatch built).")
+        String jar;
+
+        @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "How long the stop may take (default: ${DEFAULT-VALUE}).")
+        int timeout;
+
+        @Override
+        public Integer call() {
+            return apply(this, out, err);
+        }
+    }
+
+    static int publish(Path file, TopicOptions where, String effectiveFromText, PrintStream out, PrintStream err) {
         try {
-            RulesTopic topic = topic(args);
-            long effectiveFrom = effectiveFrom(args.get("effective-from"));
+            RulesTopic topic = topic(where);
+            long effectiveFrom = effectiveFrom(effectiveFromText);
             String yaml = Files.readString(file, StandardCharsets.UTF_8);
             RulesTopic.Published p = topic.publish(yaml, file.toString(), effectiveFrom, false);
             if (p.alreadyPublished()) {
@@ -67,17 +142,16 @@ final class RulesLiveCommands {
     }
 
     /** The newest valid record of the job's rules topic: every version kept, for {@code replay --rule-versions}. */
-    static int history(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("bootstrap", "config", "topic", "job", "out"), Set.of(), Set.of());
+    static int history(TopicOptions where, Path outFile, PrintStream out, PrintStream err) {
         try {
-            RulesTopic topic = topic(args);
+            RulesTopic topic = topic(where);
             var record = topic.latest();
             if (record.isEmpty()) {
                 err.println("patchwatch: no rules version published for this job");
                 return 1;
             }
-            if (args.get("out") != null) {
-                Files.writeString(Path.of(args.get("out")), record.get() + "\n", StandardCharsets.UTF_8);
+            if (outFile != null) {
+                Files.writeString(outFile, record.get() + "\n", StandardCharsets.UTF_8);
             } else {
                 out.println(record.get());
             }
@@ -94,18 +168,9 @@ final class RulesLiveCommands {
         }
     }
 
-    static int apply(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("cluster", "job", "config", "savepoint", "jar", "timeout"), Set.of(), Set.of());
-        if (args.positional().size() != 1) {
-            throw new Args.UsageException("rules apply needs one rules file: patchwatch rules apply RULES --cluster URL --job ID --config job.yaml --savepoint DIR");
-        }
-        for (String option : List.of("cluster", "job", "config", "savepoint")) {
-            if (args.get(option) == null) {
-                throw new Args.UsageException("rules apply needs --" + option);
-            }
-        }
-        Path file = Path.of(args.positional().get(0));
-        Path jar = ClusterCommands.jobJar(args);
+    static int apply(Apply args, PrintStream out, PrintStream err) {
+        Path file = args.file;
+        Path jar = ClusterCommands.jobJar(args.jar);
         if (jar == null) {
             err.println("patchwatch: no job jar" + ClusterCommands.NO_JAR_HINT);
             return 2;
@@ -113,7 +178,7 @@ final class RulesLiveCommands {
         try {
             byte[] yaml = Files.readAllBytes(file);
             RuleSet next = RuleSet.parse(yaml, file.toString());
-            JobBundle bundle = JobBundle.read(Path.of(args.get("config")));
+            JobBundle bundle = JobBundle.read(args.config);
             JobConfig config = bundle.config();
             RulesTopic topic = config.rulesTopic() == null ? null
                     : new RulesTopic(config.kafka().clientProperties(), config.rulesTopic(), config.groupId());
@@ -128,11 +193,11 @@ final class RulesLiveCommands {
                     removed.add(r.id());
                 }
             }
-            String savepointDir = args.get("savepoint").contains("://") ? args.get("savepoint")
-                    : Path.of(args.get("savepoint")).toAbsolutePath().toUri().toString();
-            FlinkRestClient flink = new FlinkRestClient(args.get("cluster"));
-            String savepoint = flink.stopWithSavepoint(args.get("job"), savepointDir, Duration.ofSeconds(args.intValue("timeout", 300)));
-            out.println("patchwatch: job " + args.get("job") + " stopped with savepoint " + savepoint);
+            String savepointDir = args.savepoint.contains("://") ? args.savepoint
+                    : Path.of(args.savepoint).toAbsolutePath().toUri().toString();
+            FlinkRestClient flink = new FlinkRestClient(args.cluster);
+            String savepoint = flink.stopWithSavepoint(args.job, savepointDir, Duration.ofSeconds(args.timeout));
+            out.println("patchwatch: job " + args.job + " stopped with savepoint " + savepoint);
             if (topic != null) {
                 // In force from when the version it replaces was: the resubmitted job runs this
                 // structure for every event, old or new, and a replay with the record does the same.
@@ -184,20 +249,21 @@ final class RulesLiveCommands {
         }
     }
 
-    static RulesTopic topic(Args args) {
-        if (args.get("config") != null) {
-            JobConfig config = JobConfig.load(Path.of(args.get("config")));
-            if (config.rulesTopic() == null && args.get("topic") == null) {
-                throw new ConfigException(args.get("config") + ": rules_topic is off: the job takes no live rules");
+    static RulesTopic topic(TopicOptions where) {
+        if (where.config != null) {
+            JobConfig config = JobConfig.load(where.config);
+            if (config.rulesTopic() == null && where.topic == null) {
+                throw new ConfigException(where.config + ": rules_topic is off: the job takes no live rules");
             }
-            return new RulesTopic(config.kafka().clientProperties(), args.get("topic", config.rulesTopic()),
-                    args.get("job", config.groupId()));
+            return new RulesTopic(config.kafka().clientProperties(), where.topic != null ? where.topic : config.rulesTopic(),
+                    where.job != null ? where.job : config.groupId());
         }
-        if (args.get("bootstrap") == null) {
-            throw new Args.UsageException("rules publish / history need --bootstrap HOST:PORT or --config job.yaml");
+        if (where.bootstrap == null) {
+            throw new UsageException("rules publish / history need --bootstrap HOST:PORT or --config job.yaml");
         }
-        Properties client = KafkaConnection.plaintext(args.get("bootstrap")).clientProperties();
-        return new RulesTopic(client, args.get("topic", "patchwatch-rules"), args.get("job", "patchwatch"));
+        Properties client = KafkaConnection.plaintext(where.bootstrap).clientProperties();
+        return new RulesTopic(client, where.topic != null ? where.topic : JobOptions.RULES_TOPIC.defaultValue(),
+                where.job != null ? where.job : JobOptions.Kafka.GROUP_ID.defaultValue());
     }
 
     /** ISO-8601 ({@code 2026-11-10T02:30:00Z}), or {@code now} (the default). */

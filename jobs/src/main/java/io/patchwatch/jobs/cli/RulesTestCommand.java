@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import java.util.TreeMap;
 
 /**
@@ -29,30 +31,63 @@ import java.util.TreeMap;
  * raises on recorded events (through replay, the same engine), and with a baseline what changes:
  * exit 0 when nothing does, 1 when something does, for a review pipeline.
  */
-final class RulesTestCommand {
-    private RulesTestCommand() {}
+@Command(name = "test", description = "The alerts RULES raise on recorded events; with --baseline the difference "
+        + "(+ added, - removed, ~ changed): exit 0 none, 1 some, 2 bad input.")
+final class RulesTestCommand extends CliCommand {
+    @Parameters(paramLabel = "RULES", description = "The rules file.")
+    Path rulesFile;
 
-    static int run(String[] argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, 0, Set.of("baseline", "format", "inventory", "tenant", "site", "parallelism"),
-                Set.of("events"), Set.of("sort"));
-        if (args.positional().size() != 1 || args.list("events").isEmpty()) {
-            throw new Args.UsageException(RulesCommand.USAGE);
+    @Option(names = "--events", required = true, arity = "1..*", paramLabel = "FILE", description = "Recordings.")
+    List<String> events;
+
+    @Option(names = "--baseline", paramLabel = "OLD_RULES", description = "Compare with the alerts of these rules.")
+    Path baselineFile;
+
+    @Option(names = "--format", defaultValue = CanonicalJsonAdapter.NAME, description = "The recordings' format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--inventory", paramLabel = "FILE", description = "The device inventory (CSV).")
+    Path inventoryFile;
+
+    @Option(names = "--tenant", defaultValue = "default", description = "The tenant of records that name none.")
+    String tenant;
+
+    @Option(names = "--site", description = "The site of records that name none.")
+    String site;
+
+    @Option(names = "--sort", description = "Sort the recordings in memory first.")
+    boolean sort;
+
+    @Option(names = "--parallelism", defaultValue = "2", paramLabel = "N", description = "Flink's parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() {
+        try {
+            return run();
+        } catch (UsageException e) {
+            throw e;
+        } catch (Exception e) {
+            err.println("patchwatch: rules test failed: " + ReplayCommand.rootMessage(e));
+            return 1;
         }
+    }
+
+    private int run() throws Exception {
         RuleSet rules;
         RuleSet baseline;
         Inventory inventory;
         try {
-            rules = RuleSet.load(Path.of(args.positional().get(0)));
-            baseline = args.get("baseline") == null ? null : RuleSet.load(Path.of(args.get("baseline")));
-            inventory = args.get("inventory") == null ? Inventory.empty() : Inventory.load(Path.of(args.get("inventory")));
+            rules = RuleSet.load(rulesFile);
+            baseline = baselineFile == null ? null : RuleSet.load(baselineFile);
+            inventory = inventoryFile == null ? Inventory.empty() : Inventory.load(inventoryFile);
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;
         }
-        String format = args.get("format", CanonicalJsonAdapter.NAME);
-        EventAdapter adapter = ReplayCommand.adapter(args, format);
+        EventAdapter adapter = ReplayCommand.adapter(format, tenant, site);
         try {
-            Replay.Result result = replay(args, format, adapter, rules, inventory);
+            Replay.Result result = replay(adapter, rules, inventory);
             List<Alert> now = result.alerts();
             if (baseline == null) {
                 // Pages on stdout; held incidents (FLEET.md: detected, not paged) apart, on stderr.
@@ -66,7 +101,7 @@ final class RulesTestCommand {
                 err.println(now.size() + " alerts (pages), " + held + " incidents held");
                 return 0;
             }
-            List<Alert> before = replay(args, format, adapter, baseline, inventory).alerts();
+            List<Alert> before = replay(adapter, baseline, inventory).alerts();
             return diff(before, now, out, err);
         } catch (RecordingException | Replay.InputException e) {
             err.println("patchwatch: " + SafeText.forDisplay(e.getMessage(), 600));
@@ -74,18 +109,17 @@ final class RulesTestCommand {
         }
     }
 
-    private static Replay.Result replay(Args args, String format, EventAdapter adapter, RuleSet rules, Inventory inventory)
-            throws Exception {
-        List<RecordingSplit> inputs = RecordingInputs.expand(args.list("events"), format);
-        if (args.flag("sort")) {
+    private Replay.Result replay(EventAdapter adapter, RuleSet rules, Inventory inventory) throws Exception {
+        List<RecordingSplit> inputs = RecordingInputs.expand(events, format);
+        if (sort) {
             List<io.patchwatch.connectors.adapters.RawRecord> all = new ArrayList<>();
-            for (String file : args.list("events")) {
+            for (String file : events) {
                 all.addAll(Replay.readRecords(List.of(Path.of(file)), format));
             }
-            return Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), all, false, adapter,
+            return Replay.run(LocalFlink.environment(parallelism), all, false, adapter,
                     JobSettings.replay(Long.MAX_VALUE), rules, inventory, null);
         }
-        return Replay.run(LocalFlink.environment(args.intValue("parallelism", 2)), Replay.Recording.of(inputs, false),
+        return Replay.run(LocalFlink.environment(parallelism), Replay.Recording.of(inputs, false),
                 adapter, JobSettings.replay(Long.MAX_VALUE), rules, inventory, a -> {});
     }
 

@@ -6,7 +6,8 @@ import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,26 +17,30 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Kafka, until stopped (Ctrl-C). Checkpoints every {@code checkpoints.interval}; alerts are committed
  * to Kafka at each checkpoint (exactly once).
  */
-final class RunCommand {
-    private RunCommand() {}
+@Command(name = "run", description = "The job against Kafka on an embedded Flink cluster, until stopped (Ctrl-C).")
+final class RunCommand extends CliCommand {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "job.yaml (see flink-conf/job.example.yaml).")
+    Path config;
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args args = Args.parse(argv, 1, Set.of("config", "from-checkpoint"), Set.of(), Set.of());
-        JobConfig config = localJobConfig(args, "run", err);
-        if (config == null) {
+    @Option(names = "--from-checkpoint", paramLabel = "DIR",
+            description = "Resume from a retained checkpoint (DIR/<job>/chk-N) or a savepoint, with all state.")
+    String fromCheckpoint;
+
+    @Override
+    public Integer call() {
+        JobConfig job = localJobConfig(config, err);
+        if (job == null) {
             return 2;
         }
         try {
-            Configuration flink = KafkaPipeline.flinkConfiguration(config);
-            if (args.get("from-checkpoint") != null) {
+            Configuration flink = KafkaPipeline.flinkConfiguration(job);
+            if (fromCheckpoint != null) {
                 // Resume from a retained checkpoint (chk-N directory) or a savepoint.
-                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, args.get("from-checkpoint"));
+                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, fromCheckpoint);
             }
-            StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), flink);
-            KafkaPipeline.define(env, config, System.getenv(), false, Long.MAX_VALUE);
-            out.println("patchwatch: running against " + config.kafka() + ", inputs "
-                    + config.inputs().stream().map(JobConfig.Input::topic).toList() + ", alerts to " + config.alertsTopic()
-                    + (config.sinks().isEmpty() ? "" : " and sinks " + config.sinks().stream().map(s -> s.name()).toList()));
+            StreamExecutionEnvironment env = LocalFlink.environment(job.parallelism(), flink);
+            KafkaPipeline.define(env, job, System.getenv(), false, Long.MAX_VALUE);
+            RunConsole.starting(out, job, config, fromCheckpoint);
             env.execute("patchwatch");
             return 0;
         } catch (IllegalArgumentException e) {
@@ -48,19 +53,19 @@ final class RunCommand {
     }
 
     /**
-     * The job.yaml of {@code --config} for a command that delivers alerts from this process: its
-     * sink secrets must be readable here. Null once the error is printed.
+     * The job.yaml for a command that delivers alerts from this process: its sink secrets must be
+     * readable here. Null once the error is printed.
      */
-    static JobConfig localJobConfig(Args args, String command, PrintStream err) {
-        if (args.get("config") == null) {
-            throw new Args.UsageException(command + " needs --config job.yaml");
-        }
+    static JobConfig localJobConfig(Path file, PrintStream err) {
         try {
-            JobConfig config = JobConfig.load(Path.of(args.get("config")));
+            JobConfig config = JobConfig.load(file);
             config.requireSinkSecrets(System.getenv());
             return config;
         } catch (ConfigException e) {
-            err.println("patchwatch: " + e.getMessage());
+            e.problems().forEach(p -> err.println("patchwatch: " + p));
+            if (e.problems().size() > 1) {
+                err.println("patchwatch: " + e.problems().size() + " errors in " + file);
+            }
             return null;
         }
     }

@@ -11,7 +11,9 @@ import io.patchwatch.schemas.AlertContext;
 import io.patchwatch.schemas.AlertStatus;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Set;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,26 +22,40 @@ import java.util.concurrent.TimeUnit;
  * routing key, a token, a template or a certificate is known to work before the first patch night.
  * One attempt each, no retries; exit status 1 when any sink did not take both.
  */
-final class SinksCommand {
+@Command(name = "sinks", description = "The alert sinks of job.yaml.", subcommands = SinksCommand.Test.class)
+final class SinksCommand extends CliCommand {
     static final String TEST_RULE = "sink-test";
     static final String TEST_DEVICE = "PATCHWATCH-SINK-TEST";
 
-    private SinksCommand() {}
+    @Override
+    public Integer call() {
+        throw usage("sinks needs a subcommand: test");
+    }
 
-    static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length < 2 || !argv[1].equals("test")) {
-            throw new Args.UsageException("usage: patchwatch sinks test --config job.yaml [--sink NAME]");
+    @Command(name = "test", description = "Send a test alert (firing, then resolved) to each alert sink; exit 1 if one fails.")
+    static final class Test extends CliCommand {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "job.yaml.")
+        Path config;
+
+        @Option(names = "--sink", paramLabel = "NAME", description = "Only this sink.")
+        String sink;
+
+        @Override
+        public Integer call() {
+            return test(config, sink, out, err);
         }
-        Args args = Args.parse(argv, 2, Set.of("config", "sink"), Set.of(), Set.of());
-        JobConfig config = RunCommand.localJobConfig(args, "sinks test", err);
+    }
+
+    static int test(Path configFile, String sinkName, PrintStream out, PrintStream err) {
+        JobConfig config = RunCommand.localJobConfig(configFile, err);
         if (config == null) {
             return 2;
         }
         List<SinkSpec> sinks = config.sinks().stream()
-                .filter(s -> args.get("sink") == null || s.name().equals(args.get("sink"))).toList();
+                .filter(s -> sinkName == null || s.name().equals(sinkName)).toList();
         if (sinks.isEmpty()) {
-            err.println("patchwatch: " + (args.get("sink") == null ? "job.yaml has no sinks"
-                    : "no sink named '" + args.get("sink") + "' in job.yaml"));
+            err.println("patchwatch: " + (sinkName == null ? "job.yaml has no sinks"
+                    : "no sink named '" + sinkName + "' in job.yaml"));
             return 2;
         }
         boolean allDelivered = true;

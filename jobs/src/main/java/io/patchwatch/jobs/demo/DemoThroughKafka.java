@@ -2,6 +2,7 @@ package io.patchwatch.jobs.demo;
 
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.jobconfig.JobConfig;
+import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.schemas.Alert;
 import java.io.PrintStream;
@@ -28,15 +29,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class DemoThroughKafka {
     private DemoThroughKafka() {}
 
-    /** {@code rules: "/abs/path"} for the job config (YAML double-quoted), or nothing. */
-    private static String rulesLine(String rulesFile) {
-        if (rulesFile == null) {
-            return "";
-        }
-        String path = Path.of(rulesFile).toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
-        return "rules: \"" + path + "\"";
-    }
-
     /** @param rulesFile a rules file, or null for the built-in rules */
     public static List<Alert> run(FleetPlan plan, String bootstrap, int parallelism, String rulesFile, Consumer<Alert> onAlert,
                                   PrintStream out)
@@ -51,26 +43,12 @@ public final class DemoThroughKafka {
         long written = FleetToKafka.produce(plan, bootstrap, Map.of(FleetPlan.RMM_FEED, events, plan.collector().feed(), pings));
         out.printf("wrote %,d events to %s and %s (the ping collector's); alerts go to %s%n%n", written, events, pings, alerts);
 
-        JobConfig config = JobConfig.parse("""
-                kafka:
-                  bootstrap_servers: %s
-                  starting_offsets: earliest
-                  group_id: patchwatch-demo-%s
-                inputs:
-                  - {topic: %s, format: canonical-json}
-                  - {topic: %s, format: canonical-json}
-                outputs:
-                  alerts_topic: %s
-                  dead_letter_topic: %s
-                time:
-                  wall_clock_floor: "off"
-                checkpoints:
-                  interval: 2s
-                parallelism: %d
-                %s
-                """.formatted(bootstrap, run, events, pings, alerts, deadLetters, parallelism, rulesLine(rulesFile))
-                .getBytes(StandardCharsets.UTF_8),
-                "demo job", Path.of("."));
+        JobConfig config = JobConfig.builder(bootstrap).startingOffsets("earliest").groupId("patchwatch-demo-" + run)
+                .input(events, "canonical-json").input(pings, "canonical-json").alertsTopic(alerts).deadLetterTopic(deadLetters)
+                .settings(JobSettings.builder().wallClockFloorLag(null).build())
+                .checkpointInterval(Duration.ofSeconds(2)).parallelism(parallelism)
+                .rules(rulesFile == null ? null : Path.of(rulesFile).toAbsolutePath())
+                .build();
         StreamExecutionEnvironment env = LocalFlink.environment(parallelism, KafkaPipeline.flinkConfiguration(config));
         KafkaPipeline.define(env, config, Map.of(), true, plan.end() - 1);
         JobClient job = env.executeAsync("patchwatch demo (kafka)");

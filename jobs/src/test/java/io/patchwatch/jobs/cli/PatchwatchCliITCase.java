@@ -104,9 +104,43 @@ class PatchwatchCliITCase {
     }
 
     @Test
+    void rulesDiffSaysWhatAChangeNeedsAndExitsOneWhenThereIsOne() throws Exception {
+        String base = Files.readString(Path.of("../flink-conf/rules.yaml"));
+        Path old = write("old.yaml", List.of(base));
+        Path looser = write("looser.yaml", List.of(base.replaceFirst("silence_after: \\S+", "silence_after: 45m")));
+        Path structural = write("structural.yaml", List.of(base.replace("  reboot-hang:\n    severity: critical\n    subject: device",
+                "  reboot-hang:\n    severity: critical\n    subject: device\n    one_shot: true")));
+
+        assertThat(run("rules", "diff", old.toString(), old.toString())).isZero();
+        assertThat(out.toString()).contains("no change");
+        out.reset();
+        assertThat(run("rules", "diff", old.toString(), looser.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("silence_after").contains("=> applies while the job runs");
+        out.reset();
+        assertThat(run("rules", "diff", old.toString(), structural.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("=> needs a restart from a savepoint for: reboot-hang");
+        assertThat(run("rules", "diff", old.toString())).as("NEW missing").isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: 'NEW'");
+    }
+
+    @Test
+    void aJobYamlWithSeveralMistakesIsReportedWholeByConfigCheck() throws Exception {
+        Path job = write("job.yaml", List.of("kafka:", "  bootstrap_servers: 127.0.0.1:9", "  security_protocol: TLS", "inputs:",
+                "  - {topic: events, format: syslog}", "outputs:", "  alerts_topic: alerts", "time:", "  idleness: soon"));
+        assertThat(run("config", "check", job.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(job + ":3:22: kafka.security_protocol: 'TLS' is not one of")
+                .contains(job + ":5:29: inputs[0].format: unknown format 'syslog'")
+                .contains(job + ":7:3: outputs: needs dead_letter_topic")
+                .contains(job + ":9:13: time.idleness: 'soon' is not a duration")
+                .contains("patchwatch: 4 errors");
+        assertThat(run("config", "check", "../flink-conf/job.example.yaml")).isZero();
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(run("replay", "--event", "x")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown option --event").contains("usage: patchwatch");
+        assertThat(err.toString()).contains("Unknown options: '--event'").contains("Possible solutions: --events")
+                .contains("Usage: patchwatch replay");
     }
 
     @Test

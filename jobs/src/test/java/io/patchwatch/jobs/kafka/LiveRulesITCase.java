@@ -1,7 +1,6 @@
 package io.patchwatch.jobs.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.adapters.AdapterSettings;
@@ -15,7 +14,6 @@ import io.patchwatch.jobs.live.RuleVersion;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.live.RulesRecord;
 import io.patchwatch.connectors.kafka.KafkaConnection;
-import io.patchwatch.connectors.config.ConfigException;
 import io.patchwatch.jobs.support.CommittedAlerts;
 import io.patchwatch.jobs.support.LiveKafkaJob;
 import io.patchwatch.schemas.Alert;
@@ -81,8 +79,10 @@ class LiveRulesITCase {
             //    its restart) moves to t0 - 1 s + 10 s.
             awaitEventTime(p, input, alerts, t0 - 900);
             long v2From = System.currentTimeMillis();
-            RulesTopic.Published v2 = topic.publish(file.replace("boot_within: 40s", "boot_within: 10s"), "v2", v2From, false);
-            assertThat(v2.version().version()).isEqualTo(2);
+            // Published as an operator does, through the command line.
+            assertThat(publish("v2", file.replace("boot_within: 40s", "boot_within: 10s"), input, "--effective-from",
+                    EventTimes.format(v2From))).isZero();
+            assertThat(topic.versions()).last().extracting(RuleVersion::version).isEqualTo(2);
             Alert hangA = awaitAlert(alerts, a -> a.getDevice().equals("LR-A") && a.getRule().equals("reboot-hang"), 60);
             assertThat(hangA.getTs()).as("max(anchor + new window, effective_from)").isEqualTo(Math.max(t0 - 1_000 + 10_000, v2From));
             assertThat(hangA.getContext().getRuleVersion()).isEqualTo(2);
@@ -91,17 +91,19 @@ class LiveRulesITCase {
             // 2. A record that is not a rules version (written by something else) is ignored; the job runs on.
             KafkaTestClients.send(p, "patchwatch-rules", 0, (input + "-group").getBytes(StandardCharsets.UTF_8),
                     "{\"version\": 99, \"rules\": \"not: [rules\"}".getBytes(StandardCharsets.UTF_8));
-            // A structural change is refused by publish, naming it.
-            assertThatThrownBy(() -> topic.publish(file.replace("  reboot-hang:\n    severity: critical\n    subject: device",
-                    "  reboot-hang:\n    severity: critical\n    subject: device\n    one_shot: true"), "v-structural", System.currentTimeMillis(), false))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("reboot-hang").hasMessageContaining("rules apply");
+            // A structural change is refused by publish, naming it (exit 2, the version in force stays).
+            java.io.ByteArrayOutputStream refusal = new java.io.ByteArrayOutputStream();
+            assertThat(publish("v-structural", file.replace("  reboot-hang:\n    severity: critical\n    subject: device",
+                    "  reboot-hang:\n    severity: critical\n    subject: device\n    one_shot: true"), input, refusal)).isEqualTo(2);
+            assertThat(refusal.toString(StandardCharsets.UTF_8)).contains("reboot-hang").contains("rules apply");
+            assertThat(topic.versions()).last().extracting(RuleVersion::version).isEqualTo(2);
 
             // 3. Looser: B restarts under B = 10 s; B = 30 s is published at once; B boots 15 s later: no page.
             long t1 = System.currentTimeMillis();
             send(p, input, event(t1 - 1_500, "LR-B", "\"kind\":\"patch_installed\",\"kb\":\"KB5044284\""));
             send(p, input, event(t1 - 1_000, "LR-B", "\"kind\":\"reboot_initiated\""));
             awaitEventTime(p, input, alerts, t1 - 900); // its deadline at t1 + 9 s is pending when the looser version lands
-            topic.publish(file.replace("boot_within: 40s", "boot_within: 30s"), "v3", System.currentTimeMillis(), false);
+            assertThat(publish("v3", file.replace("boot_within: 40s", "boot_within: 30s"), input)).isZero();
             // B boots after the deadline of B = 10 s: under it, B would have paged.
             long bootB = t1 + 11_000;
             awaitWallClock(bootB);
@@ -111,8 +113,8 @@ class LiveRulesITCase {
             Alert offlineC = awaitAlert(alerts, a -> a.getDevice().equals("LR-C") && a.getRule().equals("offline-after-patch"), 60);
             assertThat(offlineC.getStatus()).isEqualTo(AlertStatus.firing);
             long v4From = System.currentTimeMillis();
-            topic.publish(file.replace("boot_within: 40s", "boot_within: 30s").replace("  offline-after-patch:\n",
-                    "  offline-after-patch:\n    enabled: false\n"), "v4", v4From, false);
+            assertThat(publish("v4", file.replace("boot_within: 40s", "boot_within: 30s").replace("  offline-after-patch:\n",
+                    "  offline-after-patch:\n    enabled: false\n"), input, "--effective-from", EventTimes.format(v4From))).isZero();
             Alert resolvedC = awaitAlert(alerts, a -> a.getDevice().equals("LR-C") && a.getStatus() == AlertStatus.resolved, 60);
             assertThat(resolvedC.getReason()).isEqualTo("rule_disabled");
             assertThat(resolvedC.getDedupKey()).isEqualTo(offlineC.getDedupKey());
@@ -189,6 +191,24 @@ class LiveRulesITCase {
                 job.cancel().get();
             }
         }
+    }
+
+    /** {@code patchwatch rules publish FILE --bootstrap ... --job ...} of {@code yaml}, written to {@code name}.yaml. */
+    private int publish(String name, String yaml, String input, String... more) throws Exception {
+        return publish(name, yaml, input, new java.io.ByteArrayOutputStream(), more);
+    }
+
+    private int publish(String name, String yaml, String input, java.io.ByteArrayOutputStream err, String... more) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        List<String> args = new java.util.ArrayList<>(List.of("rules", "publish", file.toString(), "--bootstrap",
+                KAFKA.bootstrapServers(), "--job", input + "-group"));
+        args.addAll(List.of(more));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = io.patchwatch.jobs.cli.PatchwatchCliAccess.run(args.toArray(String[]::new), out, err);
+        System.err.println("patchwatch " + String.join(" ", args) + " -> " + code + ": " + out.toString(StandardCharsets.UTF_8)
+                + err.toString(StandardCharsets.UTF_8));
+        return code;
     }
 
     private static int cli(String... args) {

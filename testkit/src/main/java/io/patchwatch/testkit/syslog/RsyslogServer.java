@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real rsyslog on 127.0.0.1 (a container of {@link ServerImage#RSYSLOG} when the tests run their
- * servers as containers, else the Debian package {@code rsyslog} as a child process): one TCP input (RFC 6587 octet-counted or newline-framed messages), each
- * message's raw text written as one line to {@link #messages()}.
+ * servers as containers, else the Debian packages {@code rsyslog} and {@code rsyslog-gnutls} as a child
+ * process): one TCP input (RFC 6587 octet-counted or newline-framed messages), plain or TLS
+ * ({@link #startTls}), each message's raw text written as one line to {@link #messages()}.
  *
  * <pre>{@code
  * try (RsyslogServer rsyslog = RsyslogServer.start(dir)) {
@@ -43,20 +44,42 @@ public final class RsyslogServer implements AutoCloseable {
     }
 
     public static RsyslogServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null, null);
+    }
+
+    /**
+     * An rsyslog whose TCP input speaks TLS (RFC 5425, rsyslog's GnuTLS stream driver) with this
+     * certificate and key (PEM); clients are not asked for a certificate.
+     */
+    public static RsyslogServer startTls(Path dir, Path certificatePem, Path keyPem) throws IOException, InterruptedException {
+        return start(dir, certificatePem, keyPem);
+    }
+
+    private static RsyslogServer start(Path dir, Path certificatePem, Path keyPem) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("work"));
         int port = ChildProcesses.freeLoopbackPort();
         Path out = dir.resolve("messages.log");
         Path conf = dir.resolve("rsyslog.conf");
+        String global = "workDirectory=\"" + dir.resolve("work") + "\"";
+        String tcp = "";
+        if (certificatePem != null) {
+            // The files beside the config: where the server runs (a container) sees this directory.
+            Path cert = Files.copy(certificatePem, dir.resolve("server-cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path key = Files.copy(keyPem, dir.resolve("server-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            global += " defaultNetstreamDriverCAFile=\"" + cert + "\" defaultNetstreamDriverCertFile=\"" + cert
+                    + "\" defaultNetstreamDriverKeyFile=\"" + key + "\"";
+            tcp = " streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\"";
+        }
         // Only what the test needs: no local log sockets, no kernel log, one TCP input on loopback.
         Files.writeString(conf, """
-                global(workDirectory="%s")
-                module(load="imtcp")
+                global(%s)
+                module(load="imtcp"%s)
                 template(name="raw" type="string" string="%%rawmsg%%\\n")
                 ruleset(name="patchwatch") {
                   action(type="omfile" file="%s" template="raw" flushOnTXEnd="on" asyncWriting="off")
                 }
                 input(type="imtcp" address="127.0.0.1" port="%d" ruleset="patchwatch")
-                """.formatted(dir.resolve("work"), out, port), StandardCharsets.UTF_8);
+                """.formatted(global, tcp, out, port), StandardCharsets.UTF_8);
         Path log = dir.resolve("rsyslogd.log");
         RunningServer p = TestServers.start(ServerImage.RSYSLOG, BINARY, "rsyslog",
                 List.of("-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString()), dir, log, 10);

@@ -57,6 +57,25 @@ public final class SelfSignedCertificate {
         return pem;
     }
 
+    /**
+     * The private key as an unencrypted PKCS#8 PEM file beside the certificate, for a server that is
+     * not a JVM (rsyslog's TLS listener). Test-only keys: written readable by this user alone.
+     */
+    public Path keyPem() {
+        Path key = pem.resolveSibling("receiver-key.pem");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, PASSWORD.toCharArray());
+            byte[] pkcs8 = store.getKey("receiver", PASSWORD.toCharArray()).getEncoded();
+            String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .encodeToString(pkcs8);
+            Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+            return key;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot export the test key of " + keyStore, e);
+        }
+    }
+
     /** The server's side: an SSL context presenting this certificate. */
     public SSLContext serverContext() {
         try (InputStream in = Files.newInputStream(keyStore)) {

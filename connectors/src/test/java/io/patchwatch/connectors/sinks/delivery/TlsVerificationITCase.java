@@ -6,23 +6,14 @@ import io.patchwatch.connectors.config.SecretRef;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patchwatch.connectors.sinks.http.TlsContexts;
-import io.patchwatch.connectors.sinks.syslog.SyslogReceiver;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import io.patchwatch.testkit.http.RecordingHttpServer;
 import io.patchwatch.testkit.tls.SelfSignedCertificate;
-import java.io.BufferedInputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLServerSocket;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,46 +66,6 @@ class TlsVerificationITCase {
             });
             assertThat(failed.stream().filter(f -> f.sink.equals("hec-wrong-name")).findFirst().orElseThrow().response)
                     .contains("127.0.0.1");
-        }
-    }
-
-    @Test
-    void syslogOverTlsIsVerified() throws Exception {
-        SelfSignedCertificate cert = SelfSignedCertificate.create(dir.resolve("syslog"), "ip:127.0.0.1");
-        try (SSLServerSocket server = (SSLServerSocket) cert.serverContext().getServerSocketFactory()
-                .createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                // The first connection (no CA) fails its handshake; the second delivers one framed message.
-                for (int i = 0; i < 2; i++) {
-                    try (var socket = server.accept(); InputStream in = new BufferedInputStream(socket.getInputStream())) {
-                        StringBuilder length = new StringBuilder();
-                        int c;
-                        while ((c = in.read()) != ' ') {
-                            if (c < 0) {
-                                throw new java.io.EOFException();
-                            }
-                            length.append((char) c);
-                        }
-                        return new String(in.readNBytes(Integer.parseInt(length.toString())), StandardCharsets.UTF_8);
-                    } catch (Exception handshakeRefused) {
-                        // next connection
-                    }
-                }
-                return null;
-            });
-            try (SyslogReceiver untrusting = new SyslogReceiver("127.0.0.1", server.getLocalPort(), TlsContexts.trusting(null),
-                    5_000, "cef", "test", 16, "patchwatch-01", "patchwatch")) {
-                DeliveryResult r = untrusting.send(TestAlerts.offline("acme", "SRV-01", 1), false).get(30, TimeUnit.SECONDS);
-                assertThat(r.kind()).isEqualTo(DeliveryResult.Kind.RETRY);
-                assertThat(r.detail()).contains("SSLHandshakeException");
-            }
-            try (SyslogReceiver trusting = new SyslogReceiver("127.0.0.1", server.getLocalPort(),
-                    TlsContexts.trusting(cert.pem().toString()), 5_000, "cef", "test", 16, "patchwatch-01", "patchwatch")) {
-                DeliveryResult r = trusting.send(TestAlerts.offline("acme", "SRV-02", 1), false).get(30, TimeUnit.SECONDS);
-                assertThat(r.kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
-            }
-            assertThat(received.get(30, TimeUnit.SECONDS)).contains("CEF:0|patchwatch|patchwatch|test|offline-after-patch|")
-                    .contains("dvchost=SRV-02");
         }
     }
 }

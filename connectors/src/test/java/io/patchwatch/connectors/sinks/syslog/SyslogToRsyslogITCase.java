@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchwatch.connectors.sinks.delivery.DeliveryJobs;
+import java.util.Set;
+import io.patchwatch.testkit.tls.SelfSignedCertificate;
+import io.patchwatch.connectors.sinks.delivery.SinkSpec;
+import io.patchwatch.connectors.sinks.delivery.DeliveryPolicy;
+import io.patchwatch.connectors.sinks.delivery.AlertRoute;
 import io.patchwatch.connectors.sinks.delivery.FailedDelivery;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.AlertContext;
@@ -79,6 +84,36 @@ class SyslogToRsyslogITCase {
             assertThat(third.header().get(6)).isEqualTo("0");
             assertThat(third.extensions()).containsEntry("act", "resolved")
                     .containsEntry("externalId", plain.getDedupKey());
+        }
+    }
+
+    @Test
+    void overTlsRsyslogReceivesFromTheSinkThatTrustsItsCertificateAndNothingFromTheOneThatDoesNot() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.create(dir.resolve("tls"), "ip:127.0.0.1");
+        Alert trusted = alert("SQL-05", "MSSQLSERVER is not running after the post-patch reboot of SQL-05", AlertStatus.firing);
+        Alert untrusted = Alert.newBuilder(alert("SQL-06", "MSSQLSERVER is not running after the post-patch reboot of SQL-06",
+                AlertStatus.firing)).setTenant("globex").setDedupKey("globex/SQL-06/service-down-after-reboot/1/MSSQLSERVER").build();
+        DeliveryPolicy shortLived = new DeliveryPolicy(4, Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(500),
+                Duration.ofSeconds(3), 100, Duration.ZERO);
+        try (RsyslogServer rsyslog = RsyslogServer.startTls(dir.resolve("rsyslog"), cert.pem(), cert.keyPem())) {
+            // acme's alerts to the sink that trusts the receiver's CA (ca_file) ...
+            SinkSpec trusting = new SinkSpec("siem-tls", "syslog", new SyslogSink.Settings("127.0.0.1", rsyslog.port(), true,
+                    cert.pem().toString(), "cef", Rfc5424.DEFAULT_FACILITY, "patchwatch", "patchwatch-01"),
+                    new AlertRoute(Set.of("acme"), Set.of(), Set.of()), shortLived);
+            // ... globex's to the control: TLS verified against the JVM's trust store, without the test CA.
+            SinkSpec jvmTrust = new SinkSpec("siem-jvm-trust", "syslog", new SyslogSink.Settings("127.0.0.1", rsyslog.port(), true,
+                    null, "cef", Rfc5424.DEFAULT_FACILITY, "patchwatch", "patchwatch-01"),
+                    new AlertRoute(Set.of("globex"), Set.of(), Set.of()), shortLived);
+
+            List<FailedDelivery> failed = DeliveryJobs.run(PatchwatchMiniCluster.environment(), List.of(trusted, untrusted),
+                    List.of(trusting, jvmTrust));
+
+            List<String> lines = rsyslog.awaitMessages(1, Duration.ofSeconds(20));
+            assertThat(lines).singleElement().asString().contains(" CEF:0|patchwatch|").contains("dvchost=SQL-05");
+            assertThat(failed).singleElement().satisfies(f -> {
+                assertThat(f.sink).isEqualTo("siem-jvm-trust");
+                assertThat(f.response).contains("SSLHandshakeException");
+            });
         }
     }
 
