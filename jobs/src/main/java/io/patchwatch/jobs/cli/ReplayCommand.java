@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,15 +50,8 @@ final class ReplayCommand extends CliCommand {
     @Option(names = "--feed", arity = "1..*", paramLabel = "NAME=PATH", description = "A recording of one named feed (feed silence: FLEET.md).")
     List<String> feeds = new java.util.ArrayList<>();
 
-    @Option(names = "--format", defaultValue = CanonicalJsonAdapter.NAME, paramLabel = "FORMAT",
-            description = "canonical-json, avro, windows-xml, winlogbeat, rmm-json, tactical-rmm, ping, nagios or icinga2 (default: ${DEFAULT-VALUE}).")
-    String format;
-
-    @Option(names = "--tenant", defaultValue = "default", description = "The tenant of records that name none.")
-    String tenant;
-
-    @Option(names = "--site", description = "The site of records that name none.")
-    String site;
+    @Mixin
+    RecordingFormat recording;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "The rules file (default: the built-in rules).")
     String rulesFile;
@@ -138,7 +132,8 @@ final class ReplayCommand extends CliCommand {
             err.println("patchwatch: " + e.getMessage());
             return 2;
         }
-        EventAdapter adapter = adapter(format, tenant, site);
+        String format = recording.format;
+        EventAdapter adapter = recording.adapter();
         Path deadFile = deadLettersFile != null ? deadLettersFile : deadLetterFileFor(outFile);
         boolean progressLine = !quiet && System.console() != null;
         long started = System.currentTimeMillis();
@@ -231,15 +226,6 @@ final class ReplayCommand extends CliCommand {
             if (sortDir != null) {
                 deleteTree(sortDir);
             }
-        }
-    }
-
-    /** The adapter of --format, with --tenant and --site for formats whose records lack them. */
-    static EventAdapter adapter(String format, String tenant, String site) {
-        try {
-            return Adapters.create(format, AdapterSettings.defaults().withTenant(tenant, site));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
         }
     }
 

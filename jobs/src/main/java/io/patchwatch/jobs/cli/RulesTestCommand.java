@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import java.util.TreeMap;
@@ -43,17 +44,11 @@ final class RulesTestCommand extends CliCommand {
     @Option(names = "--baseline", paramLabel = "OLD_RULES", description = "Compare with the alerts of these rules.")
     Path baselineFile;
 
-    @Option(names = "--format", defaultValue = CanonicalJsonAdapter.NAME, description = "The recordings' format (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    RecordingFormat recording;
 
     @Option(names = "--inventory", paramLabel = "FILE", description = "The device inventory (CSV).")
     Path inventoryFile;
-
-    @Option(names = "--tenant", defaultValue = "default", description = "The tenant of records that name none.")
-    String tenant;
-
-    @Option(names = "--site", description = "The site of records that name none.")
-    String site;
 
     @Option(names = "--sort", description = "Sort the recordings in memory first.")
     boolean sort;
@@ -85,7 +80,7 @@ final class RulesTestCommand extends CliCommand {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;
         }
-        EventAdapter adapter = ReplayCommand.adapter(format, tenant, site);
+        EventAdapter adapter = recording.adapter();
         try {
             Replay.Result result = replay(adapter, rules, inventory);
             List<Alert> now = result.alerts();
@@ -110,11 +105,11 @@ final class RulesTestCommand extends CliCommand {
     }
 
     private Replay.Result replay(EventAdapter adapter, RuleSet rules, Inventory inventory) throws Exception {
-        List<RecordingSplit> inputs = RecordingInputs.expand(events, format);
+        List<RecordingSplit> inputs = RecordingInputs.expand(events, recording.format);
         if (sort) {
             List<io.patchwatch.connectors.adapters.RawRecord> all = new ArrayList<>();
             for (String file : events) {
-                all.addAll(Replay.readRecords(List.of(Path.of(file)), format));
+                all.addAll(Replay.readRecords(List.of(Path.of(file)), recording.format));
             }
             return Replay.run(LocalFlink.environment(parallelism), all, false, adapter,
                     JobSettings.replay(Long.MAX_VALUE), rules, inventory, null);

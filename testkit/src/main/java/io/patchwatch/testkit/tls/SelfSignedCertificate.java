@@ -11,7 +11,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A key pair and self-signed certificate for a TLS receiver in tests, made with the JDK's keytool
+ * A key pair (RSA: GnuTLS, rsyslog's TLS, refuses the JDK's PKCS#8 EC keys, which leave out the
+ * public key) and self-signed certificate for a TLS receiver in tests, made with the JDK's keytool
  * (no library needed): a PKCS#12 key store for the server and the certificate as PEM, which a
  * client names as its CA file. {@code subjectAltName} decides which host names it is valid for.
  *
@@ -35,7 +36,7 @@ public final class SelfSignedCertificate {
         Path ks = dir.resolve("receiver.p12");
         Path pem = dir.resolve("receiver.pem");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(List.of(keytool, "-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1",
+        run(List.of(keytool, "-genkeypair", "-alias", "receiver", "-keyalg", "RSA", "-keysize", "2048",
                 "-dname", "CN=patchwatch test receiver", "-ext", "SAN=" + subjectAltName, "-validity", "2",
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
         run(List.of(keytool, "-exportcert", "-rfc", "-alias", "receiver", "-keystore", ks.toString(),
