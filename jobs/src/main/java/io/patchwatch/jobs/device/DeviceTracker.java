@@ -70,7 +70,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private static final long NONE = DeviceState.NONE;
 
     /** A device that sent nothing this long (processing time: a retired machine) is forgotten. */
-    public static final Duration DEFAULT_EXPIRY = io.patchwatch.jobs.settings.TimeOptions.DEVICE_EXPIRY.defaultValue();
+    public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
 
     /** Services a device may learn as running, at most (see {@link ServiceBaseline}). */
     public static final int MAX_LEARNED_SERVICES = ServiceBaseline.MAX_LEARNED_SERVICES;

@@ -2,6 +2,7 @@ package io.patchwatch.jobs.settings;
 
 import io.patchwatch.connectors.config.ConfigOption;
 import io.patchwatch.connectors.config.ConfigOptions;
+import io.patchwatch.jobs.device.DeviceTracker;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,8 +22,9 @@ public final class TimeOptions {
             .defaultValue(Duration.ofMinutes(15)).withDescription("Events further ahead of the wall clock are dead letters.");
     public static final ConfigOption<Duration> MAX_PAST = ConfigOptions.key("max_past").durationType()
             .defaultValue(Duration.ofDays(7)).withDescription("Events further behind the newest event are dead letters.");
+    /** Its default is the tracker's own ({@link DeviceTracker#DEFAULT_EXPIRY}): the engine runs without a job.yaml too. */
     public static final ConfigOption<Duration> DEVICE_EXPIRY = ConfigOptions.key("device_expiry").durationOrOffType()
-            .defaultValue(Duration.ofDays(30))
+            .defaultValue(DeviceTracker.DEFAULT_EXPIRY)
             .withDescription("A device that sent nothing this long is forgotten (its state expires); off: never.");
     public static final List<ConfigOption<?>> ALL = List.of(OUT_OF_ORDERNESS, IDLENESS, WALL_CLOCK_FLOOR, MAX_FUTURE, MAX_PAST,
             DEVICE_EXPIRY);
