@@ -4,6 +4,7 @@ import io.patchwatch.connectors.adapters.EventTimes;
 import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.LocalFlink;
 import io.patchwatch.jobs.jobconfig.JobConfig;
+import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.jobs.kafka.RulesTopic;
 import io.patchwatch.jobs.rules.RuleSet;
@@ -63,25 +64,12 @@ public final class RulesLatencyBenchmark {
             kafka.createTopic("rl-in", 2);
             kafka.createTopic("rl-alerts", 1);
             kafka.createTopic("rl-dlq", 1);
-            JobConfig config = JobConfig.parse(("""
-                    kafka:
-                      bootstrap_servers: %s
-                      starting_offsets: latest
-                      group_id: bench-rules
-                    inputs:
-                      - {topic: rl-in, format: canonical-json}
-                    outputs:
-                      alerts_topic: rl-alerts
-                      dead_letter_topic: rl-dlq
-                    time:
-                      out_of_orderness: 200ms
-                      idleness: 2s
-                      wall_clock_floor: 2s
-                    checkpoints:
-                      interval: 2s
-                    parallelism: 2
-                    rules: %s
-                    """).formatted(kafka.bootstrapServers(), rulesFile()).getBytes(StandardCharsets.UTF_8), "bench.yaml", java.nio.file.Path.of("."));
+            JobConfig config = JobConfig.builder(kafka.bootstrapServers()).startingOffsets("latest").groupId("bench-rules")
+                    .input("rl-in", "canonical-json").alertsTopic("rl-alerts").deadLetterTopic("rl-dlq")
+                    .settings(JobSettings.builder().outOfOrderness(Duration.ofMillis(200)).idleness(Duration.ofSeconds(2))
+                            .wallClockFloorLag(Duration.ofSeconds(2)).build())
+                    .checkpointInterval(Duration.ofSeconds(2)).parallelism(2).rules(java.nio.file.Path.of(rulesFile()).toAbsolutePath())
+                    .build();
             StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), KafkaPipeline.flinkConfiguration(config));
             KafkaPipeline.define(env, config, Map.of(), false, Long.MAX_VALUE);
             JobClient job = env.executeAsync("patchwatch bench rules");

@@ -3,6 +3,8 @@ package io.patchwatch.connectors.kafka;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.patchwatch.connectors.config.SecretRef;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -27,8 +29,80 @@ public record KafkaConnection(
         String truststorePasswordFile)
         implements Serializable {
 
+    /** The security protocols a connection may use. */
+    public static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+    /** The SASL mechanisms it logs in with. */
+    public static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
     public static KafkaConnection plaintext(String bootstrapServers) {
-        return new KafkaConnection(bootstrapServers, "PLAINTEXT", null, null, null, null, null, null, null);
+        return builder(bootstrapServers).build();
+    }
+
+    public static Builder builder(String bootstrapServers) {
+        return new Builder(bootstrapServers);
+    }
+
+    /**
+     * Builds a connection; {@link #build()} checks it as a Kafka client would refuse it later: a known
+     * protocol, SASL only with a SASL protocol and with a password reference, a known mechanism.
+     */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private String securityProtocol = "PLAINTEXT";
+        private String saslMechanism;
+        private String saslUsername;
+        private SecretRef saslPassword;
+        private String truststore;
+        private SecretRef truststorePassword;
+
+        private Builder(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+        }
+
+        public Builder securityProtocol(String protocol) {
+            securityProtocol = protocol;
+            return this;
+        }
+
+        public Builder sasl(String mechanism, String username, SecretRef password) {
+            saslMechanism = mechanism;
+            saslUsername = username;
+            saslPassword = password;
+            return this;
+        }
+
+        /** @param password null when the trust store has none (PEM) */
+        public Builder truststore(String path, SecretRef password) {
+            truststore = path;
+            truststorePassword = password;
+            return this;
+        }
+
+        public KafkaConnection build() {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("kafka.bootstrap_servers is required");
+            }
+            if (!PROTOCOLS.contains(securityProtocol)) {
+                throw new IllegalArgumentException("kafka.security_protocol '" + securityProtocol + "' is not one of " + PROTOCOLS);
+            }
+            if (saslMechanism != null) {
+                if (!securityProtocol.startsWith("SASL_")) {
+                    throw new IllegalArgumentException("kafka.sasl needs security_protocol SASL_PLAINTEXT or SASL_SSL, not "
+                            + securityProtocol);
+                }
+                if (!MECHANISMS.contains(saslMechanism)) {
+                    throw new IllegalArgumentException("kafka.sasl.mechanism '" + saslMechanism + "' is not one of " + MECHANISMS);
+                }
+                if (saslUsername == null || saslPassword == null) {
+                    throw new IllegalArgumentException("kafka.sasl needs username and password_env or password_file");
+                }
+            } else if (securityProtocol.startsWith("SASL_")) {
+                throw new IllegalArgumentException("kafka.security_protocol " + securityProtocol + " needs a kafka.sasl section");
+            }
+            return new KafkaConnection(bootstrapServers, securityProtocol, saslMechanism, saslUsername,
+                    saslPassword == null ? null : saslPassword.env(), saslPassword == null ? null : saslPassword.file(), truststore,
+                    truststorePassword == null ? null : truststorePassword.env(), truststorePassword == null ? null : truststorePassword.file());
+        }
     }
 
     /**

@@ -91,28 +91,28 @@ public record JobConfig(
         List<String> kafkaKeys = new ArrayList<>(YamlSection.keysOf(JobOptions.Kafka.ALL));
         kafkaKeys.addAll(List.of("sasl", "ssl"));
         k.refuseUnknown(kafkaKeys);
-        SecretRef saslPassword = null;
-        String mechanism = null;
-        String username = null;
+        int beforeKafka = problems.size();
+        KafkaConnection.Builder connection = KafkaConnection.builder(k.get(JobOptions.Kafka.BOOTSTRAP_SERVERS))
+                .securityProtocol(k.get(JobOptions.Kafka.SECURITY_PROTOCOL));
         if (k.present("sasl")) {
             YamlSection sasl = k.section("sasl");
             sasl.refuseUnknown(YamlSection.keysOf(JobOptions.Sasl.ALL));
-            mechanism = sasl.get(JobOptions.Sasl.MECHANISM);
-            username = sasl.get(JobOptions.Sasl.USERNAME);
-            saslPassword = sasl.get(JobOptions.Sasl.PASSWORD);
+            connection.sasl(sasl.get(JobOptions.Sasl.MECHANISM), sasl.get(JobOptions.Sasl.USERNAME), sasl.get(JobOptions.Sasl.PASSWORD));
         }
-        String truststore = null;
-        SecretRef truststorePassword = null;
         if (k.present("ssl")) {
             YamlSection ssl = k.section("ssl");
             ssl.refuseUnknown(YamlSection.keysOf(JobOptions.Ssl.ALL));
-            truststore = ssl.get(JobOptions.Ssl.TRUSTSTORE);
-            truststorePassword = ssl.get(JobOptions.Ssl.TRUSTSTORE_PASSWORD);
+            connection.truststore(ssl.get(JobOptions.Ssl.TRUSTSTORE), ssl.get(JobOptions.Ssl.TRUSTSTORE_PASSWORD));
         }
-        KafkaConnection connection = new KafkaConnection(k.get(JobOptions.Kafka.BOOTSTRAP_SERVERS),
-                k.get(JobOptions.Kafka.SECURITY_PROTOCOL), mechanism, username,
-                saslPassword == null ? null : saslPassword.env(), saslPassword == null ? null : saslPassword.file(), truststore,
-                truststorePassword == null ? null : truststorePassword.env(), truststorePassword == null ? null : truststorePassword.file());
+        // The connection's own checks (a SASL section needs a SASL protocol...), placed at the section.
+        KafkaConnection kafka = null;
+        if (problems.size() == beforeKafka) { // else a wrong value read as its default would be blamed again
+            try {
+                kafka = connection.build();
+            } catch (IllegalArgumentException e) {
+                k.problem(null, e.getMessage().replaceFirst("^kafka\\.", ""));
+            }
+        }
 
         // 2. Inputs and outputs.
         List<Input> inputs = new ArrayList<>();
@@ -147,7 +147,7 @@ public record JobConfig(
         String rules = root.get(JobOptions.RULES);
         String inventory = root.get(JobOptions.INVENTORY);
         String rulesTopic = root.get(JobOptions.RULES_TOPIC);
-        Builder config = builder(connection)
+        Builder config = new Builder(null)
                 .groupId(k.get(JobOptions.Kafka.GROUP_ID))
                 .startingOffsets(k.get(JobOptions.Kafka.STARTING_OFFSETS))
                 .alertsTopic(out.get(JobOptions.Outputs.ALERTS_TOPIC))
@@ -165,7 +165,7 @@ public record JobConfig(
         sinks.forEach(config::sink);
         problems.throwIfAny();
         try {
-            return config.settings(settings.build()).build();
+            return config.kafka(kafka).settings(settings.build()).build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigException(fileName + ": " + e.getMessage(), e);
         }
@@ -196,7 +196,7 @@ public record JobConfig(
      * (sanityCheck): what is required is set, names are unique, numbers in range.
      */
     public static final class Builder {
-        private final KafkaConnection kafka;
+        private KafkaConnection kafka;
         private String groupId = JobOptions.Kafka.GROUP_ID.defaultValue();
         private String startingOffsets = JobOptions.Kafka.STARTING_OFFSETS.defaultValue();
         private final List<Input> inputs = new ArrayList<>();
@@ -216,6 +216,11 @@ public record JobConfig(
 
         private Builder(KafkaConnection kafka) {
             this.kafka = kafka;
+        }
+
+        public Builder kafka(KafkaConnection connection) {
+            kafka = connection;
+            return this;
         }
 
         public Builder groupId(String id) {

@@ -4,6 +4,7 @@ import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.config.ConfigOption;
 import io.patchwatch.connectors.config.ConfigOptions;
 import io.patchwatch.connectors.config.SecretRef;
+import io.patchwatch.connectors.kafka.KafkaConnection;
 import io.patchwatch.jobs.settings.TimeOptions;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class JobOptions {
     public static final class Kafka {
         private Kafka() {}
 
-        public static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+        public static final List<String> PROTOCOLS = KafkaConnection.PROTOCOLS;
         public static final List<String> OFFSETS = List.of("earliest", "latest", "committed");
 
         public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap_servers").stringType()
@@ -55,7 +56,7 @@ public final class JobOptions {
         private Sasl() {}
 
         public static final ConfigOption<String> MECHANISM = ConfigOptions.key("mechanism").stringType().required()
-                .withDescription("PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.");
+                .withDescription("PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.").checkedBy(ConfigOptions.oneOf(KafkaConnection.MECHANISMS));
         public static final ConfigOption<String> USERNAME = ConfigOptions.key("username").stringType().required()
                 .withDescription("The SASL user.");
         public static final ConfigOption<SecretRef> PASSWORD = ConfigOptions.key("password").secretType().required()

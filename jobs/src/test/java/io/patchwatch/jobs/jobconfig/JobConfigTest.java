@@ -126,6 +126,16 @@ class JobConfigTest {
     }
 
     @Test
+    void aSaslSectionNeedsASaslProtocolSaidAtTheSection() {
+        assertThat(problems(kafka("sasl: {mechanism: PLAIN, username: u, password_env: PW}")))
+                .containsExactly("job.yaml:2:3: kafka: sasl needs security_protocol SASL_PLAINTEXT or SASL_SSL, not PLAINTEXT");
+        assertThat(problems(kafka("security_protocol: SASL_SSL")))
+                .containsExactly("job.yaml:2:3: kafka: security_protocol SASL_SSL needs a kafka.sasl section");
+        assertThat(problems(kafka("security_protocol: SASL_SSL", "sasl: {mechanism: GSSAPI, username: u, password_env: PW}")))
+                .singleElement().asString().contains("kafka.sasl.mechanism: 'GSSAPI' is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512");
+    }
+
+    @Test
     void aConfigBuiltInCodeChecksItselfAndTakesTheFileDefaults() {
         JobConfig built = JobConfig.builder("127.0.0.1:9092").input("events", "canonical-json").alertsTopic("alerts")
                 .deadLetterTopic("dlq").build();
