@@ -56,10 +56,11 @@ public final class PatchwatchJob {
 
     /**
      * What the topology produces: alerts (what is paged, after noise control), dead letters, the
-     * normalized events, and every held incident's steps.
+     * normalized events, every held incident's steps, and what the devices' status takes from the
+     * tracker (empty unless the topology was defined with the status on; {@code status/DeviceStatusStream}).
      */
     public record Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters, DataStream<DeviceEvent> events,
-                          DataStream<HeldIncident> held) {}
+                          DataStream<HeldIncident> held, DataStream<DeviceFact> statusFacts) {}
 
     /**
      * One input feed and the adapter of its format.
@@ -114,7 +115,7 @@ public final class PatchwatchJob {
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
-        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, soleFeed);
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, soleFeed, false);
     }
 
     /**
@@ -128,16 +129,27 @@ public final class PatchwatchJob {
 
     public static Outputs defineDetection(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings,
                                           RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory) {
-        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, null);
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, null, false);
     }
 
-    /** @param soleFeed the feed of events that carry none (the job's only input), or null */
+    /** As above, with the devices' status on: the tracker hands on what it takes ({@link Outputs#statusFacts}). */
+    public static Outputs defineDetectionWithStatus(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters,
+                                                    JobSettings settings, RuleVersions versions, DataStream<String> rulesRecords,
+                                                    Inventory inventory) {
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, null, true);
+    }
+
+    /**
+     * @param soleFeed the feed of events that carry none (the job's only input), or null
+     * @param status whether the tracker hands on what the devices' status takes
+     */
     static Outputs defineDetection(DataStream<DeviceEvent> timed, DataStream<DeadLetter> deadLetters, JobSettings settings,
-                                   RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory, String soleFeed) {
+                                   RuleVersions versions, DataStream<String> rulesRecords, Inventory inventory, String soleFeed,
+                                   boolean status) {
         RuleSet rules = versions.compiled();
         // 3. Per device: liveness, sessions, reboots, services; live, every rules version too.
         DeviceTrackerOperator tracker = new DeviceTrackerOperator(
-                new DeviceTracker(versions, inventory, settings.deviceExpiry()).withSoleFeed(soleFeed));
+                new DeviceTracker(versions, inventory, settings.deviceExpiry()).withSoleFeed(soleFeed).withStatus(status));
         KeyedStream<DeviceEvent, String> byDevice = timed.keyBy(new EventKey());
         SingleOutputStreamOperator<DeviceFact> facts = (rulesRecords == null
                 ? byDevice.transform(Operators.TRACKER_NAME, TypeInformation.of(DeviceFact.class),
@@ -176,7 +188,7 @@ public final class PatchwatchJob {
                 .uid(Operators.NOISE_UID)
                 .name(Operators.NOISE_NAME);
 
-        return new Outputs(alerts, deadLetters, timed, alerts.getSideOutput(NoiseControl.HELD));
+        return new Outputs(alerts, deadLetters, timed, alerts.getSideOutput(NoiseControl.HELD), facts.getSideOutput(JobTags.STATUS));
     }
 
     /** Device identity of an event. */

@@ -51,7 +51,7 @@ class SchemaCompatibilityTest {
 
     @Test
     void everyCurrentSchemaHasAReleasedVersion() throws Exception {
-        for (String name : List.of("DeviceEvent", "Alert", "DeadLetter")) {
+        for (String name : List.of("DeviceEvent", "Alert", "DeadLetter", "DeviceStatus")) {
             assertThat(releasedSchemas().map(p -> p.getParent().getFileName().toString()))
                     .as("released versions of %s", name)
                     .contains(name);

@@ -256,7 +256,7 @@ public final class AlertJson {
         return o.hasNonNull(field) ? EventTimes.parseIso(o.get(field).asText()) : null;
     }
 
-    private static void putTime(ObjectNode o, String field, Long epochMs) {
+    static void putTime(ObjectNode o, String field, Long epochMs) {
         if (epochMs == null) {
             o.putNull(field);
         } else {
@@ -264,7 +264,12 @@ public final class AlertJson {
         }
     }
 
-    private static String write(ObjectNode o) {
+    /** A new object node of the writer that escapes as alerts are escaped ({@link #write}). */
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static String write(ObjectNode o) {
         try {
             return MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {

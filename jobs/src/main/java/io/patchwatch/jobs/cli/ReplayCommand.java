@@ -6,6 +6,8 @@ import io.patchwatch.connectors.adapters.Adapters;
 import io.patchwatch.connectors.adapters.EventAdapter;
 import io.patchwatch.connectors.adapters.canonical.CanonicalJsonAdapter;
 import io.patchwatch.connectors.json.AlertJson;
+import io.patchwatch.connectors.json.StatusJson;
+import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.connectors.text.SafeText;
 import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.connectors.config.ConfigException;
@@ -70,6 +72,10 @@ final class ReplayCommand extends CliCommand {
 
     @Option(names = "--held-out", paramLabel = "FILE", description = "The incidents held without a page (FLEET.md).")
     Path heldOut;
+
+    @Option(names = "--status-out", paramLabel = "FILE",
+            description = "The final status of every device (FLEET.md, Patch status), as JSON Lines.")
+    Path statusOut;
 
     @Option(names = "--out-of-orderness", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How late an event may arrive and still be decided in order (default: 5s).")
@@ -141,7 +147,7 @@ final class ReplayCommand extends CliCommand {
         Path sortDir = null;
         String progressId = UUID.randomUUID().toString();
         ReplayProgress progress = ReplayProgress.register(progressId);
-        Outputs outputs = new Outputs(out, outFile, deadFile);
+        Outputs outputs = new Outputs(out, outFile, deadFile, statusOut);
         Thread ticker = null;
         try {
             List<RecordingSplit> inputs = RecordingInputs.expand(inputNames, format);
@@ -274,13 +280,28 @@ final class ReplayCommand extends CliCommand {
         private final PrintStream stdout;
         private final Path outFile;
         private final Path deadFile;
+        private final Path statusFile;
         private BufferedWriter alerts;
         private BufferedWriter dead;
+        /** Each device's newest status (--status-out), by tenant/device. */
+        private final java.util.TreeMap<String, DeviceStatus> statuses = new java.util.TreeMap<>();
 
-        Outputs(PrintStream stdout, Path outFile, Path deadFile) {
+        Outputs(PrintStream stdout, Path outFile, Path deadFile, Path statusFile) {
             this.stdout = stdout;
             this.outFile = outFile;
             this.deadFile = deadFile;
+            this.statusFile = statusFile;
+        }
+
+        @Override
+        public boolean wantsStatus() {
+            return statusFile != null;
+        }
+
+        @Override
+        public void status(DeviceStatus s) {
+            statuses.merge(s.getTenant() + "/" + s.getDevice().toLowerCase(java.util.Locale.ROOT), s,
+                    (old, next) -> next.getTs() >= old.getTs() ? next : old);
         }
 
         @Override
@@ -316,6 +337,14 @@ final class ReplayCommand extends CliCommand {
         }
 
         void close() throws IOException {
+            if (statusFile != null) {
+                try (BufferedWriter w = open(statusFile)) {
+                    for (DeviceStatus s : statuses.values()) {
+                        w.write(StatusJson.toJson(s));
+                        w.write('\n');
+                    }
+                }
+            }
             if (outFile != null && alerts == null) {
                 alerts = open(outFile); // an empty --out says "no alerts"
             }

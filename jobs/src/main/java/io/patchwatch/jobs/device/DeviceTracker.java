@@ -94,6 +94,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
     private transient FeedClocks feedClocks;
     /** The feed of events that carry none (the job's only input), or null. */
     private String soleFeed;
+    /** Whether the job reads the devices' status (FLEET.md, Patch status): then every fact it takes goes out too. */
+    private boolean status;
     /** Some rule asks for pings: each is checked before it may take the heartbeat's hot path. */
     private transient boolean pingsMatter;
 
@@ -286,10 +288,17 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             f.silentForS = profile.silenceAfterMs() / 1000;
             f.feed = d.lastFeed;
             ctx.output(JobTags.LIVENESS, f);
+            status(ctx, f);
             offer(d, s, f, ctx, out);
         }
         schedule(d, key, ctx.timerService(), nextPending);
         device.update(d);
+    }
+
+    /** Also hands on everything a device's status takes ({@link JobTags#STATUS}). */
+    public DeviceTracker withStatus(boolean on) {
+        this.status = on;
+        return this;
     }
 
     /** Events without a feed came through {@code feed}, the job's only input (null: none). */
@@ -355,6 +364,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                     back.silentForS = d.lastSignal == NONE ? NONE : (ts - d.lastSignal) / 1000;
                     back.feed = e.getFeed();
                     ctx.output(JobTags.LIVENESS, back);
+                    status(ctx, back);
                     offer(d, s, back, ctx, out);
                 }
                 liveness.back(d);
@@ -382,9 +392,19 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             }
             default -> {}
         }
+        if (factKind != null && status && factKind != FactKind.PING) {
+            ctx.output(JobTags.STATUS, DeviceFacts.ofEvent(key, d, s, factKind, e));
+        }
         if (factKind != null && plan.usesKind(factKind)) {
             DeviceFact f = DeviceFacts.ofEvent(key, d, s, factKind, e);
             offer(d, s, f, ctx, out);
+        }
+    }
+
+    /** A fact the device's status takes, when the job reads the status. */
+    private void status(Context ctx, DeviceFact f) {
+        if (status) {
+            ctx.output(JobTags.STATUS, f);
         }
     }
 
@@ -411,6 +431,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
         }
         counts.openSessions++;
         s = sessions.open(d, e, baseline.criticalServices(profile, e.getTs()));
+        if (status) {
+            status(ctx, DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()));
+        }
         if (plan.usesKind(FactKind.SESSION_OPENED)) {
             offer(d, s, DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_OPENED, e.getTs()), ctx, out);
         }
@@ -421,6 +444,11 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             throws Exception {
         counts.openSessions--;
         sessions.close(d);
+        if (status) {
+            DeviceFact closed = DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, PatchSessions.end(s, profile));
+            closed.inSession = false;
+            status(ctx, closed);
+        }
         if (plan.usesKind(FactKind.SESSION_CLOSED)) {
             DeviceFact closed = DeviceFacts.of(ctx.getCurrentKey(), d, s, FactKind.SESSION_CLOSED, PatchSessions.end(s, profile));
             closed.inSession = false;

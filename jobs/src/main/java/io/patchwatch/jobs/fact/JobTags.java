@@ -20,6 +20,15 @@ public final class JobTags {
     public static final OutputTag<DeviceFact> LIVENESS =
             new OutputTag<>("liveness", TypeInformation.of(DeviceFact.class));
 
+    /**
+     * Everything a device's status takes (FLEET.md, Patch status), whether a rule uses it or not:
+     * every event but heartbeats and healthy pings as its fact, sessions opened and closed, silences
+     * in a session and returns. Only a job that reads the status turns it on ({@code
+     * DeviceTracker#withStatus}).
+     */
+    public static final OutputTag<DeviceFact> STATUS =
+            new OutputTag<>("status", TypeInformation.of(DeviceFact.class));
+
     /** Each feed's progress, as each tracker instance sees it (FLEET.md feed silence). */
     public static final OutputTag<FeedProgress> FEED_PROGRESS =
             new OutputTag<>("feed-progress", TypeInformation.of(FeedProgress.class));

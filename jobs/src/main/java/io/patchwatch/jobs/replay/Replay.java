@@ -14,11 +14,14 @@ import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.jobs.noise.HeldIncident;
+import io.patchwatch.jobs.status.DeviceStatusStream;
 import io.patchwatch.schemas.Alert;
+import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.schemas.DeadLetter;
 import io.patchwatch.schemas.DeviceEvent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -100,6 +103,14 @@ public final class Replay {
 
         /** A held incident's step (held, paged, closed), as noise control decides it. */
         default void held(HeldIncident held) throws IOException {}
+
+        /** Whether the replay also keeps every device's status (FLEET.md, Patch status). */
+        default boolean wantsStatus() {
+            return false;
+        }
+
+        /** A device's status changed (only when {@link #wantsStatus}); the newest per device is its final one. */
+        default void status(DeviceStatus status) throws IOException {}
     }
 
     /** A replay input that cannot be read: the message is the one line the CLI prints. */
@@ -238,8 +249,10 @@ public final class Replay {
                 .setParallelism(1)
                 .uid("recording-split")
                 .name("Events of the recording");
-        PatchwatchJob.Outputs outputs = PatchwatchJob.defineDetection(
-                events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, null, inventory);
+        boolean status = listener != null && listener.wantsStatus();
+        PatchwatchJob.Outputs outputs = status
+                ? PatchwatchJob.defineDetectionWithStatus(events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, null, inventory)
+                : PatchwatchJob.defineDetection(events, events.getSideOutput(JobTags.DEAD_LETTERS), settings, rules, null, inventory);
 
         TypeInformation<ReplayOutput> type = TypeInformation.of(ReplayOutput.class);
         DataStream<ReplayOutput> merged = outputs.alerts()
@@ -251,6 +264,11 @@ public final class Replay {
                 .union(outputs.deadLetters().map(ReplayOutput::of, type).name("Dead letters out"),
                         events.getSideOutput(SplitRecording.TOTALS).map(ReplayOutput::of, type).name("Totals out"),
                         outputs.held().map(ReplayOutput::of, type).name("Held incidents out"));
+        if (status) {
+            // Every change: the listener keeps the newest per device (a replay has no status topic to spare).
+            merged = merged.union(DeviceStatusStream.define(outputs, inventory, Duration.ZERO, true)
+                    .map(ReplayOutput::of, type).name("Device status out"));
+        }
 
         List<Alert> alerts = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
@@ -275,6 +293,8 @@ public final class Replay {
                     if (listener != null) {
                         listener.deadLetter(next.deadLetter);
                     }
+                } else if (next.status != null) {
+                    listener.status(next.status);
                 } else if (next.held != null) {
                     if (next.held.firedAt < recording.from()) {
                         continue;

@@ -1,5 +1,6 @@
 package io.patchwatch.jobs.replay;
 
+import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
@@ -10,6 +11,7 @@ public class ReplayOutput {
     public DeadLetter deadLetter;
     public ReaderTotals totals;
     public HeldIncident held;
+    public DeviceStatus status;
 
     public ReplayOutput() {}
 
@@ -28,6 +30,12 @@ public class ReplayOutput {
     static ReplayOutput of(ReaderTotals t) {
         ReplayOutput o = new ReplayOutput();
         o.totals = t;
+        return o;
+    }
+
+    static ReplayOutput of(DeviceStatus s) {
+        ReplayOutput o = new ReplayOutput();
+        o.status = s;
         return o;
     }
 

@@ -1,0 +1,214 @@
+package io.patchwatch.jobs.status;
+
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.DeviceKeys;
+import io.patchwatch.jobs.inventory.DeviceInfo;
+import io.patchwatch.schemas.DeviceStatus;
+import io.patchwatch.schemas.OpenIncident;
+import io.patchwatch.schemas.PatchState;
+import io.patchwatch.schemas.RebootState;
+import io.patchwatch.schemas.SessionStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A device's status (FLEET.md, Patch status) from what the job already decided about it: the device
+ * tracker's facts (silence and return, sessions, installs and failures, reboots, services) and its
+ * incidents as noise control pages or holds them. Pure logic on a {@link DeviceStatus} record;
+ * {@link DeviceStatusOperator} keeps one per device.
+ */
+public final class DeviceStatusView {
+    /** The rule whose incident means the restart hung (its firing sets the reboot state to hung). */
+    static final String REBOOT_HANG = "reboot-hang";
+
+    private DeviceStatusView() {}
+
+    /** A device first heard of: online, nothing else known yet. */
+    public static DeviceStatus create(String key, String site, DeviceInfo info, long ts) {
+        String group = info == null ? null : info.group();
+        return DeviceStatus.newBuilder()
+                .setTenant(DeviceKeys.tenantOf(key))
+                .setDevice(DeviceKeys.deviceOf(key))
+                .setSite(info != null && info.site() != null ? info.site() : site)
+                .setGroup(group)
+                .setRing(group == null ? "all" : group)
+                .setTs(ts)
+                .setState(PatchState.healthy)
+                .setOnline(true)
+                .setLastSeen(null)
+                .setSilentSince(null)
+                .setSession(null)
+                .setReboot(RebootState.none)
+                .setRebootAt(null)
+                .setServicesDown(new ArrayList<>())
+                .setIncidents(new ArrayList<>())
+                .setRulesVersion(null)
+                .build();
+    }
+
+    /** Takes one fact; true when something an operator looks at changed. */
+    public static boolean apply(DeviceStatus s, DeviceFact f) {
+        String before = fingerprint(s);
+        if (f.device != null && !f.device.isEmpty()) {
+            s.setDevice(f.device);
+        }
+        if (f.site != null && s.getSite() == null) {
+            s.setSite(f.site);
+        }
+        if (f.rulesVersion > 0) {
+            s.setRulesVersion(f.rulesVersion);
+        }
+        switch (f.kind) {
+            case DEVICE_SILENT -> {
+                s.setOnline(false);
+                s.setSilentSince(f.ts);
+                if (f.lastSeen != DeviceFact.NONE) {
+                    s.setLastSeen(f.lastSeen);
+                }
+            }
+            case DEVICE_BACK -> {
+                s.setOnline(true);
+                s.setSilentSince(null);
+                seen(s, f.ts);
+            }
+            case SESSION_OPENED -> {
+                s.setSession(new SessionStatus(f.ts, null, new ArrayList<>(), new LinkedHashMap<>()));
+                s.setReboot(RebootState.none);
+                s.setRebootAt(null);
+            }
+            case SESSION_CLOSED -> session(s, f).setClosed(f.ts);
+            case PATCH_INSTALLED -> {
+                SessionStatus session = session(s, f);
+                String update = update(f);
+                if (!session.getInstalled().contains(update)) {
+                    session.getInstalled().add(update);
+                }
+                session.getFailed().remove(update);
+                if (Boolean.TRUE.equals(f.rebootRequired) && s.getReboot() != RebootState.initiated) {
+                    reboot(s, RebootState.required, f.ts); // the install says so itself (RMMs do)
+                }
+                seen(s, f.ts);
+            }
+            case PATCH_FAILED -> {
+                session(s, f).getFailed().put(update(f), f.error == null ? "" : f.error);
+                seen(s, f.ts);
+            }
+            case REBOOT_REQUIRED -> reboot(s, RebootState.required, f.ts);
+            case REBOOT_INITIATED -> reboot(s, RebootState.initiated, f.ts);
+            case BOOTED -> {
+                reboot(s, RebootState.booted, f.ts);
+                s.setOnline(true);
+                s.setSilentSince(null);
+            }
+            case SERVICE_STATE -> {
+                String service = f.service == null ? null : f.service.toUpperCase(Locale.ROOT);
+                if (service != null) {
+                    if ("running".equalsIgnoreCase(f.state)) {
+                        s.getServicesDown().remove(service);
+                    } else if (!s.getServicesDown().contains(service)) {
+                        s.getServicesDown().add(service);
+                    }
+                }
+                seen(s, f.ts);
+            }
+            case SERVICE_FAILED -> {
+                if (f.service != null && !s.getServicesDown().contains(f.service.toUpperCase(Locale.ROOT))) {
+                    s.getServicesDown().add(f.service.toUpperCase(Locale.ROOT));
+                }
+                seen(s, f.ts);
+            }
+            default -> {
+                // Pings, deadlines, feed signals and rules versions change nothing an operator looks at.
+            }
+        }
+        return changed(s, before, f.ts);
+    }
+
+    /** Takes one incident change; true when the status changed. */
+    public static boolean apply(DeviceStatus s, IncidentChange c) {
+        String before = fingerprint(s);
+        List<OpenIncident> open = s.getIncidents();
+        open.removeIf(i -> i.getDedupKey().equals(c.dedupKey));
+        if (c.open) {
+            open.add(new OpenIncident(c.rule, c.firedAt, c.paged, c.heldBy, c.dedupKey));
+            if (c.rule.equals(REBOOT_HANG) && s.getReboot() == RebootState.initiated) {
+                s.setReboot(RebootState.hung);
+            }
+        }
+        return changed(s, before, c.ts);
+    }
+
+    /**
+     * The most urgent thing that holds: offline (silent, or hung in its restart), failed (an update
+     * failed and was not installed since), service_down, pending_reboot (required or initiated, not
+     * booted), patching (a session started, nothing installed yet), else healthy.
+     */
+    public static PatchState state(DeviceStatus s) {
+        if (!s.getOnline() || s.getReboot() == RebootState.hung) {
+            return PatchState.offline;
+        }
+        SessionStatus session = s.getSession();
+        if (session != null && !session.getFailed().isEmpty()) {
+            return PatchState.failed;
+        }
+        if (!s.getServicesDown().isEmpty()) {
+            return PatchState.service_down;
+        }
+        if (s.getReboot() == RebootState.required || s.getReboot() == RebootState.initiated) {
+            return PatchState.pending_reboot;
+        }
+        if (session != null && session.getClosed() == null && session.getInstalled().isEmpty()) {
+            return PatchState.patching; // started, nothing installed yet
+        }
+        return PatchState.healthy;
+    }
+
+    private static boolean changed(DeviceStatus s, String before, long ts) {
+        s.setState(state(s));
+        if (Objects.equals(before, fingerprint(s))) {
+            return false;
+        }
+        s.setTs(Math.max(s.getTs(), ts));
+        return true;
+    }
+
+    /** What an operator looks at, without the record's time (which every change moves). */
+    private static String fingerprint(DeviceStatus s) {
+        return s.getState() + "|" + s.getOnline() + "|" + s.getSilentSince() + "|" + s.getSession() + "|" + s.getReboot()
+                + "|" + s.getServicesDown() + "|" + s.getIncidents() + "|" + s.getRulesVersion() + "|" + s.getSite();
+    }
+
+    private static void seen(DeviceStatus s, long ts) {
+        if (s.getLastSeen() == null || s.getLastSeen() < ts) {
+            s.setLastSeen(ts);
+        }
+    }
+
+    private static void reboot(DeviceStatus s, RebootState state, long ts) {
+        s.setReboot(state);
+        s.setRebootAt(ts);
+        seen(s, ts);
+    }
+
+    /** The session a fact belongs to; opened by it when the status holds none (a fact before its session's start). */
+    private static SessionStatus session(DeviceStatus s, DeviceFact f) {
+        if (s.getSession() == null) {
+            long opened = f.sessionStart != DeviceFact.NONE ? f.sessionStart : f.ts;
+            s.setSession(new SessionStatus(opened, null, new ArrayList<>(), new LinkedHashMap<>()));
+        }
+        return s.getSession();
+    }
+
+    private static String update(DeviceFact f) {
+        if (f.kb != null) {
+            return f.kb;
+        }
+        if (f.update != null) {
+            return f.update;
+        }
+        return f.title == null ? "(unnamed update)" : f.title;
+    }
+}
