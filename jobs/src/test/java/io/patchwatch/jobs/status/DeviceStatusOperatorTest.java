@@ -1,0 +1,86 @@
+package io.patchwatch.jobs.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchwatch.jobs.fact.DeviceFact;
+import io.patchwatch.jobs.fact.FactKind;
+import io.patchwatch.jobs.inventory.Inventory;
+import io.patchwatch.schemas.DeviceStatus;
+import io.patchwatch.schemas.PatchState;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A device's status records: taken at the watermark, at most one per interval, the newest when it is over. */
+class DeviceStatusOperatorTest {
+    private static final long T = 1_794_276_000_000L;
+    private KeyedTwoInputStreamOperatorTestHarness<String, DeviceFact, IncidentChange, DeviceStatus> harness;
+
+    private DeviceStatusOperator open(long minIntervalMs) throws Exception {
+        DeviceStatusOperator function = new DeviceStatusOperator(Inventory.empty(), minIntervalMs);
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(function, f -> f.key, c -> c.key, Types.STRING);
+        harness.open();
+        return function;
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void fact(FactKind kind, long ts, String kb) throws Exception {
+        DeviceFact f = new DeviceFact();
+        f.key = "acme/srv-01";
+        f.tenant = "acme";
+        f.device = "SRV-01";
+        f.kind = kind;
+        f.ts = ts;
+        f.kb = kb;
+        harness.processElement1(new StreamRecord<>(f, ts));
+    }
+
+    @Test
+    void changesWithinTheIntervalGoOutOnceWithTheNewestStatus() throws Exception {
+        open(10_000);
+        fact(FactKind.PATCH_INSTALLED, T, "KB1");
+        fact(FactKind.PATCH_INSTALLED, T + 2_000, "KB2");
+        fact(FactKind.PATCH_FAILED, T + 4_000, "KB3");
+        harness.processBothWatermarks(new Watermark(T + 5_000));
+        List<DeviceStatus> out = harness.extractOutputValues();
+        assertThat(out).as("the first at once, the next two held").hasSize(1);
+        assertThat(out.get(0).getSession().getInstalled()).containsExactly("KB1");
+
+        harness.processBothWatermarks(new Watermark(T + 10_000));
+        out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).getSession().getInstalled()).containsExactly("KB1", "KB2");
+        assertThat(out.get(1).getState()).isEqualTo(PatchState.failed);
+        assertThat(out.get(1).getTs()).isEqualTo(T + 4_000);
+
+        harness.processBothWatermarks(new Watermark(T + 60_000));
+        assertThat(harness.extractOutputValues()).as("nothing changed since").hasSize(2);
+    }
+
+    @Test
+    void aFactAheadOfTheWatermarkWaitsForItAndNothingPastAClockStopIsTaken() throws Exception {
+        DeviceStatusOperator function = open(0);
+        harness.processBothWatermarks(new Watermark(T));
+        fact(FactKind.PATCH_INSTALLED, T, "KB1");
+        fact(FactKind.DEVICE_SILENT, T + 600_000, null); // ahead of the watermark: taken when it passes
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.processBothWatermarks(new Watermark(T + 600_000));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.extractOutputValues().get(1).getState()).isEqualTo(PatchState.offline);
+
+        // A replay ends: its clock stopped at T + 700 s; the return at T + 900 s is past it.
+        fact(FactKind.DEVICE_BACK, T + 900_000, null);
+        function.stopClockAt(T + 700_000);
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+}
