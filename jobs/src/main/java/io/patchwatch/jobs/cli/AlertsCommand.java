@@ -19,11 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * exactly-once output must. An example consumer of the Avro single-object encoding, and a tool.
  */
 @Command(name = "alerts", description = "The alerts of an alerts topic.", subcommands = AlertsCommand.Tail.class)
-final class AlertsCommand extends CliCommand {
-    @Override
-    public Integer call() {
-        throw usage("alerts needs a subcommand: tail");
-    }
+final class AlertsCommand extends GroupCommand {
 
     @Command(name = "tail", description = "Print the alerts of an alerts topic as JSON (read_committed).")
     static final class Tail extends CliCommand {

@@ -12,11 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code patchwatch config check|reference}: job.yaml checked, and the reference of every key. */
 @Command(name = "config", description = "job.yaml: check a file, print the reference of every key.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Reference.class})
-final class ConfigCommand extends CliCommand {
-    @Override
-    public Integer call() {
-        throw usage("config needs a subcommand: check or reference");
-    }
+final class ConfigCommand extends GroupCommand {
 
     @Command(name = "check", description = "Check a job.yaml: every mistake at once, each with its line and column; exit 2 if any.")
     static final class Check extends CliCommand {

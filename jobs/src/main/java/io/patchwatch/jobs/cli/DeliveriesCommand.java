@@ -35,13 +35,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Records of other sinks are passed over. Ends when the topic has been quiet for {@code --idle}.
  */
 @Command(name = "deliveries", description = "The failed deliveries of the alert sinks.", subcommands = DeliveriesCommand.Retry.class)
-final class DeliveriesCommand extends CliCommand {
+final class DeliveriesCommand extends GroupCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public Integer call() {
-        throw usage("deliveries needs a subcommand: retry");
-    }
 
     @Command(name = "retry", description = "Send a sink's failed deliveries again (from the failed-deliveries topic).")
     static final class Retry extends CliCommand {

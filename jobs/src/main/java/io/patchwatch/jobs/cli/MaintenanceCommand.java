@@ -28,11 +28,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "maintenance", description = "The maintenance windows of a rules file (FLEET.md), edited in place.",
         subcommands = {MaintenanceCommand.ListWindows.class, MaintenanceCommand.Add.class, MaintenanceCommand.Remove.class})
-final class MaintenanceCommand extends CliCommand {
-    @Override
-    public Integer call() {
-        throw usage("maintenance needs a subcommand: list, add or remove");
-    }
+final class MaintenanceCommand extends GroupCommand {
 
     /** --publish, and where to (the options of rules publish). */
     static final class Publishing extends RulesLiveCommands.TopicOptions {

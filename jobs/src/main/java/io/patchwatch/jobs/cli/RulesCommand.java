@@ -16,11 +16,7 @@ import java.time.Duration;
 @Command(name = "rules", description = "Rules files (RULES.md): check, test, compare, publish to a running job.",
         subcommands = {RulesCommand.Validate.class, RulesTestCommand.class, RulesCommand.Diff.class, RulesLiveCommands.Publish.class,
                 RulesLiveCommands.History.class, RulesLiveCommands.Apply.class})
-final class RulesCommand extends CliCommand {
-    @Override
-    public Integer call() {
-        throw usage("rules needs a subcommand: validate, test, diff, publish, history or apply");
-    }
+final class RulesCommand extends GroupCommand {
 
     @Command(name = "validate", description = "Check a rules file; every error, each with its line and column.")
     static final class Validate extends CliCommand {

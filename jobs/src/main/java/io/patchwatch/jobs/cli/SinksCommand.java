@@ -23,14 +23,10 @@ import java.util.concurrent.TimeUnit;
  * One attempt each, no retries; exit status 1 when any sink did not take both.
  */
 @Command(name = "sinks", description = "The alert sinks of job.yaml.", subcommands = SinksCommand.Test.class)
-final class SinksCommand extends CliCommand {
+final class SinksCommand extends GroupCommand {
     static final String TEST_RULE = "sink-test";
     static final String TEST_DEVICE = "PATCHWATCH-SINK-TEST";
 
-    @Override
-    public Integer call() {
-        throw usage("sinks needs a subcommand: test");
-    }
 
     @Command(name = "test", description = "Send a test alert (firing, then resolved) to each alert sink; exit 1 if one fails.")
     static final class Test extends CliCommand {
