@@ -88,6 +88,12 @@ public final class PatchwatchJob {
      */
     public static Outputs defineWorkflow(List<Input> inputs, JobSettings settings, RuleVersions versions,
                                          DataStream<String> rulesRecords, Inventory inventory) {
+        return defineWorkflow(inputs, settings, versions, rulesRecords, inventory, false);
+    }
+
+    /** @param status whether the tracker hands on what the devices' status takes ({@link Outputs#statusFacts}) */
+    public static Outputs defineWorkflow(List<Input> inputs, JobSettings settings, RuleVersions versions,
+                                         DataStream<String> rulesRecords, Inventory inventory, boolean status) {
         // 1. Parse each feed with its adapter; bad records to the dead-letter side output.
         DataStream<DeviceEvent> events = null;
         DataStream<DeadLetter> deadLetters = null;
@@ -115,7 +121,7 @@ public final class PatchwatchJob {
                 .setParallelism(settings.ingestParallelism())
                 .uid(Operators.WATERMARKS_UID)
                 .name(Operators.WATERMARKS_NAME);
-        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, soleFeed, false);
+        return defineDetection(timed, deadLetters, settings, versions, rulesRecords, inventory, soleFeed, status);
     }
 
     /**

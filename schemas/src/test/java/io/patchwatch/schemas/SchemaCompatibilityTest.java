@@ -20,14 +20,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every released version of a schema (committed under {@code src/test/resources/released/NAME/})
+ * Every released version of a schema (committed under
+ * {@code src/main/resources/io/patchwatch/schemas/released/NAME/vN.avsc}: on the classpath, readers
+ * decode records of every released version with them)
  * must stay readable by the current schema: consumers upgraded first must still decode what older
  * producers wrote, and Flink state written by an older job must still restore.
  */
 class SchemaCompatibilityTest {
 
     static Stream<Path> releasedSchemas() throws IOException, URISyntaxException {
-        Path root = Paths.get(SchemaCompatibilityTest.class.getResource("/released").toURI());
+        Path root = Paths.get(SchemaCompatibilityTest.class.getResource("/io/patchwatch/schemas/released").toURI());
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             walk.filter(p -> p.toString().endsWith(".avsc")).sorted().forEach(files::add);

@@ -256,7 +256,7 @@ public final class AlertJson {
         return o.hasNonNull(field) ? EventTimes.parseIso(o.get(field).asText()) : null;
     }
 
-    static void putTime(ObjectNode o, String field, Long epochMs) {
+    public static void putTime(ObjectNode o, String field, Long epochMs) {
         if (epochMs == null) {
             o.putNull(field);
         } else {
@@ -265,11 +265,11 @@ public final class AlertJson {
     }
 
     /** A new object node of the writer that escapes as alerts are escaped ({@link #write}). */
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    static String write(ObjectNode o) {
+    public static String write(ObjectNode o) {
         try {
             return MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.schemas.OpenIncident;
 import io.patchwatch.schemas.SessionStatus;
+import io.patchwatch.schemas.StatusStep;
 
 /**
  * The JSON form of a device's status (one object per line, times as ISO-8601, escaped as alerts
@@ -14,6 +15,11 @@ public final class StatusJson {
     private StatusJson() {}
 
     public static String toJson(DeviceStatus s) {
+        return AlertJson.write(toNode(s));
+    }
+
+    /** The status as a JSON object, to be put in a larger document. */
+    public static ObjectNode toNode(DeviceStatus s) {
         ObjectNode o = AlertJson.object();
         o.put("tenant", s.getTenant());
         o.put("device", s.getDevice());
@@ -55,6 +61,13 @@ public final class StatusJson {
         } else {
             o.put("rules_version", s.getRulesVersion());
         }
-        return AlertJson.write(o);
+        ArrayNode timeline = o.putArray("timeline");
+        for (StatusStep step : s.getTimeline()) {
+            ObjectNode n = timeline.addObject();
+            AlertJson.putTime(n, "ts", step.getTs());
+            n.put("what", step.getWhat());
+            n.put("detail", step.getDetail());
+        }
+        return o;
     }
 }

@@ -23,7 +23,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *       with headers {@code patchwatch.reason} and {@code patchwatch.origin} for quick filtering;
  *   <li>failed deliveries: JSON (sink, reason, the receiver's answer, the alert), key = dedup key,
  *       headers {@code patchwatch.sink} and {@code patchwatch.reason};
- *   <li>events: the normalized events, Avro, key = tenant/device.
+ *   <li>events: the normalized events, Avro, key = tenant/device;
+ *   <li>device status: Avro {@code DeviceStatus}, key = tenant/device, a tombstone when a device
+ *       is forgotten (a compacted topic: the newest status of every device).
  * </ul>
  *
  * Records carry the time they were written (the producer's clock), never the event time, which is
@@ -61,6 +63,11 @@ public final class OutputSerializers {
     public static KafkaRecordSerializationSchema<DeviceEvent> events(String topic) {
         return (e, context, timestamp) -> new ProducerRecord<>(topic, null, null,
                 utf8(e.getTenant() + "/" + e.getDevice().toLowerCase(java.util.Locale.ROOT)), AvroSingleObject.encode(e));
+    }
+
+    /** Records already encoded ({@link KeyedRecord}), tombstones included. */
+    public static KafkaRecordSerializationSchema<KeyedRecord> keyed(String topic) {
+        return (r, context, timestamp) -> new ProducerRecord<>(topic, null, null, utf8(r.key), r.value);
     }
 
     private static byte[] utf8(String s) {

@@ -18,7 +18,7 @@ public final class PatchwatchCli {
             description = "Correlates RMM patch logs, heartbeats, pings and service states on Apache Flink: one alert per real problem after a patch night.",
             subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ClusterCommands.Submit.class,
                     ClusterCommands.Stop.class, AlertsCommand.class, SinksCommand.class, DeliveriesCommand.class,
-                    RulesCommand.class, MaintenanceCommand.class, ConfigCommand.class, CompletionCommand.class,
+                    RulesCommand.class, MaintenanceCommand.class, StatusCommand.class, ConfigCommand.class, CompletionCommand.class,
                     CommandLine.HelpCommand.class},
             footer = {"", "Launcher commands (bin/patchwatch):",
                     "  kafka start|stop|status     a local Kafka broker on 127.0.0.1 for manual runs",

@@ -24,6 +24,7 @@ import io.patchwatch.jobs.replay.RecordingInputs;
 import io.patchwatch.jobs.replay.RecordingSplit;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.replay.Replay;
+import io.patchwatch.jobs.status.StatusChange;
 import io.patchwatch.jobs.replay.ReplayProgress;
 import java.util.UUID;
 import io.patchwatch.schemas.Alert;
@@ -299,9 +300,12 @@ final class ReplayCommand extends CliCommand {
         }
 
         @Override
-        public void status(DeviceStatus s) {
-            statuses.merge(s.getTenant() + "/" + s.getDevice().toLowerCase(java.util.Locale.ROOT), s,
-                    (old, next) -> next.getTs() >= old.getTs() ? next : old);
+        public void status(StatusChange c) {
+            if (c.forgotten()) {
+                statuses.remove(c.key); // expired within the night, as the status topic's tombstone
+                return;
+            }
+            statuses.merge(c.key, c.status, (old, next) -> next.getTs() >= old.getTs() ? next : old);
         }
 
         @Override

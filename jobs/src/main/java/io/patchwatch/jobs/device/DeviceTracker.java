@@ -71,6 +71,8 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
 
     /** A device that sent nothing this long (processing time: a retired machine) is forgotten. */
     public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
+    /** The status hears that a device is alive once per hour of its signals (a heartbeat every minute is not news). */
+    static final long SEEN_EVERY_MS = Duration.ofHours(1).toMillis();
 
     /** Services a device may learn as running, at most (see {@link ServiceBaseline}). */
     public static final int MAX_LEARNED_SERVICES = ServiceBaseline.MAX_LEARNED_SERVICES;
@@ -370,6 +372,9 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
                 liveness.back(d);
             }
             heardThrough(d, e);
+            if (status && (d.lastSignal == NONE || ts / SEEN_EVERY_MS != d.lastSignal / SEEN_EVERY_MS)) {
+                status(ctx, DeviceFacts.of(key, d, s, FactKind.DEVICE_SEEN, ts));
+            }
             Liveness.signal(d, ts);
         }
         FactKind factKind = FactKind.of(kind);

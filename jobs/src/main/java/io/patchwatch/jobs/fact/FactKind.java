@@ -42,11 +42,16 @@ public enum FactKind {
      */
     FEED_SILENT,
     /** Not part of the rule language: a silent feed delivered again (ts = its first new event). */
-    FEED_BACK;
+    FEED_BACK,
+    /**
+     * Not part of the rule language: the device's first signal in an hour of event time, for its
+     * status only (last seen; a device heard from is not forgotten), when the job reads the status.
+     */
+    DEVICE_SEEN;
 
     /** Whether rules can name it (the tracker's and noise control's own signals cannot). */
     boolean internal() {
-        return this == DEADLINE || this == RULES_VERSION || this == FEED_SILENT || this == FEED_BACK;
+        return this == DEADLINE || this == RULES_VERSION || this == FEED_SILENT || this == FEED_BACK || this == DEVICE_SEEN;
     }
 
     /** The fact an event of this kind becomes (null: heartbeats, and kinds no fact carries). */

@@ -49,7 +49,9 @@ public record JobConfig(
         int parallelism,
         List<SinkSpec> sinks,
         String failedDeliveriesTopic,
-        String rulesTopic)
+        String rulesTopic,
+        String statusTopic,
+        Duration statusMinInterval)
         implements Serializable {
 
     /** One input topic and its format. */
@@ -78,7 +80,7 @@ public record JobConfig(
         ConfigProblems problems = new ConfigProblems(fileName);
         YamlSection root = LocatedYaml.read(yaml, problems, "kafka, inputs and outputs");
         List<String> top = new ArrayList<>(YamlSection.keysOf(JobOptions.TOP));
-        top.addAll(List.of("kafka", "inputs", "outputs", "time", "checkpoints", "sinks"));
+        top.addAll(List.of("kafka", "inputs", "outputs", "status", "time", "checkpoints", "sinks"));
         root.refuseUnknown(top);
         for (String required : List.of("kafka", "inputs", "outputs")) {
             if (!root.present(required)) {
@@ -127,6 +129,10 @@ public record JobConfig(
         YamlSection out = root.section("outputs");
         out.refuseUnknown(YamlSection.keysOf(JobOptions.Outputs.ALL));
 
+        YamlSection status = root.section("status");
+        status.refuseUnknown(YamlSection.keysOf(JobOptions.Status.ALL));
+        String statusTopic = status.get(JobOptions.Status.TOPIC);
+
         // 3. Time.
         YamlSection t = root.section("time");
         t.refuseUnknown(YamlSection.keysOf(TimeOptions.ALL));
@@ -158,6 +164,8 @@ public record JobConfig(
                 .rules(rules == null ? null : baseDir.resolve(rules).normalize())
                 .inventory(inventory == null ? null : baseDir.resolve(inventory).normalize())
                 .rulesTopic("off".equals(rulesTopic) ? null : rulesTopic)
+                .statusTopic("off".equals(statusTopic) ? null : statusTopic)
+                .statusMinInterval(status.get(JobOptions.Status.MIN_INTERVAL))
                 .checkpointInterval(c.get(JobOptions.Checkpoints.INTERVAL))
                 .checkpointDirectory(c.get(JobOptions.Checkpoints.DIRECTORY))
                 .parallelism(parallelism);
@@ -185,7 +193,7 @@ public record JobConfig(
                 .alertsJsonTopic(alertsJsonTopic).deadLetterTopic(deadLetterTopic).eventsTopic(eventsTopic).rules(rules)
                 .inventory(inventory).settings(settings).checkpointInterval(checkpointInterval)
                 .checkpointDirectory(checkpointDirectory).parallelism(parallelism).failedDeliveriesTopic(failedDeliveriesTopic)
-                .rulesTopic(rulesTopic);
+                .rulesTopic(rulesTopic).statusTopic(statusTopic).statusMinInterval(statusMinInterval);
         inputs.forEach(b::input);
         sinks.forEach(b::sink);
         return b;
@@ -213,6 +221,8 @@ public record JobConfig(
         private final List<SinkSpec> sinks = new ArrayList<>();
         private String failedDeliveriesTopic = JobOptions.Outputs.FAILED_DELIVERIES_TOPIC.defaultValue();
         private String rulesTopic = JobOptions.RULES_TOPIC.defaultValue();
+        private String statusTopic = JobOptions.Status.TOPIC.defaultValue();
+        private Duration statusMinInterval = JobOptions.Status.MIN_INTERVAL.defaultValue();
 
         private Builder(KafkaConnection kafka) {
             this.kafka = kafka;
@@ -284,6 +294,17 @@ public record JobConfig(
             return this;
         }
 
+        /** null: no status topic. */
+        public Builder statusTopic(String topic) {
+            statusTopic = topic;
+            return this;
+        }
+
+        public Builder statusMinInterval(Duration interval) {
+            statusMinInterval = interval;
+            return this;
+        }
+
         /** The time settings; their parallelism is set to the job's by {@link #build()}. */
         public Builder settings(JobSettings s) {
             settings = s;
@@ -315,7 +336,7 @@ public record JobConfig(
             JobSettings s = (settings == null ? JobSettings.builder() : settings.toBuilder()).ingestParallelism(parallelism).build();
             return new JobConfig(kafka, groupId, startingOffsets, List.copyOf(inputs), alertsTopic, alertsJsonTopic,
                     deadLetterTopic, eventsTopic, rules, inventory, s, checkpointInterval, checkpointDirectory, parallelism,
-                    List.copyOf(sinks), failedDeliveriesTopic, rulesTopic);
+                    List.copyOf(sinks), failedDeliveriesTopic, rulesTopic, statusTopic, statusMinInterval);
         }
 
         private void sanityCheck() {
@@ -333,6 +354,8 @@ public record JobConfig(
             check(parallelism >= 1, "parallelism must be at least 1");
             check(checkpointInterval != null && !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                     "checkpoints.interval must be positive");
+            check(statusMinInterval != null && !statusMinInterval.isNegative() && !statusMinInterval.isZero(),
+                    "status.min_interval must be positive");
             Set<String> names = new java.util.HashSet<>();
             for (SinkSpec s : sinks) {
                 check(names.add(s.name()), "sinks: a second sink named '" + s.name() + "'");

@@ -110,6 +110,21 @@ public final class JobOptions {
                 FAILED_DELIVERIES_TOPIC);
     }
 
+    /** {@code status:} (FLEET.md, Patch status) */
+    public static final class Status {
+        private Status() {}
+
+        public static final ConfigOption<String> TOPIC = ConfigOptions.key("topic").stringType()
+                .defaultValue("patchwatch-device-status")
+                .withDescription("The compacted topic of every device's status (key tenant/device, Avro DeviceStatus), "
+                        + "written exactly once; off: none.");
+        public static final ConfigOption<Duration> MIN_INTERVAL = ConfigOptions.key("min_interval").durationType()
+                .defaultValue(Duration.ofSeconds(10))
+                .withDescription("At most one status record per device this often (event time); the newest goes when it is over.")
+                .checkedBy(ConfigOptions.positive());
+        public static final List<ConfigOption<?>> ALL = List.of(TOPIC, MIN_INTERVAL);
+    }
+
     /** {@code checkpoints:} */
     public static final class Checkpoints {
         private Checkpoints() {}
@@ -130,6 +145,7 @@ public final class JobOptions {
             new Section("kafka.ssl", false, "TLS", Ssl.ALL),
             new Section("inputs", true, "The feeds (at least one)", Input.ALL),
             new Section("outputs", false, "The topics written", Outputs.ALL),
+            new Section("status", false, "The devices' patch status", Status.ALL),
             new Section("time", false, "Event time", TimeOptions.ALL),
             new Section("checkpoints", false, "Checkpoints", Checkpoints.ALL));
 }

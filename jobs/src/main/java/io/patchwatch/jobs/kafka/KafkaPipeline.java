@@ -15,6 +15,9 @@ import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.jobconfig.JobConfig;
 import io.patchwatch.jobs.rules.RuleSet;
+import io.patchwatch.connectors.kafka.KeyedRecord;
+import io.patchwatch.jobs.status.DeviceStatusStream;
+import io.patchwatch.jobs.status.StatusTopic;
 import java.util.ArrayList;
 import java.util.List;
 import io.patchwatch.jobs.live.RuleVersion;
@@ -45,7 +48,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * The job on Kafka: the input topics of job.yaml, each through its format's adapter, into the
  * topology of {@link PatchwatchJob#defineWorkflow}; alerts (Avro, and optionally JSON) written
- * exactly once with Kafka transactions, committed at each checkpoint; dead letters and the
+ * exactly once with Kafka transactions, committed at each checkpoint, and so is every device's status
+ * (the compacted status topic); dead letters and the
  * normalized events at least once; the alert sinks of job.yaml, each with its own delivery operator.
  *
  * <p>Bounded: the inputs are read up to their end offsets at start and the job then finishes, the
@@ -129,7 +133,8 @@ public final class KafkaPipeline {
         }
 
         // 3. The topology.
-        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, versions, rulesRecords, inventory);
+        boolean status = config.statusTopic() != null;
+        PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(inputs, settings, versions, rulesRecords, inventory, status);
 
         // 4. Sinks.
         out.alerts().sinkTo(sink(client, OutputSerializers.alertsAvro(config.alertsTopic()),
@@ -144,6 +149,9 @@ public final class KafkaPipeline {
                         DeliveryGuarantee.AT_LEAST_ONCE, null))
                 .uid("sink-dead-letters").name("Dead letters to " + config.deadLetterTopic());
         deliver(out.alerts(), config, client);
+        if (status) {
+            writeStatus(out, inventory, settings, config, client);
+        }
         if (config.eventsTopic() != null) {
             out.events().sinkTo(sink(client, OutputSerializers.events(config.eventsTopic()),
                             DeliveryGuarantee.AT_LEAST_ONCE, null))
@@ -182,6 +190,21 @@ public final class KafkaPipeline {
             LOG.warn("rules topic: cannot read the published versions, starting with the job's rules file: {}", e.getMessage());
             return new RuleVersions(rules);
         }
+    }
+
+    /**
+     * Every device's status to the compacted status topic, in the alerts' transactions (a reader
+     * never sees a status whose incident's alert was rolled back), tombstones of forgotten devices too.
+     */
+    private static void writeStatus(PatchwatchJob.Outputs out, Inventory inventory, JobSettings settings, JobConfig config,
+                                    Properties client) {
+        StatusTopic.createIfMissing(client, config.statusTopic());
+        // One stream from the status operator to the sink: a device's status and its tombstone stay in order.
+        DeviceStatusStream.define(out, inventory, settings, config.statusMinInterval())
+                .map(StatusTopic::record, TypeInformation.of(KeyedRecord.class)).uid("status-records").name("Status records")
+                .sinkTo(sink(client, OutputSerializers.keyed(config.statusTopic()), DeliveryGuarantee.EXACTLY_ONCE,
+                        config.groupId() + "-status"))
+                .uid("sink-status").name("Status to " + config.statusTopic());
     }
 
     /**

@@ -15,6 +15,7 @@ import io.patchwatch.jobs.live.RuleVersions;
 import io.patchwatch.jobs.ingest.EventTimeLimits;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.jobs.status.DeviceStatusStream;
+import io.patchwatch.jobs.status.StatusChange;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.schemas.DeadLetter;
@@ -109,8 +110,11 @@ public final class Replay {
             return false;
         }
 
-        /** A device's status changed (only when {@link #wantsStatus}); the newest per device is its final one. */
-        default void status(DeviceStatus status) throws IOException {}
+        /**
+         * A device's status changed, or it was forgotten (only when {@link #wantsStatus}); the newest
+         * per device is its final one.
+         */
+        default void status(StatusChange change) throws IOException {}
     }
 
     /** A replay input that cannot be read: the message is the one line the CLI prints. */
@@ -266,7 +270,7 @@ public final class Replay {
                         outputs.held().map(ReplayOutput::of, type).name("Held incidents out"));
         if (status) {
             // Every change: the listener keeps the newest per device (a replay has no status topic to spare).
-            merged = merged.union(DeviceStatusStream.define(outputs, inventory, Duration.ZERO, true)
+            merged = merged.union(DeviceStatusStream.define(outputs, inventory, settings, Duration.ZERO)
                     .map(ReplayOutput::of, type).name("Device status out"));
         }
 

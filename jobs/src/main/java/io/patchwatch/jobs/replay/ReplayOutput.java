@@ -1,6 +1,6 @@
 package io.patchwatch.jobs.replay;
 
-import io.patchwatch.schemas.DeviceStatus;
+import io.patchwatch.jobs.status.StatusChange;
 import io.patchwatch.jobs.noise.HeldIncident;
 import io.patchwatch.schemas.Alert;
 import io.patchwatch.schemas.DeadLetter;
@@ -11,7 +11,7 @@ public class ReplayOutput {
     public DeadLetter deadLetter;
     public ReaderTotals totals;
     public HeldIncident held;
-    public DeviceStatus status;
+    public StatusChange status;
 
     public ReplayOutput() {}
 
@@ -33,7 +33,7 @@ public class ReplayOutput {
         return o;
     }
 
-    static ReplayOutput of(DeviceStatus s) {
+    static ReplayOutput of(StatusChange s) {
         ReplayOutput o = new ReplayOutput();
         o.status = s;
         return o;

@@ -24,16 +24,21 @@ import org.apache.flink.util.Collector;
  * changed, at most once per {@code minInterval} of event time per device (the newest status then
  * goes when the interval is over): a patch night's flood of facts becomes a few records per device.
  * In event time, so a replay writes what the live job would.
+ *
+ * <p>A device not heard of for the device expiry (its last fact, and the tracker hands on one
+ * {@link io.patchwatch.jobs.fact.FactKind#DEVICE_SEEN} per hour of signals) is forgotten: a
+ * {@link StatusChange} without status, a tombstone on the compacted status topic.
  */
-public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, DeviceFact, IncidentChange, DeviceStatus>
+public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, DeviceFact, IncidentChange, StatusChange>
         implements StopAtEndOperator.Stoppable {
     private static final long serialVersionUID = 1L;
 
     private final Inventory inventory;
     private final long minIntervalMs;
+    private final long expiryMs;
 
     /** A replay's clock stop, once known: facts after it are dropped, as the incidents drop theirs. */
-    private long stop = Long.MAX_VALUE;
+    private long stop;
 
     private transient ValueState<DeviceStatus> status;
     /**
@@ -46,11 +51,25 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     private transient ValueState<Long> lastSent;
     /** When the pending record goes out (a timer is set), or null. */
     private transient ValueState<Long> pendingAt;
+    /** The newest fact's time: the device expires {@code expiryMs} after it. */
+    private transient ValueState<Long> lastActive;
+    /** The expiry timer set (moved on lazily when it fires early), or null. */
+    private transient ValueState<Long> expiryAt;
 
     /** @param minIntervalMs 0: every change goes out at once (replay keeps the newest per device) */
     public DeviceStatusOperator(Inventory inventory, long minIntervalMs) {
+        this(inventory, minIntervalMs, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param expiryMs a device not heard of this long is forgotten; 0: never
+     * @param clockStop a bounded run's clock stop (nothing expires past it); Long.MAX_VALUE live or learnt at the end
+     */
+    public DeviceStatusOperator(Inventory inventory, long minIntervalMs, long expiryMs, long clockStop) {
         this.inventory = inventory;
         this.minIntervalMs = minIntervalMs;
+        this.expiryMs = expiryMs;
+        this.stop = clockStop;
     }
 
     @Override
@@ -58,6 +77,8 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", new AvroTypeInfo<>(DeviceStatus.class)));
         lastSent = getRuntimeContext().getState(new ValueStateDescriptor<>("status-sent", Types.LONG));
         pendingAt = getRuntimeContext().getState(new ValueStateDescriptor<>("status-pending", Types.LONG));
+        lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("status-active", Types.LONG));
+        expiryAt = getRuntimeContext().getState(new ValueStateDescriptor<>("status-expiry", Types.LONG));
         ahead = getRuntimeContext().getListState(new ListStateDescriptor<>("status-facts-ahead", TypeInformation.of(DeviceFact.class)));
     }
 
@@ -67,7 +88,7 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     }
 
     @Override
-    public void processElement1(DeviceFact fact, Context ctx, Collector<DeviceStatus> out) throws Exception {
+    public void processElement1(DeviceFact fact, Context ctx, Collector<StatusChange> out) throws Exception {
         if (fact.ts > ctx.timerService().currentWatermark()) {
             ahead.add(fact);
             ctx.timerService().registerEventTimeTimer(fact.ts);
@@ -76,23 +97,43 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         take(fact, ctx, out);
     }
 
-    private void take(DeviceFact fact, Context ctx, Collector<DeviceStatus> out) throws Exception {
+    private void take(DeviceFact fact, Context ctx, Collector<StatusChange> out) throws Exception {
+        boolean first = status.value() == null; // a device first heard of is news, even through a heartbeat
         DeviceStatus s = current(ctx.getCurrentKey(), fact.site, fact.ts);
-        if (DeviceStatusView.apply(s, fact)) {
+        active(fact.ts, ctx);
+        if (DeviceStatusView.apply(s, fact) || first) {
             changed(s, fact.ts, ctx, out);
         }
     }
 
+    /** The device was heard of at {@code ts}: its expiry moves (the timer set follows when it fires). */
+    private void active(long ts, Context ctx) throws Exception {
+        if (expiryMs <= 0) {
+            return;
+        }
+        Long last = lastActive.value();
+        if (last == null || ts > last) {
+            lastActive.update(ts);
+        }
+        if (expiryAt.value() == null) {
+            long at = ts + expiryMs;
+            expiryAt.update(at);
+            ctx.timerService().registerEventTimeTimer(at);
+        }
+    }
+
     @Override
-    public void processElement2(IncidentChange change, Context ctx, Collector<DeviceStatus> out) throws Exception {
+    public void processElement2(IncidentChange change, Context ctx, Collector<StatusChange> out) throws Exception {
+        boolean first = status.value() == null;
         DeviceStatus s = current(ctx.getCurrentKey(), null, change.ts);
-        if (DeviceStatusView.apply(s, change)) {
+        active(change.ts, ctx);
+        if (DeviceStatusView.apply(s, change) || first) {
             changed(s, change.ts, ctx, out);
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceStatus> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StatusChange> out) throws Exception {
         List<DeviceFact> due = new ArrayList<>();
         List<DeviceFact> later = new ArrayList<>();
         for (DeviceFact f : ahead.get()) {
@@ -110,7 +151,37 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         Long pending = pendingAt.value();
         if (pending != null && pending == timestamp) {
             pendingAt.clear();
-            send(status.value(), timestamp, out);
+            send(ctx.getCurrentKey(), status.value(), timestamp, out);
+        }
+        Long expiry = expiryAt.value();
+        if (expiry != null && expiry == timestamp) {
+            expire(timestamp, ctx, out);
+        }
+    }
+
+    /** Forgets the device when nothing was heard of it for the expiry, else sets the timer to when it will be. */
+    private void expire(long timestamp, OnTimerContext ctx, Collector<StatusChange> out) throws Exception {
+        long due = lastActive.value() + expiryMs;
+        if (due > timestamp) {
+            expiryAt.update(due);
+            ctx.timerService().registerEventTimeTimer(due);
+            return;
+        }
+        if (timestamp > stop) {
+            return; // the end of a recording is not a month of silence
+        }
+        boolean published = lastSent.value() != null;
+        Long pending = pendingAt.value();
+        if (pending != null) {
+            ctx.timerService().deleteEventTimeTimer(pending);
+        }
+        status.clear();
+        lastSent.clear();
+        pendingAt.clear();
+        lastActive.clear();
+        expiryAt.clear();
+        if (published) {
+            out.collect(new StatusChange(ctx.getCurrentKey(), null));
         }
     }
 
@@ -123,14 +194,14 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         return s;
     }
 
-    private void changed(DeviceStatus s, long ts, Context ctx, Collector<DeviceStatus> out) throws Exception {
+    private void changed(DeviceStatus s, long ts, Context ctx, Collector<StatusChange> out) throws Exception {
         status.update(s);
         if (pendingAt.value() != null) {
             return; // the pending record will carry this change too
         }
         Long last = lastSent.value();
         if (last == null || minIntervalMs == 0 || ts >= last + minIntervalMs) {
-            send(s, ts, out);
+            send(ctx.getCurrentKey(), s, ts, out);
         } else {
             long at = last + minIntervalMs;
             pendingAt.update(at);
@@ -138,9 +209,9 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         }
     }
 
-    private void send(DeviceStatus s, long ts, Collector<DeviceStatus> out) throws Exception {
+    private void send(String key, DeviceStatus s, long ts, Collector<StatusChange> out) throws Exception {
         lastSent.update(ts);
         // A copy: the state's object changes with the next fact while this one is on its way.
-        out.collect(DeviceStatus.newBuilder(s).build());
+        out.collect(new StatusChange(key, DeviceStatus.newBuilder(s).build()));
     }
 }

@@ -3,10 +3,9 @@ package io.patchwatch.jobs.status;
 import io.patchwatch.jobs.PatchwatchJob;
 import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.inventory.Inventory;
-import io.patchwatch.schemas.DeviceStatus;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import io.patchwatch.jobs.settings.JobSettings;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -20,9 +19,15 @@ public final class DeviceStatusStream {
 
     private DeviceStatusStream() {}
 
-    /** @param stopAtEnd the clock stops where a streamed recording's does (replay) */
-    public static DataStream<DeviceStatus> define(PatchwatchJob.Outputs outputs, Inventory inventory, Duration minInterval,
-                                                  boolean stopAtEnd) {
+    /**
+     * Each device's new status, and its forgetting after the settings' device expiry.
+     *
+     * @param minInterval at most one record per device this often (zero: every change)
+     */
+    public static DataStream<StatusChange> define(PatchwatchJob.Outputs outputs, Inventory inventory,
+                                                                  JobSettings settings, Duration minInterval) {
+        boolean stopAtEnd = settings.clockStop() == JobSettings.CLOCK_STOP_AT_END;
+        long expiry = settings.deviceExpiry() == null ? 0 : settings.deviceExpiry().toMillis();
         TypeInformation<IncidentChange> type = TypeInformation.of(IncidentChange.class);
         DataStream<IncidentChange> incidents = outputs.alerts().filter(IncidentChange::aboutADevice).name("Device alerts")
                 .map(IncidentChange::of, type).name("Incident changes")
@@ -30,8 +35,9 @@ public final class DeviceStatusStream {
                         .map(IncidentChange::of, type).name("Held incident changes"));
         return outputs.statusFacts().keyBy(f -> f.key)
                 .connect(incidents.keyBy(c -> c.key))
-                .transform(NAME, new AvroTypeInfo<>(DeviceStatus.class),
-                        new StopAtEndOperator<>(new DeviceStatusOperator(inventory, minInterval.toMillis()), stopAtEnd))
+                .transform(NAME, TypeInformation.of(StatusChange.class),
+                        new StopAtEndOperator<>(new DeviceStatusOperator(inventory, minInterval.toMillis(), expiry,
+                                stopAtEnd ? Long.MAX_VALUE : settings.clockStop()), stopAtEnd))
                 .uid(UID)
                 .name(NAME);
     }

@@ -8,6 +8,7 @@ import io.patchwatch.schemas.OpenIncident;
 import io.patchwatch.schemas.PatchState;
 import io.patchwatch.schemas.RebootState;
 import io.patchwatch.schemas.SessionStatus;
+import io.patchwatch.schemas.StatusStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class DeviceStatusView {
                 .setServicesDown(new ArrayList<>())
                 .setIncidents(new ArrayList<>())
                 .setRulesVersion(null)
+                .setTimeline(new ArrayList<>())
                 .build();
     }
 
@@ -120,11 +122,12 @@ public final class DeviceStatusView {
                 }
                 seen(s, f.ts);
             }
+            case DEVICE_SEEN -> seen(s, f.ts); // last seen, which alone sends no record
             default -> {
                 // Pings, deadlines, feed signals and rules versions change nothing an operator looks at.
             }
         }
-        return changed(s, before, f.ts);
+        return changed(s, before, f.ts) && step(s, f.ts, what(f, s), detail(f));
     }
 
     /** Takes one incident change; true when the status changed. */
@@ -135,10 +138,52 @@ public final class DeviceStatusView {
         if (c.open) {
             open.add(new OpenIncident(c.rule, c.firedAt, c.paged, c.heldBy, c.dedupKey));
             if (c.rule.equals(REBOOT_HANG) && s.getReboot() == RebootState.initiated) {
-                s.setReboot(RebootState.hung);
+                s.setReboot(RebootState.hung); // its step is the incident's
             }
         }
-        return changed(s, before, c.ts);
+        String what = !c.open ? "incident_closed" : c.paged ? "incident_paged" : "incident_held";
+        return changed(s, before, c.ts) && step(s, c.ts, what, c.heldBy == null || !c.open ? c.rule : c.rule + " (" + c.heldBy + ")");
+    }
+
+    /** The newest steps kept in a record (a patch night has a few dozen; a flapping service is cut short). */
+    static final int TIMELINE_STEPS = 50;
+
+    /** Adds a step to the night's timeline; true. */
+    private static boolean step(DeviceStatus s, long ts, String what, String detail) {
+        List<StatusStep> steps = s.getTimeline();
+        steps.add(new StatusStep(ts, what, detail));
+        if (steps.size() > TIMELINE_STEPS) {
+            steps.subList(0, steps.size() - TIMELINE_STEPS).clear();
+        }
+        return true;
+    }
+
+    /** The timeline's name of what a fact did (it changed the status). */
+    private static String what(DeviceFact f, DeviceStatus s) {
+        return switch (f.kind) {
+            case DEVICE_SILENT -> "silent";
+            case DEVICE_BACK -> "back";
+            case SESSION_OPENED -> "session_opened";
+            case SESSION_CLOSED -> "session_closed";
+            case PATCH_INSTALLED -> "installed";
+            case PATCH_FAILED -> "install_failed";
+            case REBOOT_REQUIRED -> "reboot_required";
+            case REBOOT_INITIATED -> "restart_initiated";
+            case BOOTED -> "booted";
+            case SERVICE_STATE, SERVICE_FAILED -> f.service != null
+                    && s.getServicesDown().contains(f.service.toUpperCase(Locale.ROOT)) ? "service_down" : "service_running";
+            default -> f.kind.ruleName();
+        };
+    }
+
+    private static String detail(DeviceFact f) {
+        return switch (f.kind) {
+            case PATCH_INSTALLED -> update(f);
+            case PATCH_FAILED -> f.error == null || f.error.isEmpty() ? update(f) : update(f) + ": " + f.error;
+            case SERVICE_STATE, SERVICE_FAILED -> f.service == null ? null
+                    : f.state == null ? f.service.toUpperCase(Locale.ROOT) : f.service.toUpperCase(Locale.ROOT) + " " + f.state;
+            default -> null;
+        };
     }
 
     /**

@@ -19,7 +19,17 @@ import org.junit.jupiter.api.Test;
 /** A device's status records: taken at the watermark, at most one per interval, the newest when it is over. */
 class DeviceStatusOperatorTest {
     private static final long T = 1_794_276_000_000L;
-    private KeyedTwoInputStreamOperatorTestHarness<String, DeviceFact, IncidentChange, DeviceStatus> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, DeviceFact, IncidentChange, StatusChange> harness;
+
+    /** The status records sent so far. */
+    private List<DeviceStatus> sent() {
+        return harness.extractOutputValues().stream().filter(c -> !c.forgotten()).map(c -> c.status).toList();
+    }
+
+    /** The devices forgotten so far (their tombstones). */
+    private List<String> forgotten() {
+        return harness.extractOutputValues().stream().filter(StatusChange::forgotten).map(c -> c.key).toList();
+    }
 
     private DeviceStatusOperator open(long minIntervalMs) throws Exception {
         DeviceStatusOperator function = new DeviceStatusOperator(Inventory.empty(), minIntervalMs);
@@ -34,14 +44,38 @@ class DeviceStatusOperatorTest {
     }
 
     private void fact(FactKind kind, long ts, String kb) throws Exception {
+        fact("SRV-01", kind, ts, kb);
+    }
+
+    private void fact(String device, FactKind kind, long ts, String kb) throws Exception {
         DeviceFact f = new DeviceFact();
-        f.key = "acme/srv-01";
+        f.key = "acme/" + device.toLowerCase(java.util.Locale.ROOT);
         f.tenant = "acme";
-        f.device = "SRV-01";
+        f.device = device;
         f.kind = kind;
         f.ts = ts;
         f.kb = kb;
         harness.processElement1(new StreamRecord<>(f, ts));
+    }
+
+    @Test
+    void aDeviceNotHeardOfForTheExpiryIsForgottenWithATombstone() throws Exception {
+        long hour = 3_600_000;
+        DeviceStatusOperator function = new DeviceStatusOperator(Inventory.empty(), 10_000, hour, Long.MAX_VALUE);
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(function, f -> f.key, c -> c.key, Types.STRING);
+        harness.open();
+        fact("GONE-1", FactKind.DEVICE_SEEN, T, null);
+        fact("LIVE-1", FactKind.DEVICE_SEEN, T, null);
+        harness.processBothWatermarks(new Watermark(T));
+        assertThat(sent()).as("a device first heard of is news").extracting(DeviceStatus::getDevice)
+                .containsExactlyInAnyOrder("GONE-1", "LIVE-1");
+        fact("LIVE-1", FactKind.DEVICE_SEEN, T + 50 * 60_000, null); // the next hour's first heartbeat
+        harness.processBothWatermarks(new Watermark(T + hour + 1));
+        assertThat(forgotten()).containsExactly("acme/gone-1");
+        assertThat(sent()).as("last seen alone sends nothing").hasSize(2);
+
+        harness.processBothWatermarks(new Watermark(T + 2 * hour));
+        assertThat(forgotten()).containsExactly("acme/gone-1", "acme/live-1");
     }
 
     @Test
@@ -51,19 +85,19 @@ class DeviceStatusOperatorTest {
         fact(FactKind.PATCH_INSTALLED, T + 2_000, "KB2");
         fact(FactKind.PATCH_FAILED, T + 4_000, "KB3");
         harness.processBothWatermarks(new Watermark(T + 5_000));
-        List<DeviceStatus> out = harness.extractOutputValues();
+        List<DeviceStatus> out = sent();
         assertThat(out).as("the first at once, the next two held").hasSize(1);
         assertThat(out.get(0).getSession().getInstalled()).containsExactly("KB1");
 
         harness.processBothWatermarks(new Watermark(T + 10_000));
-        out = harness.extractOutputValues();
+        out = sent();
         assertThat(out).hasSize(2);
         assertThat(out.get(1).getSession().getInstalled()).containsExactly("KB1", "KB2");
         assertThat(out.get(1).getState()).isEqualTo(PatchState.failed);
         assertThat(out.get(1).getTs()).isEqualTo(T + 4_000);
 
         harness.processBothWatermarks(new Watermark(T + 60_000));
-        assertThat(harness.extractOutputValues()).as("nothing changed since").hasSize(2);
+        assertThat(sent()).as("nothing changed since").hasSize(2);
     }
 
     @Test
@@ -72,15 +106,15 @@ class DeviceStatusOperatorTest {
         harness.processBothWatermarks(new Watermark(T));
         fact(FactKind.PATCH_INSTALLED, T, "KB1");
         fact(FactKind.DEVICE_SILENT, T + 600_000, null); // ahead of the watermark: taken when it passes
-        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(sent()).hasSize(1);
         harness.processBothWatermarks(new Watermark(T + 600_000));
-        assertThat(harness.extractOutputValues()).hasSize(2);
-        assertThat(harness.extractOutputValues().get(1).getState()).isEqualTo(PatchState.offline);
+        assertThat(sent()).hasSize(2);
+        assertThat(sent().get(1).getState()).isEqualTo(PatchState.offline);
 
         // A replay ends: its clock stopped at T + 700 s; the return at T + 900 s is past it.
         fact(FactKind.DEVICE_BACK, T + 900_000, null);
         function.stopClockAt(T + 700_000);
         harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
-        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(sent()).hasSize(2);
     }
 }

@@ -41,15 +41,7 @@ public final class AvroEventAdapter extends RecordAdapter {
     private static final org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> DECODER = decoder();
 
     private static org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> decoder() {
-        org.apache.avro.message.BinaryMessageDecoder<DeviceEvent> d = DeviceEvent.createDecoder(null);
-        for (String earlier : java.util.List.of("DeviceEvent-1.avsc")) {
-            try (java.io.InputStream in = DeviceEvent.class.getResourceAsStream(earlier)) {
-                d.addSchema(new org.apache.avro.Schema.Parser().parse(in));
-            } catch (IOException | NullPointerException e) {
-                throw new IllegalStateException("the earlier DeviceEvent schema " + earlier + " is missing from the classpath", e);
-            }
-        }
-        return d;
+        return io.patchwatch.connectors.kafka.AvroSingleObject.decoderOfEveryRelease(DeviceEvent.createDecoder(null), "DeviceEvent");
     }
 
     public AvroEventAdapter(AdapterSettings settings) {
