@@ -46,6 +46,11 @@ public final class JobMetrics {
     public static final String HELD = "held_total";
     /** Counter (reason): held incidents that closed without a page, by the reason. */
     public static final String HELD_RESOLVED = "held_resolved_total";
+    /**
+     * Gauge (tenant, site, ring, state): devices in each patch state (FLEET.md, Patch status), per
+     * subtask, rebuilt from the status state after a restart.
+     */
+    public static final String DEVICES = "devices";
     /** Counter (rule, status): alerts sent to the sinks, after noise control. */
     public static final String PAGES = "pages";
 

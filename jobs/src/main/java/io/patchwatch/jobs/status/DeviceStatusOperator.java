@@ -18,6 +18,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import io.patchwatch.jobs.metrics.JobMetrics;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
 /**
  * Keeps each device's {@link DeviceStatus} and hands it on when something an operator looks at
@@ -55,6 +58,8 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     private transient ValueState<Long> lastActive;
     /** The expiry timer set (moved on lazily when it fires early), or null. */
     private transient ValueState<Long> expiryAt;
+    /** Package-private: the tests read them. */
+    transient FleetGauges gauges;
 
     /** @param minIntervalMs 0: every change goes out at once (replay keeps the newest per device) */
     public DeviceStatusOperator(Inventory inventory, long minIntervalMs) {
@@ -74,12 +79,37 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
 
     @Override
     public void open(OpenContext context) {
-        status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", new AvroTypeInfo<>(DeviceStatus.class)));
+        status = getRuntimeContext().getState(statusDescriptor());
         lastSent = getRuntimeContext().getState(new ValueStateDescriptor<>("status-sent", Types.LONG));
         pendingAt = getRuntimeContext().getState(new ValueStateDescriptor<>("status-pending", Types.LONG));
         lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("status-active", Types.LONG));
         expiryAt = getRuntimeContext().getState(new ValueStateDescriptor<>("status-expiry", Types.LONG));
         ahead = getRuntimeContext().getListState(new ListStateDescriptor<>("status-facts-ahead", TypeInformation.of(DeviceFact.class)));
+        gauges = new FleetGauges(JobMetrics.group(getRuntimeContext()));
+    }
+
+    static ValueStateDescriptor<DeviceStatus> statusDescriptor() {
+        return new ValueStateDescriptor<>("status", new AvroTypeInfo<>(DeviceStatus.class));
+    }
+
+    /**
+     * The operator: {@link StopAtEndOperator} that also counts, when it starts, the devices of its
+     * restored state into the fleet gauges (a gauge is not in a checkpoint; the statuses are).
+     */
+    public static final class Runner extends StopAtEndOperator<String, DeviceFact, IncidentChange, StatusChange> {
+        private static final long serialVersionUID = 1L;
+
+        public Runner(DeviceStatusOperator function, boolean stopAtEnd) {
+            super(function, stopAtEnd);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            DeviceStatusOperator function = (DeviceStatusOperator) getUserFunction();
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, statusDescriptor(),
+                    (key, state) -> function.gauges.move(null, FleetGauges.key(state.value())));
+        }
     }
 
     @Override
@@ -100,8 +130,10 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     private void take(DeviceFact fact, Context ctx, Collector<StatusChange> out) throws Exception {
         boolean first = status.value() == null; // a device first heard of is news, even through a heartbeat
         DeviceStatus s = current(ctx.getCurrentKey(), fact.site, fact.ts);
+        String counted = first ? null : FleetGauges.key(s);
         active(fact.ts, ctx);
         if (DeviceStatusView.apply(s, fact) || first) {
+            gauges.move(counted, FleetGauges.key(s));
             changed(s, fact.ts, ctx, out);
         }
     }
@@ -126,8 +158,10 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     public void processElement2(IncidentChange change, Context ctx, Collector<StatusChange> out) throws Exception {
         boolean first = status.value() == null;
         DeviceStatus s = current(ctx.getCurrentKey(), null, change.ts);
+        String counted = first ? null : FleetGauges.key(s);
         active(change.ts, ctx);
         if (DeviceStatusView.apply(s, change) || first) {
+            gauges.move(counted, FleetGauges.key(s));
             changed(s, change.ts, ctx, out);
         }
     }
@@ -171,6 +205,7 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
             return; // the end of a recording is not a month of silence
         }
         boolean published = lastSent.value() != null;
+        gauges.move(FleetGauges.key(status.value()), null);
         Long pending = pendingAt.value();
         if (pending != null) {
             ctx.timerService().deleteEventTimeTimer(pending);

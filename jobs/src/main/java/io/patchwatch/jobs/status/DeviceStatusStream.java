@@ -1,7 +1,6 @@
 package io.patchwatch.jobs.status;
 
 import io.patchwatch.jobs.PatchwatchJob;
-import io.patchwatch.jobs.eventtime.StopAtEndOperator;
 import io.patchwatch.jobs.inventory.Inventory;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,7 +35,7 @@ public final class DeviceStatusStream {
         return outputs.statusFacts().keyBy(f -> f.key)
                 .connect(incidents.keyBy(c -> c.key))
                 .transform(NAME, TypeInformation.of(StatusChange.class),
-                        new StopAtEndOperator<>(new DeviceStatusOperator(inventory, minInterval.toMillis(), expiry,
+                        new DeviceStatusOperator.Runner(new DeviceStatusOperator(inventory, minInterval.toMillis(), expiry,
                                 stopAtEnd ? Long.MAX_VALUE : settings.clockStop()), stopAtEnd))
                 .uid(UID)
                 .name(NAME);

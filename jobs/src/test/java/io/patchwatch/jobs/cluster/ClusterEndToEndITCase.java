@@ -22,6 +22,7 @@ import io.patchwatch.testkit.flink.FlinkCluster;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import io.patchwatch.testkit.http.RecordingHttpServer;
+import io.patchwatch.jobs.support.GrafanaDashboard;
 import io.patchwatch.testkit.prometheus.PrometheusServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -171,6 +172,26 @@ class ClusterEndToEndITCase {
         assertThat(sum("sum(" + METRIC + "silent_devices)")).isBetween(0.0, (double) devices);
         assertThat(sum("sum(" + METRIC + "detection_lag_ms_count)")).isPositive();
         assertThat(sum("sum(" + METRIC + "deliveries_total{sink=\"tickets\",outcome=\"delivered\"})")).isPositive();
+
+        // 5. The fleet gauges: every device in one state (rebuilt after the kill from the restored
+        //    statuses), none labelled per device; every query of the Grafana dashboard answers,
+        //    labelled as its panel shows it.
+        await("devices per state in Prometheus = " + devices, Duration.ofSeconds(60),
+                () -> sum("sum(" + METRIC + "devices)") == devices);
+        JsonNode gauges = JSON.readTree(prometheus.query(METRIC + "devices")).path("data").path("result");
+        assertThat(gauges).isNotEmpty().allSatisfy(series -> assertThat(series.path("metric").has("device")).isFalse());
+        assertThat(gauges.size()).as("bounded: per (tenant, site, ring, state) and subtask").isLessThan((int) devices / 4);
+        GrafanaDashboard dashboard = GrafanaDashboard.load(Path.of("../flink-conf/grafana/patchwatch-fleet.json"));
+        assertThat(dashboard.model().path("uid").asText()).isEqualTo("patchwatch-fleet");
+        for (GrafanaDashboard.Query q : dashboard.queries()) {
+            JsonNode result = JSON.readTree(prometheus.query(q.promql())).path("data").path("result");
+            assertThat(result).as(q.where() + ": " + q.promql() + " answers").isNotEmpty();
+            for (JsonNode series : result) {
+                for (String label : q.labels()) {
+                    assertThat(series.path("metric").has(label)).as(q.where() + ": a series without " + label + ": " + series).isTrue();
+                }
+            }
+        }
         cancel(jobId);
     }
 

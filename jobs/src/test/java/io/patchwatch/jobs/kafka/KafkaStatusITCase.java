@@ -6,27 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patchwatch.jobs.cli.PatchwatchCliAccess;
 import io.patchwatch.jobs.jobconfig.JobConfig;
-import io.patchwatch.jobs.settings.JobSettings;
 import io.patchwatch.jobs.status.FleetStatus;
 import io.patchwatch.jobs.status.StatusTopic;
-import io.patchwatch.jobs.support.Scenario;
-import io.patchwatch.schemas.PatchState;
+import io.patchwatch.jobs.support.StatusNight;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
+import io.patchwatch.schemas.PatchState;
 import io.patchwatch.testkit.kafka.KafkaBrokerExtension;
 import io.patchwatch.testkit.kafka.KafkaTestClients;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,57 +42,11 @@ class KafkaStatusITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Every 5 minutes from 02:05 to 02:45, from every device but GONE-1 and RETIRED-1. */
-    private static String heartbeats() {
-        StringBuilder b = new StringBuilder();
-        for (int minute = 5; minute <= 45; minute += 5) {
-            for (String device : new String[] {"OK-1", "FAIL-1", "PEND-1", "SVC-1"}) {
-                b.append(String.format("02:%02d %s heartbeat%n", minute, device));
-            }
-        }
-        return b.toString();
-    }
-
-    private static final Scenario NIGHT = Scenario.of("""
-            00:50 RETIRED-1 heartbeat
-            02:00 OK-1 heartbeat
-            02:00 FAIL-1 heartbeat
-            02:00 GONE-1 heartbeat
-            02:00 PEND-1 heartbeat
-            02:00 SVC-1 heartbeat
-            02:00 OK-1 patch_installed kb=KB1 reboot_required=true
-            02:00 FAIL-1 patch_failed kb=KB2 error=0x80070002
-            02:00 GONE-1 patch_installed kb=KB3
-            02:00 PEND-1 patch_installed kb=KB4 reboot_required=true
-            02:00 SVC-1 patch_installed kb=KB5
-            02:01 GONE-1 reboot_initiated
-            02:01 OK-1 reboot_initiated
-            02:01 SVC-1 reboot_initiated
-            02:03 OK-1 booted
-            02:03 SVC-1 booted
-            02:04 SVC-1 service_state service=MSSQLSERVER state=stopped
-            """ + heartbeats());
-
     @Test
     void theJobWritesEveryDevicesStatusAndTheCommandCountsIt() throws Exception {
-        String input = KAFKA.newTopic("rmm", 1);
-        String status = "device-status-" + UUID.randomUUID().toString().substring(0, 8);
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
-            for (String line : NIGHT.jsonLines()) {
-                KafkaTestClients.send(p, input, null, null, line.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-
         // 1. The job, to the end of the night: devices not heard of for an hour are forgotten.
-        JobConfig config = JobConfig.builder(KAFKA.bootstrapServers()).startingOffsets("earliest").groupId("it-" + status)
-                .input(input, "canonical-json").alertsTopic(KAFKA.newTopic("alerts", 1)).deadLetterTopic(KAFKA.newTopic("dead", 1))
-                .rulesTopic(null).statusTopic(status).statusMinInterval(Duration.ofMinutes(10))
-                .settings(JobSettings.builder().wallClockFloorLag(null).deviceExpiry(Duration.ofHours(1)).build())
-                .checkpointInterval(Duration.ofSeconds(1))
-                .build();
-        StreamExecutionEnvironment env = PatchwatchMiniCluster.environment(KafkaPipeline.flinkConfiguration(config));
-        KafkaPipeline.define(env, config, Map.of(), true, Scenario.time("02:45"));
-        env.execute("patchwatch status it");
+        String status = "device-status-" + UUID.randomUUID().toString().substring(0, 8);
+        JobConfig config = StatusNight.runJob(KAFKA, status);
 
         // 2. The topic: compacted, committed records only, a few per device, RETIRED-1's last a tombstone.
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
@@ -131,7 +81,7 @@ class KafkaStatusITCase {
                 .containsSubsequence("session_opened", "installed", "restart_initiated", "booted");
 
         // 3. A record another tool wrote under a device key: counted, never fatal.
-        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
+        try (var p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
             KafkaTestClients.send(p, status, null, "acme/junk".getBytes(StandardCharsets.UTF_8), "{not avro".getBytes(StandardCharsets.UTF_8));
         }
 

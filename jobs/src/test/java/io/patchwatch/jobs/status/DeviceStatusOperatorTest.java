@@ -79,6 +79,41 @@ class DeviceStatusOperatorTest {
     }
 
     @Test
+    void theFleetGaugesFollowEachDevicesStateAndAreRebuiltFromARestoredCheckpoint() throws Exception {
+        long hour = 3_600_000;
+        DeviceStatusOperator function = new DeviceStatusOperator(Inventory.empty(), 0, hour, Long.MAX_VALUE);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new DeviceStatusOperator.Runner(function, false),
+                f -> f.key, c -> c.key, Types.STRING);
+        harness.open();
+        String failed = "acme\u0000\u0000all\u0000failed";
+        String healthy = "acme\u0000\u0000all\u0000healthy";
+        fact("SRV-01", FactKind.DEVICE_SEEN, T, null);
+        fact("SRV-02", FactKind.DEVICE_SEEN, T, null);
+        harness.processBothWatermarks(new Watermark(T));
+        assertThat(function.gauges.get(healthy)).isEqualTo(2);
+        fact("SRV-01", FactKind.PATCH_FAILED, T + 1_000, "KB1");
+        harness.processBothWatermarks(new Watermark(T + 1_000));
+        assertThat(function.gauges.get(healthy)).isEqualTo(1);
+        assertThat(function.gauges.get(failed)).isEqualTo(1);
+
+        var snapshot = harness.snapshot(1, T + 2_000);
+        harness.close();
+        DeviceStatusOperator restored = new DeviceStatusOperator(Inventory.empty(), 0, hour, Long.MAX_VALUE);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new DeviceStatusOperator.Runner(restored, false),
+                f -> f.key, c -> c.key, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(restored.gauges.get(healthy)).as("counted from the restored statuses").isEqualTo(1);
+        assertThat(restored.gauges.get(failed)).isEqualTo(1);
+
+        // SRV-02 heard of again, SRV-01 not: SRV-01 is forgotten and leaves the gauges.
+        fact("SRV-02", FactKind.DEVICE_SEEN, T + hour - 1_000, null);
+        harness.processBothWatermarks(new Watermark(T + hour + 2_000));
+        assertThat(restored.gauges.get(failed)).isZero();
+        assertThat(restored.gauges.get(healthy)).isEqualTo(1);
+    }
+
+    @Test
     void changesWithinTheIntervalGoOutOnceWithTheNewestStatus() throws Exception {
         open(10_000);
         fact(FactKind.PATCH_INSTALLED, T, "KB1");
