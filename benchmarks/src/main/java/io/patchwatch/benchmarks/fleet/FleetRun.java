@@ -51,6 +51,8 @@ public record FleetRun(Variant variant, PatchTuesday scenario, int parallelism, 
         System.gc();
         FleetGenerator.reset();
         Variant.ALERTS.clear();
+        Variant.STATUS_RECORDS.reset();
+        Variant.STATUSES.clear();
         HeapSampler heap = new HeapSampler();
         heap.start();
         long start = System.nanoTime();

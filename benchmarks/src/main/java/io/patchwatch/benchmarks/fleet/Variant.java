@@ -10,6 +10,11 @@ import io.patchwatch.jobs.inventory.Inventory;
 import io.patchwatch.jobs.rules.RuleSet;
 import io.patchwatch.jobs.ingest.NormalizeEvents;
 import io.patchwatch.schemas.DeviceEvent;
+import io.patchwatch.schemas.DeviceStatus;
+import io.patchwatch.jobs.jobconfig.JobOptions;
+import io.patchwatch.jobs.live.RuleVersions;
+import io.patchwatch.jobs.status.DeviceStatusStream;
+import io.patchwatch.jobs.status.StatusChange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +37,18 @@ public enum Variant {
     /** Every event into Flink CEP with the two mission patterns. */
     NAIVE,
     /** The real topology: DeviceTracker, the CEP rules, incidents. */
-    PATCHWATCH;
+    PATCHWATCH,
+    /** The real topology and every device's status (FLEET.md, Patch status), at the job's default interval: what the status costs. */
+    PATCHWATCH_STATUS;
+
+    /** The variants {@code bench compare} compares (the status has its own benchmark, {@code bench status}). */
+    public static final List<Variant> COMPARED = List.of(FLOOR, NAIVE, PATCHWATCH);
 
     /** Alerts counted by rule, for the run in progress (the mini cluster runs in this JVM). */
     public static final Map<String, LongAdder> ALERTS = new ConcurrentHashMap<>();
+    /** PATCHWATCH_STATUS: status records of the run in progress, and the newest status of each device. */
+    public static final LongAdder STATUS_RECORDS = new LongAdder();
+    public static final Map<String, DeviceStatus> STATUSES = new ConcurrentHashMap<>();
 
     /**
      * Adds the variant's job to {@code env}. All three read the simulator with the watermarks a
@@ -56,6 +69,13 @@ public enum Variant {
             case PATCHWATCH -> count(PatchwatchJob.defineWorkflow(
                     List.of(new PatchwatchJob.Input("sim", records, adapter, true)), settings, rules(scenario.profile()), Inventory.empty())
                     .alerts().map(a -> a.getRule() + "|" + a.getDevice(), Types.STRING));
+            case PATCHWATCH_STATUS -> {
+                PatchwatchJob.Outputs out = PatchwatchJob.defineWorkflow(List.of(new PatchwatchJob.Input("sim", records, adapter, true)),
+                        settings, new RuleVersions(rules(scenario.profile())), null, Inventory.empty(), true);
+                count(out.alerts().map(a -> a.getRule() + "|" + a.getDevice(), Types.STRING));
+                DeviceStatusStream.define(out, Inventory.empty(), settings, JobOptions.Status.MIN_INTERVAL.defaultValue())
+                        .map(new KeepStatus()).sinkTo(new DiscardingSink<>()).name("Count status records");
+            }
         }
     }
 
@@ -94,6 +114,19 @@ public enum Variant {
 
     private static void count(DataStream<String> alerts) {
         alerts.map(new CountAlerts()).sinkTo(new DiscardingSink<>()).name("Count alerts");
+    }
+
+    private static final class KeepStatus implements MapFunction<StatusChange, String> {
+        @Override
+        public String map(StatusChange c) {
+            STATUS_RECORDS.increment();
+            if (c.forgotten()) {
+                STATUSES.remove(c.key);
+            } else {
+                STATUSES.put(c.key, c.status);
+            }
+            return c.key;
+        }
     }
 
     private static final class CountAlerts implements MapFunction<String, String> {

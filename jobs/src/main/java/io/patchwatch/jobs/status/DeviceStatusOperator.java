@@ -222,11 +222,11 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
 
     private DeviceStatus current(String key, String site, long ts) throws Exception {
         DeviceStatus s = status.value();
-        if (s == null) {
-            s = DeviceStatusView.create(key, site,
-                    inventory == null ? null : inventory.lookup(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), site), ts);
+        if (s != null) {
+            return DeviceStatusView.mutable(s);
         }
-        return s;
+        return DeviceStatusView.create(key, site,
+                inventory == null ? null : inventory.lookup(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), site), ts);
     }
 
     private void changed(DeviceStatus s, long ts, Context ctx, Collector<StatusChange> out) throws Exception {

@@ -51,6 +51,31 @@ public final class DeviceStatusView {
                 .build();
     }
 
+    /**
+     * The status with lists and maps this class can change in place. A status read back from a
+     * checkpoint (or from the heap backend's copy) holds Avro's arrays, whose iterators cannot
+     * remove; they are copied once into Java's, a status made here is left as it is.
+     */
+    public static DeviceStatus mutable(DeviceStatus s) {
+        if (!(s.getServicesDown() instanceof ArrayList)) {
+            s.setServicesDown(new ArrayList<>(s.getServicesDown()));
+        }
+        if (!(s.getIncidents() instanceof ArrayList)) {
+            s.setIncidents(new ArrayList<>(s.getIncidents()));
+        }
+        if (!(s.getTimeline() instanceof ArrayList)) {
+            s.setTimeline(new ArrayList<>(s.getTimeline()));
+        }
+        SessionStatus session = s.getSession();
+        if (session != null && !(session.getInstalled() instanceof ArrayList)) {
+            session.setInstalled(new ArrayList<>(session.getInstalled()));
+        }
+        if (session != null && !(session.getFailed() instanceof LinkedHashMap)) {
+            session.setFailed(new LinkedHashMap<>(session.getFailed()));
+        }
+        return s;
+    }
+
     /** Takes one fact; true when something an operator looks at changed. */
     public static boolean apply(DeviceStatus s, DeviceFact f) {
         String before = fingerprint(s);

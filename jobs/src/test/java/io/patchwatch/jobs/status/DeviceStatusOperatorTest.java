@@ -106,11 +106,57 @@ class DeviceStatusOperatorTest {
         assertThat(restored.gauges.get(healthy)).as("counted from the restored statuses").isEqualTo(1);
         assertThat(restored.gauges.get(failed)).isEqualTo(1);
 
-        // SRV-02 heard of again, SRV-01 not: SRV-01 is forgotten and leaves the gauges.
-        fact("SRV-02", FactKind.DEVICE_SEEN, T + hour - 1_000, null);
-        harness.processBothWatermarks(new Watermark(T + hour + 2_000));
+        // A restored status is changed in place like a new one (its lists were Avro's).
+        harness.processBothWatermarks(new Watermark(T + 3_000));
+        fact("SRV-01", FactKind.PATCH_INSTALLED, T + 3_000, "KB1");
+        IncidentChange opened = new IncidentChange();
+        opened.key = "acme/srv-01";
+        opened.dedupKey = "acme/SRV-01/patch-failed/1";
+        opened.rule = "patch-failed";
+        opened.ts = T + 3_000;
+        opened.firedAt = T + 3_000;
+        opened.open = true;
+        opened.paged = true;
+        harness.processElement2(new StreamRecord<>(opened, T + 3_000));
+        var closed = snapshotAndRestoreClosing(opened, hour);
+        assertThat(closed.getIncidents()).isEmpty();
+        assertThat(closed.getSession().getFailed()).isEmpty();
+        assertThat(closed.getTimeline()).extracting(step -> step.getWhat())
+                .containsSubsequence("install_failed", "installed", "incident_paged", "incident_closed");
+        restored = lastRestored;
+
+        assertThat(restored.gauges.get(healthy)).as("SRV-01 installed what had failed").isEqualTo(2);
         assertThat(restored.gauges.get(failed)).isZero();
+
+        // SRV-02 heard of again, SRV-01 not: SRV-01 is forgotten and leaves the gauges.
+        fact("SRV-02", FactKind.DEVICE_SEEN, T + hour, null);
+        harness.processBothWatermarks(new Watermark(T + hour + 5_000));
+        assertThat(forgotten()).containsExactly("acme/srv-01");
         assertThat(restored.gauges.get(healthy)).isEqualTo(1);
+    }
+
+    private DeviceStatusOperator lastRestored;
+
+    /** Restores the harness from a snapshot, then closes {@code opened}: the status after it. */
+    private DeviceStatus snapshotAndRestoreClosing(IncidentChange opened, long expiryMs) throws Exception {
+        var snapshot = harness.snapshot(2, opened.ts);
+        harness.close();
+        lastRestored = new DeviceStatusOperator(Inventory.empty(), 0, expiryMs, Long.MAX_VALUE);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new DeviceStatusOperator.Runner(lastRestored, false),
+                f -> f.key, c -> c.key, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        IncidentChange closing = new IncidentChange();
+        closing.key = opened.key;
+        closing.dedupKey = opened.dedupKey;
+        closing.rule = opened.rule;
+        closing.ts = opened.ts + 1_000;
+        closing.firedAt = opened.firedAt;
+        closing.open = false;
+        harness.processBothWatermarks(new Watermark(closing.ts));
+        harness.processElement2(new StreamRecord<>(closing, closing.ts));
+        List<DeviceStatus> sent = sent();
+        return sent.get(sent.size() - 1);
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.patchwatch.jobs.status.DeviceStatusView;
 import io.patchwatch.jobs.status.FleetStatus;
 import io.patchwatch.jobs.status.StatusChange;
 import io.patchwatch.jobs.status.StatusTopic;
-import io.patchwatch.jobs.support.HeadlessChromium;
+import io.patchwatch.testkit.browser.HeadlessChromium;
 import io.patchwatch.jobs.support.StatusNight;
 import io.patchwatch.schemas.DeviceStatus;
 import io.patchwatch.schemas.PatchState;

@@ -1,4 +1,4 @@
-package io.patchwatch.jobs.support;
+package io.patchwatch.testkit.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
