@@ -158,6 +158,10 @@ final class RulesLiveCommands {
             for (RuleVersion v : io.patchwatch.jobs.live.RulesRecord.decode(record.get())) {
                 err.println("patchwatch: " + v);
             }
+            // What the job refused: written under its keys, not a valid version (it decided on without them).
+            for (RulesTopic.Entry e : topic.refused()) {
+                err.println("patchwatch: refused record at offset " + e.offset() + " (key " + e.key() + "): " + e.refused());
+            }
             return 0;
         } catch (ConfigException e) {
             e.problems().forEach(problem -> err.println("patchwatch: " + problem));

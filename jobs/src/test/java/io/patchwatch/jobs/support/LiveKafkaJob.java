@@ -1,6 +1,7 @@
 package io.patchwatch.jobs.support;
 
 import io.patchwatch.jobs.jobconfig.JobConfig;
+import io.patchwatch.jobs.jobconfig.JobOptions;
 import io.patchwatch.jobs.kafka.KafkaPipeline;
 import io.patchwatch.testkit.PatchwatchMiniCluster;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,12 @@ public final class LiveKafkaJob {
      */
     public static JobClient start(Path dir, String bootstrap, String input, String alerts, String deadLetters,
                                   String tenant, String silenceAfter) throws Exception {
+        return start(dir, bootstrap, input, alerts, deadLetters, tenant, silenceAfter, JobOptions.RULES_TOPIC.defaultValue());
+    }
+
+    /** As above, on the rules topic {@code rulesTopic}. */
+    public static JobClient start(Path dir, String bootstrap, String input, String alerts, String deadLetters,
+                                  String tenant, String silenceAfter, String rulesTopic) throws Exception {
         String rules = new String(LiveKafkaJob.class.getResourceAsStream("/io/patchwatch/jobs/config/rules.yaml").readAllBytes(),
                 StandardCharsets.UTF_8) + "  - match: {tenant: " + tenant + "}\n    silence_after: " + silenceAfter + "\n"
                 // Pages at once, so that a probe's alert says how far event time is (FLEET.md's group_wait: 0s).
@@ -34,7 +41,7 @@ public final class LiveKafkaJob {
         Files.writeString(dir.resolve("rules.yaml"), rules);
         return startWith(bootstrap, List.of(input), alerts, deadLetters, dir.resolve("rules.yaml"), JobSettings.builder()
                 .outOfOrderness(Duration.ofSeconds(1)).idleness(Duration.ofSeconds(2)).wallClockFloorLag(Duration.ofSeconds(3))
-                .build());
+                .build(), rulesTopic);
     }
 
     /**
@@ -51,13 +58,13 @@ public final class LiveKafkaJob {
                                                  String deadLetters) throws Exception {
         return startWith(bootstrap, inputs, alerts, deadLetters, null, JobSettings.builder()
                 .outOfOrderness(Duration.ofSeconds(5)).idleness(Duration.ofSeconds(2)).wallClockFloorLag(null)
-                .maxPast(Duration.ofDays(60)).build());
+                .maxPast(Duration.ofDays(60)).build(), JobOptions.RULES_TOPIC.defaultValue());
     }
 
     private static JobClient startWith(String bootstrap, List<String> inputs, String alerts, String deadLetters, Path rules,
-                                       JobSettings time) throws Exception {
+                                       JobSettings time, String rulesTopic) throws Exception {
         JobConfig.Builder builder = JobConfig.builder(bootstrap).startingOffsets("earliest").groupId(inputs.get(0) + "-group")
-                .alertsTopic(alerts).deadLetterTopic(deadLetters).rules(rules).settings(time)
+                .alertsTopic(alerts).deadLetterTopic(deadLetters).rules(rules).settings(time).rulesTopic(rulesTopic)
                 .checkpointInterval(Duration.ofSeconds(1)).parallelism(2);
         inputs.forEach(topic -> builder.input(topic, "canonical-json"));
         JobConfig config = builder.build();

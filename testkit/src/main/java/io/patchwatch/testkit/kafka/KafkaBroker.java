@@ -319,6 +319,8 @@ public final class KafkaBroker implements AutoCloseable {
                 // Room for the oversized-message tests (the job refuses records over its own limit).
                 "message.max.bytes=8388608",
                 "replica.fetch.max.bytes=8388608",
+                // The log cleaner looks for work every second (15 s by default): compaction tests wait seconds.
+                "log.cleaner.backoff.ms=1000",
                 "") ;
     }
 

@@ -57,6 +57,8 @@ final class KafkaBrokerContainer extends KafkaContainer {
         // Room for the oversized-message tests (the job refuses records over its own limit).
         withEnv("KAFKA_MESSAGE_MAX_BYTES", "8388608");
         withEnv("KAFKA_REPLICA_FETCH_MAX_BYTES", "8388608");
+        // The log cleaner looks for work every second (15 s by default): compaction tests wait seconds.
+        withEnv("KAFKA_LOG_CLEANER_BACKOFF_MS", "1000");
         withEnv("KAFKA_HEAP_OPTS", "-Xms128m -Xmx512m");
         // KafkaContainer's own wait runs the starter script as soon as it exists, which can meet it
         // half-copied ("Text file busy"); this one waits for a marker copied after it.
