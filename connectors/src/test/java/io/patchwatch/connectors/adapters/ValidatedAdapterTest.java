@@ -179,7 +179,7 @@ class ValidatedAdapterTest {
     @Test
     void anAvroEventFromAProducerBuiltBeforeTheFeedFieldIsStillRead() throws Exception {
         org.apache.avro.Schema earlier;
-        try (var in = DeviceEvent.class.getResourceAsStream("DeviceEvent-1.avsc")) {
+        try (var in = DeviceEvent.class.getResourceAsStream("/io/patchwatch/schemas/released/DeviceEvent/v1.avsc")) {
             earlier = new org.apache.avro.Schema.Parser().parse(in);
         }
         org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(earlier);
