@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,11 +45,14 @@ final class StatusServeCommand extends CliCommand {
         }
         FleetStatus fleet = new FleetStatus();
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 StatusTopic.follow(client, topic, fleet, () -> stopped.getCount() == 0);
             } catch (RuntimeException e) {
-                err.println("patchwatch: status topic " + topic + ": " + ReplayCommand.rootMessage(e));
+                // A page that cannot follow its topic would show a fleet frozen in the past: stop instead.
+                err.println("patchwatch: " + ReplayCommand.rootMessage(e));
+                failed.set(true);
                 stopped.countDown();
             }
         }, "status-topic");
@@ -61,7 +65,7 @@ final class StatusServeCommand extends CliCommand {
             stopped.await();
         }
         reader.join(5_000);
-        return 0;
+        return failed.get() ? 1 : 0;
     }
 
     private InetSocketAddress address(String hostPort) {

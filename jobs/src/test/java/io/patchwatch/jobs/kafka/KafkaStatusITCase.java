@@ -115,4 +115,22 @@ class KafkaStatusITCase {
         assertThat(doc.get("devices").get(0).get("services_down").toString()).isEqualTo("[\"MSSQLSERVER\"]");
         assertThat(doc.get("unreadable").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void thePageWarnsWhenItListensBeyondLoopbackAndStopsWithoutItsTopic() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = PatchwatchCliAccess.run(new String[] {"status", "serve", "--bootstrap", KAFKA.bootstrapServers(), "--topic",
+                "no-such-status-topic", "--listen", "0.0.0.0:0"}, out, err);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: the status page listens on 0.0.0.0:0")
+                .contains("no authentication").contains("status topic no-such-status-topic does not exist");
+
+        // On loopback (the default's address): no warning, the same stop.
+        err.reset();
+        code = PatchwatchCliAccess.run(new String[] {"status", "serve", "--bootstrap", KAFKA.bootstrapServers(), "--topic",
+                "no-such-status-topic", "--listen", "127.0.0.1:0"}, out, err);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("warning").contains("does not exist");
+    }
 }

@@ -48,6 +48,11 @@ class StatusPageITCase {
         Properties client = StatusNight.runJob(KAFKA, topic).kafka().clientProperties();
         // A device whose name is markup, as another tool may report it.
         send(topic, status("acme", MARKUP, PatchState.healthy));
+        // Two records that are no status (another writer): counted on the page, never a blank page.
+        try (KafkaProducer<byte[], byte[]> p = KafkaTestClients.producer(KAFKA.bootstrapServers())) {
+            KafkaTestClients.send(p, topic, null, "acme/junk-1".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8));
+            KafkaTestClients.send(p, topic, null, "acme/junk-2".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xc3, 1, 2});
+        }
 
         FleetStatus fleet = new FleetStatus();
         AtomicBoolean stop = new AtomicBoolean();
@@ -66,6 +71,8 @@ class StatusPageITCase {
             assertThat(count(page, "healthy")).isEqualTo(2);
             // The night's devices name no site; the markup one is at hq: two rows of tenant, site and ring.
             assertThat(page.eval("document.querySelectorAll('#summary tbody tr').length").asInt()).isEqualTo(2);
+            assertThat(page.eval("document.getElementById('unreadable').hidden").asBoolean()).isFalse();
+            assertThat(page.eval("document.getElementById('unreadable').textContent").asText()).isEqualTo("2 unreadable records");
             page.screenshot(Path.of("target", "status-page.png"));
 
             // 2. The device named with markup: text in its cell, nothing of it ran, no element of it exists.
