@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench status [DEVICES]} (issue 27's numbers): what the devices' status costs on the
+ * {@code bench status [DEVICES] [--profile compressed]} (issue 27's numbers): what the devices' status costs on the
  * realistic night (the job with and without it, interleaved runs, in one JVM), how many status
  * records a device writes in its night, and how long the status page of that fleet takes to show
  * its summary in headless Chromium (from navigation to the summary on screen).
@@ -26,9 +26,12 @@ public final class StatusBenchmark {
 
     public static void main(String[] args) throws Exception {
         int devices = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 100_000;
+        // The realistic night by default; --profile compressed: the burst (every install within minutes).
+        PatchTuesday.Profile profile = args.length > 2 && args[1].equals("--profile")
+                ? PatchTuesday.Profile.valueOf(args[2].toUpperCase(Locale.ROOT)) : PatchTuesday.Profile.NIGHT;
         int parallelism = 2;
-        PatchTuesday scenario = new PatchTuesday(devices, PatchTuesday.Profile.NIGHT);
-        System.out.printf(Locale.ROOT, "patchwatch status benchmark: night profile, %,d devices, %,d events (%.1f %% not heartbeats), "
+        PatchTuesday scenario = new PatchTuesday(devices, profile);
+        System.out.printf(Locale.ROOT, "patchwatch status benchmark: " + profile.name().toLowerCase(Locale.ROOT) + " profile, %,d devices, %,d events (%.1f %% not heartbeats), "
                         + "p%d, heap backend, %d interleaved runs, %d cores, max heap %d MB%n", devices, scenario.events(),
                 100 * scenario.nonHeartbeatShare(), parallelism, RUNS, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
@@ -73,7 +76,7 @@ public final class StatusBenchmark {
             String url = "http://127.0.0.1:" + server.address().getPort() + "/";
             for (int i = 0; i < PAGE_LOADS + 1; i++) {
                 try (HeadlessChromium.Page page = chromium.open(url)) {
-                    double ms = page.await("document.body.dataset.firstRenderMs || ''", v -> !v.asText().isEmpty(),
+                    double ms = page.await("(document.body && document.body.dataset.firstRenderMs) || ''", v -> !v.asText().isEmpty(),
                             Duration.ofSeconds(60)).asDouble();
                     String shown = page.eval("document.querySelector('#totals .tile .n').textContent").asText();
                     if (!shown.equals(Integer.toString(fleet.size()))) {

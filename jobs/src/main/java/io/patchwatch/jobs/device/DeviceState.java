@@ -46,6 +46,12 @@ public class DeviceState {
     public byte session = SESSION_UNKNOWN;
     /** The earliest event buffered for the timer, NONE when none is, {@link #UNKNOWN}: read the buffer. */
     public long pendingFrom = UNKNOWN;
+    /**
+     * The job reads the status only: the services last reported not running (upper case), null when
+     * none. A service inventory reports every service every few minutes; the status hears only of
+     * those whose state changed ({@link ServicesDown}).
+     */
+    public String[] servicesDown;
 
     /** Not known: the record was written before the field (a savepoint of an earlier version). */
     public static final long UNKNOWN = Long.MIN_VALUE + 1;

@@ -397,7 +397,7 @@ public class DeviceTracker extends KeyedProcessFunction<String, DeviceEvent, Dev
             }
             default -> {}
         }
-        if (factKind != null && status && factKind != FactKind.PING) {
+        if (factKind != null && status && factKind != FactKind.PING && ServicesDown.news(d, factKind, e)) {
             ctx.output(JobTags.STATUS, DeviceFacts.ofEvent(key, d, s, factKind, e));
         }
         if (factKind != null && plan.usesKind(factKind)) {

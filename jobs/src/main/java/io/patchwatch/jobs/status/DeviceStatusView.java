@@ -78,6 +78,13 @@ public final class DeviceStatusView {
 
     /** Takes one fact; true when something an operator looks at changed. */
     public static boolean apply(DeviceStatus s, DeviceFact f) {
+        if (changesNothing(s, f)) {
+            if (f.device != null && !f.device.isEmpty() && !f.device.equals(s.getDevice())) {
+                s.setDevice(f.device);
+            }
+            seen(s, f.ts);
+            return false;
+        }
         String before = fingerprint(s);
         if (f.device != null && !f.device.isEmpty()) {
             s.setDevice(f.device);
@@ -245,10 +252,37 @@ public final class DeviceStatusView {
         return true;
     }
 
+    /**
+     * The facts most of a night is made of and that change nothing shown: the hourly signal, and an
+     * inventory reporting each service as it already was (running, or down and known down). Told
+     * apart without a fingerprint: they are most of what the status takes.
+     */
+    private static boolean changesNothing(DeviceStatus s, DeviceFact f) {
+        if ((f.site != null && s.getSite() == null) || (f.rulesVersion > 0 && !Integer.valueOf(f.rulesVersion).equals(s.getRulesVersion()))) {
+            return false;
+        }
+        return switch (f.kind) {
+            case DEVICE_SEEN -> true;
+            case SERVICE_STATE -> f.service != null
+                    && "running".equalsIgnoreCase(f.state) != s.getServicesDown().contains(f.service.toUpperCase(Locale.ROOT));
+            default -> false;
+        };
+    }
+
     /** What an operator looks at, without the record's time (which every change moves). */
     private static String fingerprint(DeviceStatus s) {
-        return s.getState() + "|" + s.getOnline() + "|" + s.getSilentSince() + "|" + s.getSession() + "|" + s.getReboot()
-                + "|" + s.getServicesDown() + "|" + s.getIncidents() + "|" + s.getRulesVersion() + "|" + s.getSite();
+        StringBuilder b = new StringBuilder(128).append(s.getState()).append('|').append(s.getOnline()).append('|')
+                .append(s.getSilentSince()).append('|').append(s.getReboot()).append('|').append(s.getServicesDown()).append('|')
+                .append(s.getRulesVersion()).append('|').append(s.getSite()).append('|');
+        SessionStatus session = s.getSession();
+        if (session != null) {
+            b.append(session.getOpened()).append(',').append(session.getClosed()).append(',').append(session.getInstalled())
+                    .append(',').append(session.getFailed());
+        }
+        for (OpenIncident i : s.getIncidents()) {
+            b.append('|').append(i.getDedupKey()).append(',').append(i.getPaged()).append(',').append(i.getHeldBy());
+        }
+        return b.toString();
     }
 
     private static void seen(DeviceStatus s, long ts) {
