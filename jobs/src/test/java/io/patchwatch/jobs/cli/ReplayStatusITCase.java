@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patchwatch.jobs.support.Scenario;
+import io.patchwatch.jobs.support.StatusNight;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code replay --status-out}: a night with one device of each outcome, and every device's final
+ * {@code replay --status-out}: a night with one device of each outcome ({@link StatusNight}), and every device's final
  * status as an operator asks the morning after (FLEET.md, Patch status).
  */
 class ReplayStatusITCase {
@@ -25,38 +25,10 @@ class ReplayStatusITCase {
     @TempDir
     Path dir;
 
-    /** Every 5 minutes from 02:05 to 02:45, from every device but GONE-1 (no silence of theirs to judge). */
-    private static String heartbeats() {
-        StringBuilder b = new StringBuilder();
-        for (int minute = 5; minute <= 45; minute += 5) {
-            for (String device : new String[] {"OK-1", "FAIL-1", "PEND-1", "SVC-1"}) {
-                b.append(String.format("02:%02d %s heartbeat%n", minute, device));
-            }
-        }
-        return b.toString();
-    }
-
     @Test
     void everyDeviceEndsInTheStateItsNightLeftItIn() throws Exception {
         Path events = dir.resolve("night.jsonl");
-        Files.write(events, Scenario.of("""
-                02:00 OK-1 heartbeat
-                02:00 FAIL-1 heartbeat
-                02:00 GONE-1 heartbeat
-                02:00 PEND-1 heartbeat
-                02:00 SVC-1 heartbeat
-                02:00 OK-1 patch_installed kb=KB1 reboot_required=true
-                02:00 FAIL-1 patch_failed kb=KB2 error=0x80070002
-                02:00 GONE-1 patch_installed kb=KB3
-                02:00 PEND-1 patch_installed kb=KB4 reboot_required=true
-                02:00 SVC-1 patch_installed kb=KB5
-                02:01 GONE-1 reboot_initiated
-                02:01 OK-1 reboot_initiated
-                02:01 SVC-1 reboot_initiated
-                02:03 OK-1 booted
-                02:03 SVC-1 booted
-                02:04 SVC-1 service_state service=MSSQLSERVER state=stopped
-                """ + heartbeats()).jsonLines());
+        Files.write(events, StatusNight.NIGHT.jsonLines());
         Path status = dir.resolve("status.jsonl");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -71,7 +43,9 @@ class ReplayStatusITCase {
             JsonNode n = JSON.readTree(line);
             byDevice.put(n.get("device").asText(), n);
         }
-        assertThat(byDevice.keySet()).containsExactly("FAIL-1", "GONE-1", "OK-1", "PEND-1", "SVC-1");
+        // RETIRED-1, heard of once at 00:50, is healthy: a replay forgets after the default 30 days.
+        assertThat(byDevice.keySet()).containsExactly("FAIL-1", "GONE-1", "OK-1", "PEND-1", "RETIRED-1", "SVC-1");
+        assertThat(byDevice.get("RETIRED-1").get("state").asText()).isEqualTo("healthy");
         assertThat(byDevice).allSatisfy((device, s) -> assertThat(s.get("tenant").asText()).isEqualTo("acme"));
         assertThat(byDevice.get("OK-1").get("state").asText()).as(Files.readString(status)).isEqualTo("healthy");
         assertThat(byDevice.get("OK-1").get("reboot").asText()).isEqualTo("booted");

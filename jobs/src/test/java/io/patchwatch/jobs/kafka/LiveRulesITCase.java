@@ -249,17 +249,8 @@ class LiveRulesITCase {
         }
     }
 
-    private static Alert awaitAlert(String topic, Predicate<Alert> which, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Alert a : CommittedAlerts.read(KAFKA.bootstrapServers(), topic)) {
-                if (which.test(a)) {
-                    return a;
-                }
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("no such alert within " + seconds + " s: " + CommittedAlerts.read(KAFKA.bootstrapServers(), topic));
+    private static Alert awaitAlert(String topic, Predicate<Alert> which, int seconds) {
+        return CommittedAlerts.awaitOne(KAFKA.bootstrapServers(), topic, which, Duration.ofSeconds(seconds));
     }
 
     private static String event(long ts, String device, String rest) {

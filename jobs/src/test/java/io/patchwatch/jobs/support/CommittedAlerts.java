@@ -34,6 +34,13 @@ public final class CommittedAlerts {
         return alerts;
     }
 
+    /** The first committed alert that {@code which} accepts, waiting up to {@code timeout}; an error naming the alerts seen if none. */
+    public static Alert awaitOne(String bootstrap, String topic, java.util.function.Predicate<Alert> which, Duration timeout) {
+        List<Alert> alerts = await(bootstrap, topic, timeout, seen -> seen.stream().anyMatch(which));
+        return alerts.stream().filter(which).findFirst()
+                .orElseThrow(() -> new AssertionError("no such alert within " + timeout.toSeconds() + " s: " + alerts));
+    }
+
     /** The dead letters of a dead-letter topic, committed. */
     public static List<DeadLetter> deadLetters(String bootstrap, String topic) {
         List<DeadLetter> out = new ArrayList<>();
