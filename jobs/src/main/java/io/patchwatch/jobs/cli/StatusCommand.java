@@ -43,28 +43,23 @@ final class StatusCommand extends CliCommand {
                 + "patchwatch-device-status).")
         String topic;
 
-        Properties client() {
+        /** The status topic and how to reach it; job.yaml is read once. */
+        record Where(Properties client, String topic) {}
+
+        Where resolve() {
             if (config != null) {
-                return JobConfig.load(config).kafka().clientProperties();
+                JobConfig job = JobConfig.load(config);
+                String t = topic != null ? topic : job.statusTopic();
+                if (t == null) {
+                    throw new ConfigException(config + ": status.topic is off: the job writes no status");
+                }
+                return new Where(job.kafka().clientProperties(), t);
             }
             if (bootstrap == null) {
                 throw new UsageException("status needs --bootstrap HOST:PORT or --config job.yaml");
             }
-            return KafkaConnection.plaintext(bootstrap).clientProperties();
-        }
-
-        String topic() {
-            if (topic != null) {
-                return topic;
-            }
-            if (config != null) {
-                String t = JobConfig.load(config).statusTopic();
-                if (t == null) {
-                    throw new ConfigException(config + ": status.topic is off: the job writes no status");
-                }
-                return t;
-            }
-            return JobOptions.Status.TOPIC.defaultValue();
+            return new Where(KafkaConnection.plaintext(bootstrap).clientProperties(),
+                    topic != null ? topic : JobOptions.Status.TOPIC.defaultValue());
         }
     }
 
@@ -94,7 +89,8 @@ final class StatusCommand extends CliCommand {
         }
         FleetStatus fleet;
         try {
-            fleet = StatusTopic.read(where.client(), where.topic());
+            TopicOptions.Where w = where.resolve();
+            fleet = StatusTopic.read(w.client(), w.topic());
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;

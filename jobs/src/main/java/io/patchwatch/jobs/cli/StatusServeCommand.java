@@ -33,8 +33,9 @@ final class StatusServeCommand extends CliCommand {
         Properties client;
         String topic;
         try {
-            client = where.client();
-            topic = where.topic();
+            StatusCommand.TopicOptions.Where w = where.resolve();
+            client = w.client();
+            topic = w.topic();
         } catch (ConfigException e) {
             e.problems().forEach(p -> err.println("patchwatch: " + p));
             return 2;

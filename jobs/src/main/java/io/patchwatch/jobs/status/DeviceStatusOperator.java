@@ -128,8 +128,9 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
     }
 
     private void take(DeviceFact fact, Context ctx, Collector<StatusChange> out) throws Exception {
-        boolean first = status.value() == null; // a device first heard of is news, even through a heartbeat
-        DeviceStatus s = current(ctx.getCurrentKey(), fact.site, fact.ts);
+        DeviceStatus stored = status.value();
+        boolean first = stored == null; // a device first heard of is news, even through a heartbeat
+        DeviceStatus s = current(stored, ctx.getCurrentKey(), fact.site, fact.ts);
         String counted = first ? null : FleetGauges.key(s);
         active(fact.ts, ctx);
         if (DeviceStatusView.apply(s, fact) || first) {
@@ -156,8 +157,9 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
 
     @Override
     public void processElement2(IncidentChange change, Context ctx, Collector<StatusChange> out) throws Exception {
-        boolean first = status.value() == null;
-        DeviceStatus s = current(ctx.getCurrentKey(), null, change.ts);
+        DeviceStatus stored = status.value();
+        boolean first = stored == null;
+        DeviceStatus s = current(stored, ctx.getCurrentKey(), null, change.ts);
         String counted = first ? null : FleetGauges.key(s);
         active(change.ts, ctx);
         if (DeviceStatusView.apply(s, change) || first) {
@@ -220,10 +222,10 @@ public final class DeviceStatusOperator extends KeyedCoProcessFunction<String, D
         }
     }
 
-    private DeviceStatus current(String key, String site, long ts) throws Exception {
-        DeviceStatus s = status.value();
-        if (s != null) {
-            return DeviceStatusView.mutable(s);
+    /** The device's status to change: the stored one, or a new one for a device first heard of. */
+    private DeviceStatus current(DeviceStatus stored, String key, String site, long ts) {
+        if (stored != null) {
+            return DeviceStatusView.mutable(stored);
         }
         return DeviceStatusView.create(key, site,
                 inventory == null ? null : inventory.lookup(DeviceKeys.tenantOf(key), DeviceKeys.deviceOf(key), site), ts);
